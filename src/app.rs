@@ -1,0 +1,124 @@
+//! Wiring: parse the command line, gather, check, render, choose the exit code.
+
+use crate::checks::{self, CHECKS, Selection};
+use crate::cli::{Cli, ColorChoice, Command, DoctorArgs, Format};
+use crate::gather::{self, GatherInput, env::Env};
+use crate::report::{self, Report, Runtime};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit code for usage errors.
+const USAGE: u8 = 2;
+/// Exit code for internal errors.
+const INTERNAL: u8 = 101;
+
+/// The whole program; `main` only calls this.
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {l}"));
+        eprintln!("ccauth: internal error{location}. Please report it with the command you ran.");
+    }));
+    let cli = Cli::parse();
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(INTERNAL),
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Doctor(args) => doctor(&args),
+        Command::Checks => {
+            let width = CHECKS.iter().map(|c| c.id().len()).max().unwrap_or(0);
+            let text: String = CHECKS
+                .iter()
+                .map(|c| format!("{:<width$}  {}\n", c.id(), c.title()))
+                .collect();
+            emit(&text);
+            ExitCode::SUCCESS
+        }
+        Command::Explain { id } => match checks::find(&id) {
+            Some(check) => {
+                emit(check.doc());
+                ExitCode::SUCCESS
+            }
+            None => usage_error(&format!("no check has the id '{id}'")),
+        },
+    }
+}
+
+fn doctor(args: &DoctorArgs) -> ExitCode {
+    let selection = Selection {
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+    };
+    let unknown = selection.unknown_ids();
+    if !unknown.is_empty() {
+        return usage_error(&format!("unknown check id '{}'", unknown.join("', '")));
+    }
+    let env = Env::from_process();
+    let color = use_color(args.color, &env);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| "/".into());
+    let ctx = gather::gather(GatherInput {
+        env,
+        cwd,
+        workspace: args.world.workspace.clone(),
+        sysroot: args.world.sysroot.clone(),
+        now: std::time::SystemTime::now(),
+    });
+    let results = checks::run_all(&ctx, &selection);
+    let report = Report::new(Runtime::from_context(&ctx), results);
+    let text = match args.format {
+        Format::Json => report::json::render(&report),
+        Format::Human => report::human::render(
+            &report,
+            report::human::Style {
+                color,
+                verbose: args.verbose,
+            },
+        ),
+    };
+    emit(&text);
+    if report.has_problems(args.strict) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `--color`, then NO_COLOR, then CLICOLOR_FORCE, then whether stdout is a terminal.
+fn use_color(choice: ColorChoice, env: &Env) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env.non_empty("NO_COLOR").is_some() {
+                false
+            } else if env.non_empty("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                true
+            } else {
+                env.get("TERM") != Some("dumb") && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    let ids: Vec<&str> = CHECKS.iter().map(|c| c.id()).collect();
+    eprintln!(
+        "error: {message}\n\nValid check ids:\n  {}",
+        ids.join("\n  ")
+    );
+    ExitCode::from(USAGE)
+}
+
+/// Writes to stdout; a closed pipe (`ccauth doctor | head`) is not an error.
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}

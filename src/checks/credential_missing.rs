@@ -1,0 +1,75 @@
+//! `credential-missing`: does any credential reach Claude Code at all?
+
+use super::{Check, Finding, join_words};
+use crate::auth::{self, Credential};
+use crate::devcontainer;
+use crate::gather::Context;
+
+/// Fails when no source of FACTS §2 provides a usable credential.
+pub struct CredentialMissing;
+
+impl Check for CredentialMissing {
+    fn id(&self) -> &'static str {
+        "credential-missing"
+    }
+
+    fn title(&self) -> &'static str {
+        "A credential reaches Claude Code"
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/credential-missing.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let all = auth::credentials(ctx);
+        let usable: Vec<&Credential> = all.iter().filter(|c| c.usable).collect();
+        if !usable.is_empty() {
+            let names: Vec<String> = usable.iter().map(|c| c.describe()).collect();
+            return Finding::pass(format!("Found {}.", join_words(&names)))
+                .with("credentials", &usable);
+        }
+        let mut cause = String::from(
+            "No credential reaches Claude Code: nothing usable in the environment, the settings files' env blocks, \
+             apiKeyHelper, .credentials.json or primaryApiKey.",
+        );
+        for credential in all.iter().filter(|c| !c.usable) {
+            let problem = credential.problem.as_deref().unwrap_or("it cannot be used");
+            cause.push_str(&format!(
+                "\n{} is present, but {problem}.",
+                credential.describe()
+            ));
+            if credential.value.as_ref().is_some_and(|v| v.is_empty()) {
+                cause.push_str(&local_env_hint(ctx, credential.name));
+            }
+        }
+        Finding::fail(cause, FIX)
+            .with("credentials", &all)
+            .with("credentials_file", ctx.paths.credentials.as_ref())
+    }
+}
+
+/// Names the `${localEnv:…}` line that explains an empty variable.
+fn local_env_hint(ctx: &Context, var: &str) -> String {
+    for (path, config) in ctx.workspace.parsed_devcontainers() {
+        for (block, value) in devcontainer::env_settings(config, var) {
+            if value.contains("${localEnv:") {
+                return format!(
+                    " {} sets it in {block} to \"{value}\", which is an empty string when that variable is \
+                     not set on the host where the container was built.",
+                    ctx.workspace.display(path)
+                );
+            }
+        }
+    }
+    " A devcontainer.json \"${localEnv:…}\" of a variable the host does not have gives exactly this.".to_string()
+}
+
+const FIX: &str = "\
+Give the container one credential, set on the host before the container is created:
+  • Claude subscription (Pro/Max): run `claude setup-token` on a machine with a browser, then export
+    CLAUDE_CODE_OAUTH_TOKEN=<the token> on the host.
+  • API key (billed per use): create one at https://console.anthropic.com and export ANTHROPIC_API_KEY on the host.
+Pass it in through devcontainer.json (containerEnv works for every launcher, remoteEnv only for VS Code):
+  \"containerEnv\": { \"CLAUDE_CODE_OAUTH_TOKEN\": \"${localEnv:CLAUDE_CODE_OAUTH_TOKEN}\" }
+then rebuild the container. In Codespaces, add the variable as a Codespaces secret instead.";

@@ -1,0 +1,144 @@
+//! `env-file-ignored`: an env file full of keys must be git-ignored and untracked.
+
+use super::{Check, Finding, Status, join_words, shell_quote};
+use crate::gather::Context;
+use crate::gather::workspace::EnvFile;
+use serde_json::json;
+
+/// Fails for each credential env file that git would commit or already has.
+pub struct EnvFileIgnored;
+
+impl Check for EnvFileIgnored {
+    fn id(&self) -> &'static str {
+        "env-file-ignored"
+    }
+
+    fn title(&self) -> &'static str {
+        "Env files with keys stay out of git"
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/env-file-ignored.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let ws = &ctx.workspace;
+        if ws.repo.is_none() {
+            return Finding::skip(format!(
+                "{} is not in a git repository, so nothing can be committed by mistake.",
+                ws.root.display()
+            ));
+        }
+        if ws.env_files.is_empty() {
+            return Finding::skip(
+                "No env file that can carry credentials: no .devcontainer/api.env, no --env-file in runArgs, \
+                 no .env file under .devcontainer/ that sets a key.",
+            )
+            .with("missing_env_files", &ws.missing_env_files);
+        }
+        let verdicts: Vec<(Status, String, String)> =
+            ws.env_files.iter().filter_map(judge).collect();
+        let evidence: Vec<_> = ws.env_files.iter().map(evidence_of).collect();
+        let worst = verdicts.iter().map(|(s, _, _)| *s).max();
+        let finding = match worst {
+            None => {
+                let names: Vec<&str> = ws.env_files.iter().map(|f| f.rel_path.as_str()).collect();
+                Finding::pass(format!(
+                    "{} git-ignored and not tracked.",
+                    describe_files(&names)
+                ))
+            }
+            Some(status) => {
+                let causes: Vec<&str> = verdicts.iter().map(|(_, c, _)| c.as_str()).collect();
+                let fixes: Vec<&str> = verdicts.iter().map(|(_, _, f)| f.as_str()).collect();
+                let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
+                Finding { status, ..finding }
+            }
+        };
+        finding
+            .with("env_files", evidence)
+            .with("missing_env_files", &ws.missing_env_files)
+    }
+}
+
+fn describe_files(names: &[&str]) -> String {
+    match names {
+        [one] => format!("{one} is"),
+        many => format!("{} are", join_words(many)),
+    }
+}
+
+/// The problem with one file, if any: status, cause, fix.
+fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
+    let git = file.git.as_ref()?;
+    let path = &file.rel_path;
+    let carries = carried(file);
+    if git.tracked == Some(true) {
+        return Some((
+            Status::Fail,
+            format!("{path} ({carries}) is committed: its content is in the git history."),
+            format!(
+                "Stop tracking it and ignore it: git rm --cached {q} && echo {line} >> .gitignore && git commit. \
+                 Then rotate every key it held (a new API key at console.anthropic.com, or a new \
+                 `claude setup-token` and revoke the old one at claude.ai/settings/claude-code): removing the \
+                 file does not remove it from history.",
+                q = shell_quote(path),
+                line = shell_quote(&ignore_line(path)),
+            ),
+        ));
+    }
+    if !git.ignored {
+        let reinclude = git.rule.as_deref().map_or(String::new(), |r| {
+            format!(" The rule {r} re-includes it: remove that line.")
+        });
+        return Some((
+            Status::Fail,
+            format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
+            format!(
+                "Ignore it: echo {} >> .gitignore.{reinclude}",
+                shell_quote(&ignore_line(path))
+            ),
+        ));
+    }
+    if git.tracked.is_none() {
+        let why = git
+            .fallback_reason
+            .as_deref()
+            .unwrap_or("git was not available");
+        return Some((
+            Status::Warn,
+            format!(
+                "{path} ({carries}) is git-ignored, but whether it is already tracked is unknown ({why})."
+            ),
+            format!(
+                "Where git works, run: git ls-files -- {}",
+                shell_quote(path)
+            ),
+        ));
+    }
+    None
+}
+
+/// The line that ignores exactly this file, anchored at the repository root.
+fn ignore_line(rel_path: &str) -> String {
+    format!("/{rel_path}")
+}
+
+/// "sets ANTHROPIC_API_KEY", or why the file was picked up.
+fn carried(file: &EnvFile) -> String {
+    if file.credentials.is_empty() {
+        file.reasons.join("; ")
+    } else {
+        let names: Vec<&str> = file.credentials.iter().map(|(n, _)| n.as_str()).collect();
+        format!("sets {}", join_words(&names))
+    }
+}
+
+fn evidence_of(file: &EnvFile) -> serde_json::Value {
+    json!({
+        "path": file.rel_path,
+        "reasons": file.reasons,
+        "credentials": file.credentials.iter().map(|(name, value)| json!({"name": name, "value": value})).collect::<Vec<_>>(),
+        "git": file.git,
+    })
+}

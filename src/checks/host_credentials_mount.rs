@@ -1,0 +1,229 @@
+//! `host-credentials-mount`: a host's `~/.claude` bind-mounted into the
+//! container carries no usable login (macOS keeps it in the Keychain), or
+//! shares one refresh-token family with the host.
+
+use super::{Check, Finding, join_words};
+use crate::auth::{self, SourceKind};
+use crate::devcontainer;
+use crate::gather::Context;
+use crate::gather::mountinfo::{Mount, MountOrigin, MountTable};
+use serde_json::json;
+use std::path::Path;
+
+/// Judges how the config dir and credential files are mounted.
+pub struct HostCredentialsMount;
+
+impl Check for HostCredentialsMount {
+    fn id(&self) -> &'static str {
+        "host-credentials-mount"
+    }
+
+    fn title(&self) -> &'static str {
+        "Credentials are not borrowed from the host through a bind mount"
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/host-credentials-mount.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let declared = declared_host_mounts(ctx);
+        let finding = judge_mounts(ctx);
+        let finding = if declared.is_empty() {
+            finding
+        } else {
+            let note = format!(
+                "devcontainer.json mounts the host's Claude state: {}. A Mac keeps its login in the Keychain, \
+                 so this brings no credential; where it does, host and container fight over one refresh token.",
+                join_words(&declared)
+            );
+            finding.at_least_warn(&note, &volume_fix(ctx))
+        };
+        finding.with("declared_host_mounts", &declared)
+    }
+}
+
+fn judge_mounts(ctx: &Context) -> Finding {
+    let table = match &ctx.mounts {
+        Ok(table) => table,
+        Err(why) => return Finding::skip(format!("The mount table could not be read: {why}.")),
+    };
+    let Some(config_dir) = ctx.paths.config_dir.as_deref() else {
+        return Finding::skip(
+            "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no config dir to look at.",
+        );
+    };
+    let host_bound = host_bound_paths(ctx, table, config_dir);
+    let Some((path, mount)) = host_bound.first() else {
+        return not_host_bound(table, config_dir);
+    };
+    let origin = describe_mount(mount);
+    let stored_usable = ctx
+        .credentials
+        .as_ref()
+        .and_then(|c| c.ok())
+        .is_some_and(|l| l.is_usable());
+    let others: Vec<String> = auth::usable(ctx)
+        .iter()
+        .filter(|c| c.kind != SourceKind::StoredLogin)
+        .map(|c| c.describe())
+        .collect();
+    let evidence = json!({
+        "path": path,
+        "mount_point": mount.mount_point,
+        "host_source": host_source(mount),
+        "fstype": mount.fstype,
+        "host_os_hint": mount.host_os_hint(),
+        "read_only": mount.read_only,
+    });
+    let finding = if stored_usable {
+        Finding::warn(
+            format!(
+                "{} is {origin} and holds a usable login. Host and container now share one refresh-token family: \
+                 refresh tokens are single-use, so whichever side refreshes first logs the other out \
+                 (\"OAuth token has expired\", \"Login expired · Please run /login\").",
+                path.display()
+            ),
+            volume_fix(ctx),
+        )
+    } else if let Some(other) = others.first() {
+        Finding::warn(
+            format!(
+                "{} is {origin} but holds no usable login; sign-in works through {other} instead, so the mount \
+                 only shares the host's state for nothing.",
+                path.display()
+            ),
+            volume_fix(ctx),
+        )
+    } else {
+        Finding::fail(
+            format!(
+                "{} is {origin} and holds no usable .credentials.json, and nothing else provides a credential. \
+                 {}",
+                path.display(),
+                why_empty(mount)
+            ),
+            volume_fix(ctx),
+        )
+    };
+    finding.with("host_mount", evidence)
+}
+
+/// The credential-bearing paths that sit on a host bind mount, most specific first.
+fn host_bound_paths<'a>(
+    ctx: &'a Context,
+    table: &'a MountTable,
+    config_dir: &'a Path,
+) -> Vec<(&'a Path, &'a Mount)> {
+    let exact = [
+        ctx.paths.credentials.as_deref(),
+        ctx.paths.claude_json.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|p| table.at(p).map(|m| (p, m)));
+    let covering = table.covering(config_dir).map(|m| (config_dir, m));
+    exact
+        .chain(covering)
+        .filter(|(_, m)| m.origin() == MountOrigin::HostBind)
+        .collect()
+}
+
+fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {
+    let covering = table.covering(config_dir);
+    let (cause, origin) = match covering.map(|m| (m, m.origin())) {
+        Some((m, MountOrigin::NamedVolume)) => (
+            format!(
+                "{} is on a named volume ({}): the recommended setup.",
+                config_dir.display(),
+                host_source(m)
+            ),
+            "named-volume",
+        ),
+        Some((_, MountOrigin::Memory)) => (
+            format!(
+                "{} is on a tmpfs, not borrowed from the host.",
+                config_dir.display()
+            ),
+            "memory",
+        ),
+        _ => (
+            format!(
+                "{} is not bind-mounted from a host directory.",
+                config_dir.display()
+            ),
+            "not-a-bind-mount",
+        ),
+    };
+    Finding::pass(cause)
+        .with("config_dir", config_dir)
+        .with("origin", origin)
+        .with("mount_point", covering.map(|m| &m.mount_point))
+}
+
+fn describe_mount(mount: &Mount) -> String {
+    let host = mount.host_os_hint().map_or(String::new(), |os| {
+        format!(", which looks like a {os} host")
+    });
+    format!("bind-mounted from the host ({}{host})", host_source(mount))
+}
+
+/// The host path a bind mount shows: its root within the source filesystem.
+fn host_source(mount: &Mount) -> &str {
+    if mount.root != "/" {
+        &mount.root
+    } else {
+        &mount.source
+    }
+}
+
+fn why_empty(mount: &Mount) -> &'static str {
+    match mount.host_os_hint() {
+        Some("macOS") => {
+            "macOS keeps Claude Code's login in its Keychain, not in this folder, and the Mac client deletes a \
+             plaintext .credentials.json it finds; a Linux container can only read the file."
+        }
+        _ => {
+            "The host either signed in another way (the macOS Keychain, an environment variable) or never \
+             signed in, so the folder carries no login the container can use."
+        }
+    }
+}
+
+fn volume_fix(ctx: &Context) -> String {
+    let target = ctx
+        .paths
+        .config_dir
+        .as_deref()
+        .map_or("/home/node/.claude".to_string(), |p| {
+            p.display().to_string()
+        });
+    format!(
+        "Give the container its own login instead of the host's. In devcontainer.json, replace the bind mount \
+         with a named volume and point CLAUDE_CONFIG_DIR at it:\n  \
+         \"mounts\": [\"source=claude-code-config-${{devcontainerId}},target={target},type=volume\"],\n  \
+         \"containerEnv\": {{ \"CLAUDE_CONFIG_DIR\": \"{target}\" }}\n\
+         then sign in once inside the container (`claude auth login`, paste the code), or set \
+         CLAUDE_CODE_OAUTH_TOKEN from `claude setup-token`."
+    )
+}
+
+/// `mounts` entries in devcontainer.json whose source is the host's `.claude`.
+fn declared_host_mounts(ctx: &Context) -> Vec<String> {
+    ctx.workspace
+        .parsed_devcontainers()
+        .flat_map(|(path, config)| {
+            devcontainer::mounts(config)
+                .into_iter()
+                .filter(|m| m.kind != "volume" && devcontainer::is_host_claude_source(&m.source))
+                .map(move |m| {
+                    format!(
+                        "{} → {} in {}",
+                        m.source,
+                        m.target,
+                        ctx.workspace.display(path)
+                    )
+                })
+        })
+        .collect()
+}

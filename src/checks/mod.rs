@@ -1,0 +1,257 @@
+//! Checks: pure functions of the gathered [`Context`].
+//!
+//! Each check lives in its own file, implements [`Check`], and is listed once
+//! in [`CHECKS`], in the order reports show them. `ccauth checks`,
+//! `ccauth explain` and the docs test all read that one list. A check returns
+//! a [`Finding`]: a status, the cause in words, the fix, and evidence.
+
+mod credential_missing;
+mod env_file_ignored;
+mod host_credentials_mount;
+mod oauth_callback_port;
+mod onboarding_flag;
+
+use crate::gather::Context;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::panic::{self, AssertUnwindSafe};
+
+/// One diagnosis `ccauth doctor` can make.
+pub trait Check: Sync {
+    /// The public, stable, kebab-case id (JSON, `explain`, `--only`).
+    fn id(&self) -> &'static str;
+    /// What the check makes sure of, as a short sentence.
+    fn title(&self) -> &'static str;
+    /// The Markdown documentation, `checks/<id>.md`, embedded at build time.
+    fn doc(&self) -> &'static str;
+    /// Judges the snapshot.
+    fn run(&self, ctx: &Context) -> Finding;
+}
+
+/// Every check, in report order.
+pub static CHECKS: &[&dyn Check] = &[
+    &credential_missing::CredentialMissing,
+    &onboarding_flag::OnboardingFlag,
+    &oauth_callback_port::OauthCallbackPort,
+    &host_credentials_mount::HostCredentialsMount,
+    &env_file_ignored::EnvFileIgnored,
+];
+
+/// Looks a check up by id.
+pub fn find(id: &str) -> Option<&'static dyn Check> {
+    CHECKS.iter().copied().find(|c| c.id() == id)
+}
+
+/// The outcome of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Checked, and fine.
+    Pass,
+    /// Will likely bite, or is fragile; sign-in may still work today.
+    Warn,
+    /// Sign-in breaks because of this.
+    Fail,
+    /// Not applicable here, or could not be decided (the reason says which).
+    Skip,
+}
+
+/// What a check found.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    /// The verdict.
+    pub status: Status,
+    /// Why, in words, with the facts that led there.
+    pub cause: String,
+    /// What to do, when there is something to do.
+    pub fix: Option<String>,
+    /// The facts behind the verdict, for JSON and `-v`.
+    pub evidence: Map<String, Value>,
+}
+
+impl Finding {
+    fn new(status: Status, cause: impl Into<String>, fix: Option<String>) -> Self {
+        Finding {
+            status,
+            cause: cause.into(),
+            fix,
+            evidence: Map::new(),
+        }
+    }
+
+    /// Checked and fine.
+    pub fn pass(cause: impl Into<String>) -> Self {
+        Self::new(Status::Pass, cause, None)
+    }
+
+    /// Fragile or likely to bite.
+    pub fn warn(cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(Status::Warn, cause, Some(fix.into()))
+    }
+
+    /// Breaks sign-in.
+    pub fn fail(cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(Status::Fail, cause, Some(fix.into()))
+    }
+
+    /// Not applicable or undecidable; the reason is the cause.
+    pub fn skip(reason: impl Into<String>) -> Self {
+        Self::new(Status::Skip, reason, None)
+    }
+
+    /// Adds a side problem that is worth at least a warning: the note joins
+    /// the cause; a failure keeps its status and gains the extra fix, any other
+    /// status becomes a warning with this fix.
+    pub fn at_least_warn(mut self, note: &str, fix: &str) -> Self {
+        self.cause = format!("{} {note}", self.cause);
+        if self.status == Status::Fail {
+            self.fix = Some(match self.fix.take() {
+                Some(existing) => format!("{existing}\n{fix}"),
+                None => fix.to_string(),
+            });
+        } else {
+            self.status = Status::Warn;
+            self.fix = Some(fix.to_string());
+        }
+        self
+    }
+
+    /// Adds one piece of evidence. Secrets serialize masked.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        self.evidence.insert(key.to_string(), value);
+        self
+    }
+}
+
+/// A check's id and title with its finding, as reports carry it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckResult {
+    /// The check's id.
+    pub id: &'static str,
+    /// The check's title.
+    pub title: &'static str,
+    /// What it found.
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+/// Which checks run: all, or a selection.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// `--only`: when non-empty, just these run.
+    pub only: Vec<String>,
+    /// `--skip`: these do not run.
+    pub skip: Vec<String>,
+}
+
+impl Selection {
+    /// The ids named in `--only` and `--skip` that no check has.
+    pub fn unknown_ids(&self) -> Vec<&str> {
+        self.only
+            .iter()
+            .chain(&self.skip)
+            .map(String::as_str)
+            .filter(|id| find(id).is_none())
+            .collect()
+    }
+
+    fn why_not_selected(&self, id: &str) -> Option<&'static str> {
+        if self.skip.iter().any(|s| s == id) {
+            Some("not run: excluded with --skip")
+        } else if !self.only.is_empty() && !self.only.iter().any(|s| s == id) {
+            Some("not run: not named in --only")
+        } else {
+            None
+        }
+    }
+}
+
+/// Runs every check in registry order. A deselected check is reported as a
+/// skip, so every check appears once; a check that panics becomes a `fail`
+/// naming the panic, never a pass.
+pub fn run_all(ctx: &Context, selection: &Selection) -> Vec<CheckResult> {
+    CHECKS
+        .iter()
+        .map(|check| CheckResult {
+            id: check.id(),
+            title: check.title(),
+            finding: match selection.why_not_selected(check.id()) {
+                Some(reason) => Finding::skip(reason),
+                None => run_guarded(*check, ctx),
+            },
+        })
+        .collect()
+}
+
+fn run_guarded(check: &dyn Check, ctx: &Context) -> Finding {
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| check.run(ctx)));
+    panic::set_hook(previous_hook);
+    outcome.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        Finding::fail(
+            format!("The check crashed and could not decide: {message}"),
+            "This is a bug in ccauth: please report it with `ccauth doctor --format json`.",
+        )
+        .with("internal_error", true)
+    })
+}
+
+/// Quotes a path or word for a POSIX shell when it needs quoting.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:@%,".contains(&b));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Joins phrases as "a", "a and b", "a, b and c".
+pub fn join_words<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let head: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", head.join(", "), last.as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for check in CHECKS {
+            assert!(seen.insert(check.id()), "duplicate id {}", check.id());
+            assert!(
+                check
+                    .id()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-')
+            );
+        }
+    }
+
+    #[test]
+    fn quoting_and_joining() {
+        assert_eq!(shell_quote("/home/a/.claude.json"), "/home/a/.claude.json");
+        assert_eq!(shell_quote("/home/a b/x"), "'/home/a b/x'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(join_words(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(join_words(&["a"]), "a");
+    }
+}

@@ -1,0 +1,157 @@
+//! `oauth-callback-port`: the browser login's localhost callback cannot reach
+//! a container, a Codespace, WSL, an SSH session or a CI runner.
+
+use super::{Check, Finding, join_words};
+use crate::auth;
+use crate::devcontainer::{self, ForwardedPort};
+use crate::gather::Context;
+use crate::gather::install::parse_version;
+use crate::gather::system::{Marker, Place};
+
+/// Fails in a remote place with no credential, where `/login` is the only way.
+pub struct OauthCallbackPort;
+
+/// The folklore port people forward for the login callback.
+const FOLKLORE_PORT: u16 = 54545;
+/// `claude auth login` accepts a pasted code from this version on.
+const PASTE_IN_AUTH_LOGIN: (u32, u32, u32) = (2, 1, 126);
+
+impl Check for OauthCallbackPort {
+    fn id(&self) -> &'static str {
+        "oauth-callback-port"
+    }
+
+    fn title(&self) -> &'static str {
+        "Sign-in does not depend on the browser's localhost callback"
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/oauth-callback-port.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let remote: Vec<&Marker> = ctx.markers.iter().filter(|m| is_remote(m.place)).collect();
+        let signals: Vec<&str> = remote.iter().map(|m| m.signal.as_str()).collect();
+        let forwards = callback_forwards(ctx);
+        let credentials = auth::usable(ctx);
+        let finding = if let Some(first) = credentials.first() {
+            Finding::pass(format!(
+                "{} is available, so no browser login and no callback are needed.",
+                first.describe()
+            ))
+        } else if remote.is_empty() {
+            Finding::skip(
+                "No container, Codespace, WSL, SSH or CI marker fired: a browser login calls back to this machine.",
+            )
+        } else {
+            Finding::fail(
+                format!(
+                    "This is {} ({}) and no credential is present, so `claude` will start the browser login. \
+                     Its callback server listens on a random port bound to 127.0.0.1 inside this environment, \
+                     while the browser runs elsewhere: the redirect to http://localhost:<port>/callback never \
+                     arrives (\"localhost refused to connect\", or the login hangs).",
+                    describe_places(&remote),
+                    join_words(&signals)
+                ),
+                sign_in_fix(ctx),
+            )
+        };
+        let finding = if forwards.is_empty() {
+            finding
+        } else {
+            finding.at_least_warn(&forward_note(&forwards), FORWARD_FIX)
+        };
+        finding
+            .with("markers", &remote)
+            .with("callback_port_forwards", &forwards)
+    }
+}
+
+fn is_remote(place: Place) -> bool {
+    place.is_container() || matches!(place, Place::Wsl | Place::Ssh | Place::Ci)
+}
+
+fn describe_places(markers: &[&Marker]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for m in markers {
+        let name = match m.place {
+            Place::Docker => "a Docker container",
+            Place::Podman => "a Podman container",
+            Place::Container => "a container",
+            Place::Devcontainer => "a devcontainer",
+            Place::Codespaces => "a GitHub Codespace",
+            Place::Kubernetes => "a Kubernetes pod",
+            Place::Wsl => "WSL",
+            Place::Ssh => "an SSH session",
+            Place::Ci => "a CI runner",
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    join_words(&names)
+}
+
+fn sign_in_fix(ctx: &Context) -> String {
+    let version = ctx.installs.first().and_then(|i| i.version.as_deref());
+    let old = version
+        .and_then(parse_version)
+        .is_some_and(|v| v < PASTE_IN_AUTH_LOGIN);
+    let login = if old {
+        format!(
+            "start `claude` and type /login (your claude {} is older than 2.1.126, whose `claude auth login` \
+             cannot take a pasted code)",
+            version.unwrap_or("?")
+        )
+    } else {
+        "run `claude auth login` (or /login inside claude)".to_string()
+    };
+    format!(
+        "Sign in without the callback, in one of the supported ways:\n  \
+         1. Paste the code: {login}, press c to copy the URL, open it in any browser, sign in, and paste the \
+         code#state string at \"Paste code here if prompted\".\n  \
+         2. Use a token: run `claude setup-token` on a machine with a browser and set CLAUDE_CODE_OAUTH_TOKEN \
+         in this environment.\n  \
+         3. Use an API key: set ANTHROPIC_API_KEY.\n\
+         Forwarding a fixed port (such as {FOLKLORE_PORT}) does not help: the port is chosen at random on every login."
+    )
+}
+
+/// Ports forwarded in devcontainer.json that look meant for the login callback.
+fn callback_forwards(ctx: &Context) -> Vec<String> {
+    ctx.workspace
+        .parsed_devcontainers()
+        .flat_map(|(path, config)| {
+            devcontainer::forwarded_ports(config)
+                .into_iter()
+                .filter(looks_like_callback)
+                .map(move |p| {
+                    format!(
+                        "port {} in {} of {}",
+                        p.port,
+                        p.via,
+                        ctx.workspace.display(path)
+                    )
+                })
+        })
+        .collect()
+}
+
+fn looks_like_callback(port: &ForwardedPort) -> bool {
+    let label = port.label.as_deref().unwrap_or("").to_ascii_lowercase();
+    port.port == FOLKLORE_PORT
+        || ["oauth", "claude", "callback", "login"]
+            .iter()
+            .any(|w| label.contains(w))
+}
+
+fn forward_note(forwards: &[String]) -> String {
+    format!(
+        "The devcontainer forwards {} for the login callback; that has no effect, because the client picks a \
+         new random port on every login and binds it to 127.0.0.1 only.",
+        join_words(forwards)
+    )
+}
+
+const FORWARD_FIX: &str = "Remove the forwarded callback port from devcontainer.json and sign in with the \
+                           paste-code flow, `claude setup-token`, or an API key.";

@@ -1,0 +1,169 @@
+//! `onboarding-flag`: with an env token, the interactive client still runs its
+//! first-run wizard until the effective config says `hasCompletedOnboarding`.
+
+use super::{Check, Finding, shell_quote};
+use crate::auth::{self, SourceKind};
+use crate::devcontainer;
+use crate::gather::Context;
+use crate::gather::claude_state::{ClaudeJson, LoadError, Loaded};
+use std::path::Path;
+
+/// Fails when an env token is set and the onboarding flag is not `true`.
+pub struct OnboardingFlag;
+
+impl Check for OnboardingFlag {
+    fn id(&self) -> &'static str {
+        "onboarding-flag"
+    }
+
+    fn title(&self) -> &'static str {
+        "The first-run wizard will not block an env token"
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/onboarding-flag.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let overwriting = overwriting_commands(ctx);
+        let finding = judge_flag(ctx);
+        let finding = if overwriting.is_empty() {
+            finding
+        } else {
+            finding.at_least_warn(&overwrite_warning(&overwriting), OVERWRITE_FIX)
+        };
+        finding.with("overwriting_commands", &overwriting)
+    }
+}
+
+fn judge_flag(ctx: &Context) -> Finding {
+    let tokens: Vec<String> = auth::credentials(ctx)
+        .into_iter()
+        .filter(|c| c.usable && matches!(c.kind, SourceKind::OauthTokenEnv | SourceKind::AuthToken))
+        .map(|c| c.describe())
+        .collect();
+    let Some(first) = tokens.first() else {
+        return Finding::skip(
+            "Neither CLAUDE_CODE_OAUTH_TOKEN nor ANTHROPIC_AUTH_TOKEN is set, so the wizard's gate does not apply.",
+        );
+    };
+    let Some(config) = ctx.effective_config() else {
+        return Finding::skip(
+            "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no config file to read.",
+        );
+    };
+    let shadow = ctx.legacy_config.as_ref().map_or(String::new(), |legacy| {
+        format!(
+            " (the legacy {} exists and replaces .claude.json, so the flag must be there)",
+            legacy.path.display()
+        )
+    });
+    let path = config.path.display();
+    let finding = match &config.content {
+        Ok(json) if json.onboarding_done() => {
+            return Finding::pass(format!("hasCompletedOnboarding is true in {path}{shadow}."))
+                .with("tokens", &tokens)
+                .with("config_file", &config.path);
+        }
+        Ok(json) => Finding::fail(
+            format!(
+                "{first} is set, but {path}{shadow} has hasCompletedOnboarding {}. {GATE}",
+                describe_flag(json)
+            ),
+            merge_fix(&config.path),
+        ),
+        Err(e) if e.is_missing() => Finding::fail(
+            format!("{first} is set, but {path} does not exist{shadow}. {GATE}"),
+            create_fix(&config.path),
+        ),
+        Err(e) => Finding::fail(
+            format!(
+                "{first} is set, but {path}{shadow} {}, so the client cannot read the flag. {GATE}",
+                e.describe()
+            ),
+            unreadable_fix(config),
+        ),
+    };
+    finding
+        .with("tokens", &tokens)
+        .with("config_file", &config.path)
+}
+
+const GATE: &str = "Interactive `claude` will run the first-run wizard (and its network preflight, which exits \
+                    when api.anthropic.com or platform.claude.com is unreachable) before using the token. \
+                    `claude -p` is not affected.";
+
+fn describe_flag(json: &ClaudeJson) -> String {
+    match &json.has_completed_onboarding {
+        None => "missing".to_string(),
+        Some(value) => format!("set to {value}, not true"),
+    }
+}
+
+fn create_fix(path: &Path) -> String {
+    let p = shell_quote(&path.display().to_string());
+    format!(
+        "Create the file with the flag (it does not exist, so nothing is lost):\n  \
+         (umask 077 && echo '{{\"hasCompletedOnboarding\": true}}' > {p})\n\
+         In devcontainer.json, make it part of the container's creation without clobbering an existing file:\n  \
+         \"postCreateCommand\": \"test -e {p} || echo '{{\\\"hasCompletedOnboarding\\\": true}}' > {p}\""
+    )
+}
+
+fn merge_fix(path: &Path) -> String {
+    let p = shell_quote(&path.display().to_string());
+    format!(
+        "Merge the flag into the existing file, keeping every other key:\n  \
+         jq '.hasCompletedOnboarding = true' {p} > {p}.new && cat {p}.new > {p} && rm {p}.new\n\
+         or, without jq:\n  \
+         node -e 'const f=process.argv[1],fs=require(\"fs\"),c=JSON.parse(fs.readFileSync(f,\"utf8\"));\
+         c.hasCompletedOnboarding=true;fs.writeFileSync(f,JSON.stringify(c,null,2))' {p}\n\
+         Do not use `echo '{{\"hasCompletedOnboarding\": true}}' > {p}` here: it wipes the account, trusted folders \
+         and approved keys stored in the file."
+    )
+}
+
+fn unreadable_fix(config: &Loaded<ClaudeJson>) -> String {
+    let p = shell_quote(&config.path.display().to_string());
+    match &config.content {
+        Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile("a directory"))) => {
+            format!(
+                "Docker created a directory because a bind-mount source was missing. Remove it and create the file:\n  \
+             rmdir {p} && (umask 077 && echo '{{\"hasCompletedOnboarding\": true}}' > {p})\n\
+             Then mount the config directory (a named volume with CLAUDE_CONFIG_DIR), not the single file."
+            )
+        }
+        _ => format!(
+            "Repair or restore the file (the newest copy is in the config dir's backups/ folder), then merge the \
+             flag in:\n  jq '.hasCompletedOnboarding = true' {p} > {p}.new && cat {p}.new > {p} && rm {p}.new"
+        ),
+    }
+}
+
+/// Lifecycle commands that truncate `.claude.json` with `>`.
+fn overwriting_commands(ctx: &Context) -> Vec<String> {
+    ctx.workspace
+        .parsed_devcontainers()
+        .flat_map(|(path, config)| {
+            devcontainer::lifecycle_commands(config)
+                .into_iter()
+                .filter(|(_, command)| devcontainer::overwrites(command, ".claude.json"))
+                .map(move |(hook, command)| {
+                    format!("{hook} in {}: {command}", ctx.workspace.display(path))
+                })
+        })
+        .collect()
+}
+
+fn overwrite_warning(commands: &[String]) -> String {
+    format!(
+        "But a lifecycle command overwrites .claude.json with `>`, wiping the account, trusted folders and \
+         approved keys whenever it runs on an existing file: {}.",
+        commands.join("; ")
+    )
+}
+
+const OVERWRITE_FIX: &str = "\
+Only create the file when it is missing, or merge the flag into it:
+  \"postCreateCommand\": \"test -e ~/.claude.json || echo '{\\\"hasCompletedOnboarding\\\": true}' > ~/.claude.json\"
+  (or: jq '.hasCompletedOnboarding = true' ~/.claude.json > /tmp/c.json && cat /tmp/c.json > ~/.claude.json)";

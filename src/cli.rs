@@ -1,0 +1,94 @@
+//! The command line, declared with clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    no check failed (warnings allowed unless --strict)
+  1    at least one check failed (or warned, with --strict)
+  2    usage error, such as an unknown check id
+  101  internal error in ccauth itself";
+
+/// Diagnoses why Claude Code cannot sign in inside containers, devcontainers,
+/// Codespaces and CI runners, and says how to fix it.
+#[derive(Debug, Parser)]
+#[command(name = "ccauth", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every check and report the cause next to the fix.
+    #[command(after_help = EXIT_CODES)]
+    Doctor(DoctorArgs),
+    /// List every check's id and title.
+    Checks,
+    /// Print the documentation of one check.
+    Explain {
+        /// The check id, as `ccauth checks` lists it.
+        id: String,
+    },
+}
+
+/// Options of `ccauth doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Where to look.
+    #[command(flatten)]
+    pub world: WorldArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour the human report (NO_COLOR and CLICOLOR_FORCE are honoured in auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Run only these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub only: Vec<String>,
+    /// Do not run these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub skip: Vec<String>,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Show passing checks' details and every check's evidence.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Options that say which world to inspect; shared by every inspecting command.
+#[derive(Debug, Args)]
+pub struct WorldArgs {
+    /// The workspace whose .devcontainer/ and .gitignore are inspected
+    /// [default: the git top-level of the current directory, else the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Read system files (/.dockerenv, /proc/self/mountinfo, /etc/passwd, …) under this root.
+    #[arg(long, value_name = "DIR", env = "CCAUTH_SYSROOT", default_value = "/")]
+    pub sysroot: PathBuf,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Grouped, coloured text for people.
+    Human,
+    /// One JSON document (schema_version 1) for scripts and bug reports.
+    Json,
+}
+
+/// Colour choices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}

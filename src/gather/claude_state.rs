@@ -1,0 +1,494 @@
+//! Claude Code's own files: where they are and the few keys the checks read.
+//!
+//! Paths follow FACTS §1 and CLIENT-FACTS facts 15–17: the config dir is
+//! `$CLAUDE_CONFIG_DIR` or `~/.claude`; `.claude.json` sits next to `~/.claude`
+//! unless `CLAUDE_CONFIG_DIR` moves it inside; a non-empty legacy
+//! `<config dir>/.config.json` replaces it; credentials live in
+//! `$CLAUDE_SECURESTORAGE_CONFIG_DIR` or the config dir. `.claude.json` can be
+//! hundreds of megabytes, so it is streamed and only named keys are kept.
+
+use super::env::Env;
+use super::fsread::{self, FileProblem};
+use crate::secret::Secret;
+use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, Visitor, value::MapAccessDeserializer};
+use serde_json::Value;
+use std::fmt;
+use std::io::BufReader;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+/// `.claude.json` may be very large; beyond this it is reported, not read.
+pub const CLAUDE_JSON_LIMIT: u64 = 1 << 30;
+/// Credentials and settings files are small; anything bigger is suspect.
+pub const SMALL_FILE_LIMIT: u64 = 4 << 20;
+
+/// Why a file's content is not available to the checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The file could not be read as a regular file.
+    File(FileProblem),
+    /// The file exists but is zero bytes long.
+    Empty,
+    /// The content is not the JSON expected; the message carries line and column.
+    Parse(String),
+}
+
+impl LoadError {
+    /// A phrase for findings: "does not exist", "is not valid JSON: …".
+    pub fn describe(&self) -> String {
+        match self {
+            LoadError::File(problem) => problem.describe(),
+            LoadError::Empty => "is empty".to_string(),
+            LoadError::Parse(why) => format!("is not valid JSON ({why})"),
+        }
+    }
+
+    /// True when nothing is at the path.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, LoadError::File(FileProblem::Missing))
+    }
+}
+
+/// A file's path together with what loading it gave.
+#[derive(Clone, Debug)]
+pub struct Loaded<T> {
+    /// Where the file is (or would be).
+    pub path: PathBuf,
+    /// Its parsed content or why there is none.
+    pub content: Result<T, LoadError>,
+}
+
+impl<T> Loaded<T> {
+    /// The parsed content, if any.
+    pub fn ok(&self) -> Option<&T> {
+        self.content.as_ref().ok()
+    }
+}
+
+/// Where Claude Code keeps its state for this user.
+#[derive(Clone, Debug, Default)]
+pub struct ClaudePaths {
+    /// `$HOME`, or the passwd home when `HOME` is unset or empty.
+    pub home: Option<PathBuf>,
+    /// The config dir: `$CLAUDE_CONFIG_DIR` or `<home>/.claude`.
+    pub config_dir: Option<PathBuf>,
+    /// True when `CLAUDE_CONFIG_DIR` chose the config dir.
+    pub config_dir_from_env: bool,
+    /// The global config the client reads when no legacy file replaces it.
+    pub claude_json: Option<PathBuf>,
+    /// The legacy `<config dir>/.config.json`.
+    pub legacy_config: Option<PathBuf>,
+    /// `.credentials.json`.
+    pub credentials: Option<PathBuf>,
+}
+
+impl ClaudePaths {
+    /// Resolves the paths from the environment and the passwd home.
+    pub fn resolve(env: &Env, passwd_home: Option<&Path>) -> Self {
+        let home = env
+            .non_empty("HOME")
+            .map(PathBuf::from)
+            .or_else(|| passwd_home.map(Path::to_path_buf));
+        let from_env = env.non_empty("CLAUDE_CONFIG_DIR").map(PathBuf::from);
+        let default_dir = home.as_ref().map(|h| h.join(".claude"));
+        let config_dir = from_env.clone().or_else(|| default_dir.clone());
+        let suffix = config_file_suffix(env);
+        let claude_json = match &from_env {
+            Some(dir) => Some(dir.join(format!(".claude{suffix}.json"))),
+            None => home
+                .as_ref()
+                .map(|h| h.join(format!(".claude{suffix}.json"))),
+        };
+        let credentials_dir = match env.get("CLAUDE_SECURESTORAGE_CONFIG_DIR") {
+            Some("") => default_dir,
+            Some(dir) => Some(PathBuf::from(dir)),
+            None => config_dir.clone(),
+        };
+        ClaudePaths {
+            legacy_config: config_dir.as_ref().map(|d| d.join(".config.json")),
+            credentials: credentials_dir.map(|d| d.join(".credentials.json")),
+            config_dir_from_env: from_env.is_some(),
+            home,
+            config_dir,
+            claude_json,
+        }
+    }
+}
+
+/// Non-production OAuth settings rename the config file (CLIENT-FACTS fact 15).
+fn config_file_suffix(env: &Env) -> &'static str {
+    if env.non_empty("CLAUDE_CODE_CUSTOM_OAUTH_URL").is_some() {
+        "-custom-oauth"
+    } else {
+        ""
+    }
+}
+
+/// The keys of `.claude.json` that matter for sign-in.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaudeJson {
+    /// Must be `true` or the interactive wizard runs (FACTS §3).
+    pub has_completed_onboarding: Option<Value>,
+    /// The client version that completed onboarding.
+    pub last_onboarding_version: Option<Value>,
+    /// Present after a `/login` whose profile fetch worked.
+    pub oauth_account: Option<IgnoredAny>,
+    /// Last 20 characters of approved and rejected API keys.
+    pub custom_api_key_responses: Option<Value>,
+    /// A Console-login API key stored in plain text.
+    pub primary_api_key: Option<Value>,
+    /// How the client was installed (`npm`, `native`, …).
+    pub install_method: Option<Value>,
+}
+
+impl ClaudeJson {
+    /// True only for the JSON value `true`, as the client tests it.
+    pub fn onboarding_done(&self) -> bool {
+        self.has_completed_onboarding == Some(Value::Bool(true))
+    }
+
+    /// The stored Console key, when it is a non-empty string.
+    pub fn primary_api_key(&self) -> Option<Secret> {
+        match &self.primary_api_key {
+            Some(Value::String(key)) if !key.is_empty() => Some(Secret::new(key.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Streams `.claude.json`, keeping only [`ClaudeJson`]'s keys.
+pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
+    let content = fsread::open_bounded(path, CLAUDE_JSON_LIMIT)
+        .map_err(LoadError::File)
+        .and_then(|(file, meta)| {
+            if meta.len() == 0 {
+                return Err(LoadError::Empty);
+            }
+            let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
+            let value = serde::Deserializer::deserialize_map(&mut de, ObjectVisitor(PhantomData))
+                .and_then(|v| de.end().map(|()| v));
+            value.map_err(|e| LoadError::Parse(describe_json_error(&e)))
+        });
+    Loaded {
+        path: path.to_path_buf(),
+        content,
+    }
+}
+
+/// Deserializes a struct only from a JSON object (serde's derive would also
+/// accept an array, which the client would not).
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map))
+    }
+}
+
+/// The `/login` credential in `.credentials.json`.
+#[derive(Clone, Debug, Default)]
+pub struct StoredLogin {
+    /// True when the file has a `claudeAiOauth` object at all.
+    pub has_oauth_block: bool,
+    /// `claudeAiOauth.accessToken`.
+    pub access_token: Option<Secret>,
+    /// `claudeAiOauth.refreshToken`.
+    pub refresh_token: Option<Secret>,
+    /// `claudeAiOauth.expiresAt`, Unix milliseconds.
+    pub expires_at_ms: Option<i64>,
+    /// `claudeAiOauth.refreshTokenExpiresAt`, Unix milliseconds.
+    pub refresh_expires_at_ms: Option<i64>,
+    /// `claudeAiOauth.scopes`, when it is an array of strings.
+    pub scopes: Option<Vec<String>>,
+    /// `claudeAiOauth.subscriptionType`.
+    pub subscription_type: Option<String>,
+}
+
+impl StoredLogin {
+    /// What the client would use: a non-empty access token whose scopes
+    /// include `user:inference` (CLIENT-FACTS fact 20).
+    pub fn is_usable(&self) -> bool {
+        let has_token = self.access_token.as_ref().is_some_and(|t| !t.is_empty());
+        let inference = self
+            .scopes
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|x| x == "user:inference"));
+        has_token && inference
+    }
+}
+
+/// Reads `.credentials.json`.
+pub fn load_credentials(path: &Path) -> Loaded<StoredLogin> {
+    let content = load_small_json(path).map(|value| {
+        let oauth = value.get("claudeAiOauth");
+        let text = |key: &str| {
+            oauth
+                .and_then(|o| o.get(key))
+                .and_then(Value::as_str)
+                .map(|s| Secret::new(s.to_string()))
+        };
+        let number = |key: &str| oauth.and_then(|o| o.get(key)).and_then(Value::as_i64);
+        StoredLogin {
+            has_oauth_block: oauth.is_some_and(Value::is_object),
+            access_token: text("accessToken"),
+            refresh_token: text("refreshToken"),
+            expires_at_ms: number("expiresAt"),
+            refresh_expires_at_ms: number("refreshTokenExpiresAt"),
+            scopes: oauth
+                .and_then(|o| o.get("scopes"))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(String::from)
+                        .collect()
+                }),
+            subscription_type: oauth
+                .and_then(|o| o.get("subscriptionType"))
+                .and_then(Value::as_str)
+                .map(String::from),
+        }
+    });
+    Loaded {
+        path: path.to_path_buf(),
+        content,
+    }
+}
+
+/// Which settings file a layer is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingsScope {
+    /// `<config dir>/settings.json`.
+    User,
+    /// `<workspace>/.claude/settings.json`.
+    Project,
+    /// `<workspace>/.claude/settings.local.json`.
+    Local,
+    /// `/etc/claude-code/managed-settings.json`, highest precedence.
+    Managed,
+}
+
+impl SettingsScope {
+    /// A short name for evidence and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            SettingsScope::User => "user settings",
+            SettingsScope::Project => "project settings",
+            SettingsScope::Local => "local project settings",
+            SettingsScope::Managed => "managed settings",
+        }
+    }
+}
+
+/// The parts of a settings file that can carry a credential.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The `env` block: variables the client injects into its own environment.
+    pub env: Env,
+    /// The `apiKeyHelper` command, kept masked: it may embed a key.
+    pub api_key_helper: Option<Secret>,
+}
+
+/// One settings file, with its scope.
+#[derive(Clone, Debug)]
+pub struct SettingsLayer {
+    /// Which layer this is.
+    pub scope: SettingsScope,
+    /// The file and its content.
+    pub file: Loaded<Settings>,
+}
+
+/// Reads one settings layer.
+pub fn load_settings(scope: SettingsScope, path: &Path) -> SettingsLayer {
+    let content = load_small_json(path).map(|value| {
+        let env = value
+            .get("env")
+            .and_then(Value::as_object)
+            .map(|block| {
+                block
+                    .iter()
+                    .map(|(k, v)| (k.clone(), scalar_to_string(v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let api_key_helper = value
+            .get("apiKeyHelper")
+            .and_then(Value::as_str)
+            .map(|s| Secret::new(s.to_string()));
+        Settings {
+            env,
+            api_key_helper,
+        }
+    });
+    SettingsLayer {
+        scope,
+        file: Loaded {
+            path: path.to_path_buf(),
+            content,
+        },
+    }
+}
+
+fn scalar_to_string(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn load_small_json(path: &Path) -> Result<Value, LoadError> {
+    let bytes = fsread::read_bounded(path, SMALL_FILE_LIMIT).map_err(LoadError::File)?;
+    if bytes.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    serde_json::from_slice::<Value>(&bytes)
+        .map_err(|e| LoadError::Parse(describe_json_error(&e)))
+        .and_then(|v| {
+            if v.is_object() {
+                Ok(v)
+            } else {
+                Err(LoadError::Parse(
+                    "the top level is not a JSON object".into(),
+                ))
+            }
+        })
+}
+
+/// A serde_json error in words, without echoing file content.
+fn describe_json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Eof => "the file ends too early, it looks truncated",
+        Category::Syntax => "a syntax error",
+        Category::Data => "a value of the wrong type",
+        Category::Io => "a read error",
+    };
+    if e.to_string().contains("recursion limit") {
+        return format!(
+            "nested too deeply, at line {} column {}",
+            e.line(),
+            e.column()
+        );
+    }
+    format!("{what} at line {} column {}", e.line(), e.column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn default_paths_put_claude_json_next_to_the_dir() {
+        let p = ClaudePaths::resolve(&env(&[("HOME", "/h")]), None);
+        assert_eq!(p.config_dir.unwrap(), Path::new("/h/.claude"));
+        assert_eq!(p.claude_json.unwrap(), Path::new("/h/.claude.json"));
+        assert_eq!(
+            p.credentials.unwrap(),
+            Path::new("/h/.claude/.credentials.json")
+        );
+    }
+
+    #[test]
+    fn config_dir_moves_everything_inside() {
+        let p = ClaudePaths::resolve(&env(&[("HOME", "/h"), ("CLAUDE_CONFIG_DIR", "/c")]), None);
+        assert_eq!(p.claude_json.unwrap(), Path::new("/c/.claude.json"));
+        assert_eq!(p.credentials.unwrap(), Path::new("/c/.credentials.json"));
+        assert_eq!(p.legacy_config.unwrap(), Path::new("/c/.config.json"));
+    }
+
+    #[test]
+    fn secure_storage_dir_and_passwd_fallback() {
+        let p = ClaudePaths::resolve(
+            &env(&[("CLAUDE_SECURESTORAGE_CONFIG_DIR", "/s")]),
+            Some(Path::new("/pw")),
+        );
+        assert_eq!(p.home.unwrap(), Path::new("/pw"));
+        assert_eq!(p.credentials.unwrap(), Path::new("/s/.credentials.json"));
+        let p = ClaudePaths::resolve(
+            &env(&[("HOME", "/h"), ("CLAUDE_CODE_CUSTOM_OAUTH_URL", "x")]),
+            None,
+        );
+        assert_eq!(
+            p.claude_json.unwrap(),
+            Path::new("/h/.claude-custom-oauth.json")
+        );
+    }
+
+    #[test]
+    fn claude_json_keys_stream_and_reject_non_objects() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".claude.json");
+        std::fs::write(
+            &path,
+            r#"{"projects":{"/a":{"x":[1,2]}},"hasCompletedOnboarding":true}"#,
+        )
+        .unwrap();
+        assert!(load_claude_json(&path).ok().unwrap().onboarding_done());
+        std::fs::write(&path, "[true]").unwrap();
+        assert!(matches!(
+            load_claude_json(&path).content,
+            Err(LoadError::Parse(_))
+        ));
+        std::fs::write(&path, r#"{"hasCompletedOnboarding": tr"#).unwrap();
+        let err = load_claude_json(&path).content.unwrap_err();
+        assert!(err.describe().contains("line 1"), "{err:?}");
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(
+            load_claude_json(&path).content.unwrap_err(),
+            LoadError::Empty
+        );
+    }
+
+    #[test]
+    fn deep_nesting_never_overflows_the_stack() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".claude.json");
+        let nested = |key: &str| {
+            format!(
+                "{{\"{key}\":{}{}}}",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )
+        };
+        // Skipped keys are walked without recursion; kept keys hit serde_json's limit.
+        std::fs::write(&path, nested("projects")).unwrap();
+        assert!(load_claude_json(&path).ok().is_some());
+        std::fs::write(&path, nested("customApiKeyResponses")).unwrap();
+        let err = load_claude_json(&path).content.unwrap_err();
+        assert!(err.describe().contains("nested too deeply"), "{err:?}");
+    }
+
+    #[test]
+    fn stored_login_needs_the_inference_scope() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".credentials.json");
+        std::fs::write(
+            &path,
+            r#"{"claudeAiOauth":{"accessToken":"sk-ant-oat01-x","scopes":["user:profile"]}}"#,
+        )
+        .unwrap();
+        assert!(!load_credentials(&path).ok().unwrap().is_usable());
+        std::fs::write(
+            &path,
+            r#"{"claudeAiOauth":{"accessToken":"sk-ant-oat01-x","scopes":["user:inference"]}}"#,
+        )
+        .unwrap();
+        assert!(load_credentials(&path).ok().unwrap().is_usable());
+    }
+}

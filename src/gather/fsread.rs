@@ -1,0 +1,189 @@
+//! Bounded, non-blocking file reads.
+//!
+//! Every file `ccauth` reads goes through [`read_bounded`] or [`open_bounded`].
+//! A FIFO, a device such as `/dev/zero`, a directory or a symlink loop in place
+//! of a file becomes a [`FileProblem`] the checks can report, never a hang or a
+//! panic; a file larger than the caller's limit is never read whole.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+
+/// Why a path could not be read as a regular file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    /// Nothing exists at the path (or a dangling symlink).
+    Missing,
+    /// Something other than a regular file is there: "a directory", "a FIFO", …
+    NotAFile(&'static str),
+    /// It exists but could not be opened or read; the OS error in words.
+    Unreadable(String),
+    /// Larger than the limit the caller set, in bytes.
+    TooLarge(u64),
+}
+
+impl FileProblem {
+    /// A short phrase for a finding: "is a directory", "could not be read: …".
+    pub fn describe(&self) -> String {
+        match self {
+            FileProblem::Missing => "does not exist".to_string(),
+            FileProblem::NotAFile(kind) => format!("is {kind}, not a regular file"),
+            FileProblem::Unreadable(why) => format!("could not be read: {why}"),
+            FileProblem::TooLarge(size) => format!("is too large to read ({size} bytes)"),
+        }
+    }
+}
+
+/// Reads a whole regular file of at most `limit` bytes.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileProblem> {
+    let (file, meta) = open_bounded(path, limit)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FileProblem::Unreadable(describe_io(&e)))?;
+    if bytes.len() as u64 > limit {
+        // /proc files report size 0, so the limit is enforced on what was read.
+        return Err(FileProblem::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Reads a regular file as text, replacing invalid UTF-8 sequences.
+pub fn read_text_bounded(path: &Path, limit: u64) -> Result<String, FileProblem> {
+    read_bounded(path, limit).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Opens a regular file of at most `limit` bytes for a streaming reader.
+///
+/// The type is checked before opening, and the open itself is non-blocking,
+/// so a FIFO swapped in between cannot stall the process either.
+pub fn open_bounded(path: &Path, limit: u64) -> Result<(File, Metadata), FileProblem> {
+    let meta = std::fs::metadata(path).map_err(|e| classify_stat_error(&e))?;
+    check_is_regular(&meta)?;
+    if meta.len() > limit {
+        return Err(FileProblem::TooLarge(meta.len()));
+    }
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(|e| FileProblem::Unreadable(describe_io(&e)))?;
+    let opened = file
+        .metadata()
+        .map_err(|e| FileProblem::Unreadable(describe_io(&e)))?;
+    check_is_regular(&opened)?;
+    Ok((file, opened))
+}
+
+/// What kind of thing stands at `path`, following symlinks.
+pub fn kind_of(meta: &Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+fn check_is_regular(meta: &Metadata) -> Result<(), FileProblem> {
+    if meta.is_file() {
+        Ok(())
+    } else {
+        Err(FileProblem::NotAFile(kind_of(meta)))
+    }
+}
+
+fn classify_stat_error(e: &io::Error) -> FileProblem {
+    if e.kind() == io::ErrorKind::NotFound {
+        FileProblem::Missing
+    } else {
+        FileProblem::Unreadable(describe_io(e))
+    }
+}
+
+/// An I/O error in words, with the errno name users search for (`EACCES`).
+pub fn describe_io(e: &io::Error) -> String {
+    let name = match e.raw_os_error() {
+        Some(1) => "EPERM",
+        Some(2) => "ENOENT",
+        Some(13) => "EACCES",
+        Some(16) => "EBUSY",
+        Some(20) => "ENOTDIR",
+        Some(21) => "EISDIR",
+        Some(30) => "EROFS",
+        Some(40) => "ELOOP: a symlink loop",
+        _ => return e.to_string(),
+    };
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    format!("{name} ({text})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_small_file_and_refuses_a_large_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, b"hello").unwrap();
+        assert_eq!(read_bounded(&path, 5).unwrap(), b"hello");
+        assert_eq!(read_bounded(&path, 4), Err(FileProblem::TooLarge(5)));
+    }
+
+    #[test]
+    fn a_directory_missing_file_and_fifo_are_problems_not_hangs() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            read_bounded(dir.path(), 10),
+            Err(FileProblem::NotAFile("a directory"))
+        );
+        assert_eq!(
+            read_bounded(&dir.path().join("nope"), 10),
+            Err(FileProblem::Missing)
+        );
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            read_bounded(&fifo, 10),
+            Err(FileProblem::NotAFile("a FIFO"))
+        );
+    }
+
+    #[test]
+    fn dev_zero_and_symlink_loops_are_problems() {
+        assert_eq!(
+            read_bounded(Path::new("/dev/zero"), 10),
+            Err(FileProblem::NotAFile("a character device"))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::os::unix::fs::symlink(&b, &a).unwrap();
+        std::os::unix::fs::symlink(&a, &b).unwrap();
+        let err = read_bounded(&a, 10).unwrap_err();
+        assert!(
+            matches!(&err, FileProblem::Unreadable(m) if m.contains("ELOOP")),
+            "{err:?}"
+        );
+    }
+}

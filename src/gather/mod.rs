@@ -1,0 +1,170 @@
+//! Gather: the only code that touches the OS.
+//!
+//! [`gather`] reads the environment, Claude Code's files, the mount table,
+//! container markers, the workspace and PATH into a [`Context`], a read-only
+//! snapshot. Checks are pure functions of that snapshot.
+
+pub mod claude_state;
+pub mod env;
+pub mod fsread;
+pub mod git;
+pub mod install;
+pub mod mountinfo;
+pub mod system;
+pub mod workspace;
+
+use claude_state::{
+    ClaudeJson, ClaudePaths, LoadError, Loaded, SettingsLayer, SettingsScope, StoredLogin,
+};
+use env::Env;
+use install::ClaudeInstall;
+use mountinfo::MountTable;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+use system::{Marker, OsInfo, User};
+use workspace::Workspace;
+
+/// Mount tables are small; a huge one is read up to this size.
+const MOUNTINFO_LIMIT: u64 = 64 << 20;
+
+/// What the caller decides before gathering.
+#[derive(Clone, Debug)]
+pub struct GatherInput {
+    /// The environment to judge (the process's own, or a test's).
+    pub env: Env,
+    /// The directory `ccauth` was started in.
+    pub cwd: PathBuf,
+    /// `--workspace`, when given.
+    pub workspace: Option<PathBuf>,
+    /// Where system files are read from (`/` unless `--sysroot`).
+    pub sysroot: PathBuf,
+    /// "Now", for expiry arithmetic.
+    pub now: SystemTime,
+}
+
+/// The read-only snapshot every check reads.
+#[derive(Clone, Debug)]
+pub struct Context {
+    /// Environment variables.
+    pub env: Env,
+    /// Gather time.
+    pub now: SystemTime,
+    /// The user the process runs as.
+    pub user: User,
+    /// Resolved locations of Claude Code's files.
+    pub paths: ClaudePaths,
+    /// `.claude.json` (or its `CLAUDE_CONFIG_DIR` / suffix variant).
+    pub claude_json: Option<Loaded<ClaudeJson>>,
+    /// The legacy `.config.json`, only when it exists and is not empty.
+    pub legacy_config: Option<Loaded<ClaudeJson>>,
+    /// `.credentials.json`.
+    pub credentials: Option<Loaded<StoredLogin>>,
+    /// Settings files that exist, lowest precedence first.
+    pub settings: Vec<SettingsLayer>,
+    /// The mount table, or why it could not be read.
+    pub mounts: Result<MountTable, String>,
+    /// Container, remote-session and CI markers that fired.
+    pub markers: Vec<Marker>,
+    /// The workspace's devcontainer and env files.
+    pub workspace: Workspace,
+    /// Every `claude` on PATH, first one first.
+    pub installs: Vec<ClaudeInstall>,
+    /// OS and kernel, for the runtime section.
+    pub os: OsInfo,
+}
+
+impl Context {
+    /// The config file the client actually reads: a non-empty legacy
+    /// `.config.json` replaces `.claude.json` (CLIENT-FACTS fact 16).
+    pub fn effective_config(&self) -> Option<&Loaded<ClaudeJson>> {
+        self.legacy_config.as_ref().or(self.claude_json.as_ref())
+    }
+
+    /// True when some container marker fired.
+    pub fn in_container(&self) -> bool {
+        self.markers.iter().any(|m| m.place.is_container())
+    }
+}
+
+/// Builds the snapshot.
+pub fn gather(input: GatherInput) -> Context {
+    let GatherInput {
+        env,
+        cwd,
+        workspace,
+        sysroot,
+        now,
+    } = input;
+    let user = User::detect(&sysroot);
+    let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
+    let workspace_root = workspace
+        .map(|w| cwd.join(w))
+        .or_else(|| git::find_repo(&cwd).map(|r| r.root))
+        .unwrap_or_else(|| cwd.clone());
+    let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
+    Context {
+        claude_json: paths
+            .claude_json
+            .as_deref()
+            .map(claude_state::load_claude_json),
+        legacy_config: paths.legacy_config.as_deref().and_then(load_legacy_config),
+        credentials: paths
+            .credentials
+            .as_deref()
+            .map(claude_state::load_credentials),
+        mounts: read_mounts(&sysroot),
+        markers: system::detect_markers(&env, &sysroot),
+        workspace: Workspace::gather(&workspace_root, &env),
+        installs: install::find_claude(&env, &cwd),
+        os: OsInfo::detect(),
+        settings,
+        paths,
+        user,
+        env,
+        now,
+    }
+}
+
+/// The legacy file counts only when it exists and is not empty.
+fn load_legacy_config(path: &Path) -> Option<Loaded<ClaudeJson>> {
+    let loaded = claude_state::load_claude_json(path);
+    match &loaded.content {
+        Err(LoadError::File(fsread::FileProblem::Missing) | LoadError::Empty) => None,
+        _ => Some(loaded),
+    }
+}
+
+fn load_settings_layers(
+    paths: &ClaudePaths,
+    workspace: &Path,
+    sysroot: &Path,
+) -> Vec<SettingsLayer> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = &paths.config_dir {
+        candidates.push((SettingsScope::User, dir.join("settings.json")));
+    }
+    candidates.push((
+        SettingsScope::Project,
+        workspace.join(".claude/settings.json"),
+    ));
+    candidates.push((
+        SettingsScope::Local,
+        workspace.join(".claude/settings.local.json"),
+    ));
+    candidates.push((
+        SettingsScope::Managed,
+        system::under(sysroot, "/etc/claude-code/managed-settings.json"),
+    ));
+    candidates
+        .into_iter()
+        .map(|(scope, path)| claude_state::load_settings(scope, &path))
+        .filter(|layer| !matches!(&layer.file.content, Err(e) if e.is_missing()))
+        .collect()
+}
+
+fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {
+    let path = system::under(sysroot, "/proc/self/mountinfo");
+    fsread::read_text_bounded(&path, MOUNTINFO_LIMIT)
+        .map(|text| MountTable::parse(&text))
+        .map_err(|problem| format!("{} {}", path.display(), problem.describe()))
+}

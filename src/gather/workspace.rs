@@ -1,0 +1,330 @@
+//! The workspace: its devcontainer configuration and the env files that can
+//! carry credentials into a container.
+//!
+//! `devcontainer.json` is JSONC (comments and trailing commas, nothing looser),
+//! parsed with `jsonc-parser`; a broken file is kept as a parse error with line
+//! and column. Env files are found where devcontainers put them and judged by
+//! git only when there is at least one, so the common path spawns nothing.
+
+use super::claude_state::{LoadError, Loaded};
+use super::env::Env;
+use super::fsread;
+use super::git::{self, GitStatus, Repo};
+use crate::secret::Secret;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Devcontainer files are small; a larger one is reported, not parsed.
+const DEVCONTAINER_LIMIT: u64 = 1 << 20;
+/// Env files are small too.
+const ENV_FILE_LIMIT: u64 = 1 << 20;
+/// Deeper nesting than this is refused before the recursive parser sees it.
+const MAX_JSONC_DEPTH: usize = 256;
+
+/// Variables whose presence in an env file makes it a credential carrier.
+pub const CREDENTIAL_VARS: &[&str] = &[
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_REFRESH_TOKEN",
+];
+
+/// What the workspace holds.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// The directory inspected.
+    pub root: PathBuf,
+    /// The git repository holding it, if any.
+    pub repo: Option<Repo>,
+    /// Every `devcontainer.json` found, parsed.
+    pub devcontainers: Vec<Loaded<Value>>,
+    /// Env files that can carry credentials, with git's verdict on each.
+    pub env_files: Vec<EnvFile>,
+    /// Files named by `--env-file` that do not exist.
+    pub missing_env_files: Vec<String>,
+}
+
+/// One env file that can carry credentials into the container.
+#[derive(Clone, Debug)]
+pub struct EnvFile {
+    /// Path relative to the repository root (or the workspace), `/`-separated.
+    pub rel_path: String,
+    /// Why it was picked up: "named by --env-file in …", "sets ANTHROPIC_API_KEY".
+    pub reasons: Vec<String>,
+    /// Credential variables it assigns a real-looking value, masked.
+    pub credentials: Vec<(String, Secret)>,
+    /// Git's verdict; `None` outside a repository.
+    pub git: Option<GitStatus>,
+}
+
+impl Workspace {
+    /// Inspects `root`.
+    pub fn gather(root: &Path, env: &Env) -> Self {
+        let repo = git::find_repo(root);
+        let devcontainers = find_devcontainers(root);
+        let mut missing = Vec::new();
+        let mut env_files = find_env_files(root, &devcontainers, &mut missing);
+        let base = repo.as_ref().map_or(root, |r| r.root.as_path());
+        for file in &mut env_files {
+            file.rel_path = relative(base, &root.join(&file.rel_path));
+        }
+        if let Some(repo) = &repo {
+            let paths: Vec<String> = env_files.iter().map(|f| f.rel_path.clone()).collect();
+            for (file, status) in env_files.iter_mut().zip(git::judge(repo, &paths, env)) {
+                file.git = Some(status);
+            }
+        }
+        Workspace {
+            root: root.to_path_buf(),
+            repo,
+            devcontainers,
+            env_files,
+            missing_env_files: missing,
+        }
+    }
+
+    /// Every parsed devcontainer configuration with its path.
+    pub fn parsed_devcontainers(&self) -> impl Iterator<Item = (&Path, &Value)> {
+        self.devcontainers
+            .iter()
+            .filter_map(|d| d.ok().map(|v| (d.path.as_path(), v)))
+    }
+
+    /// A path shown relative to the workspace when it is inside it.
+    pub fn display(&self, path: &Path) -> String {
+        relative(&self.root, path)
+    }
+}
+
+/// The places devcontainer tooling looks for a configuration.
+fn find_devcontainers(root: &Path) -> Vec<Loaded<Value>> {
+    let mut paths = vec![
+        root.join(".devcontainer/devcontainer.json"),
+        root.join(".devcontainer.json"),
+    ];
+    if let Ok(entries) = std::fs::read_dir(root.join(".devcontainer")) {
+        let mut nested: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("devcontainer.json"))
+            .collect();
+        nested.sort();
+        paths.extend(nested);
+    }
+    paths
+        .into_iter()
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .map(|path| Loaded {
+            content: parse_jsonc_file(&path),
+            path,
+        })
+        .collect()
+}
+
+/// Parses a JSONC file, allowing only comments and trailing commas.
+pub fn parse_jsonc_file(path: &Path) -> Result<Value, LoadError> {
+    let text = fsread::read_text_bounded(path, DEVCONTAINER_LIMIT).map_err(LoadError::File)?;
+    parse_jsonc(&text)
+}
+
+/// Parses JSONC text, allowing only comments and trailing commas.
+pub fn parse_jsonc(text: &str) -> Result<Value, LoadError> {
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty);
+    }
+    if nesting_depth(text) > MAX_JSONC_DEPTH {
+        return Err(LoadError::Parse(format!(
+            "nested deeper than {MAX_JSONC_DEPTH} levels"
+        )));
+    }
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_trailing_commas: true,
+        allow_loose_object_property_names: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    jsonc_parser::parse_to_serde_value::<Value>(text, &options)
+        .map_err(|e| LoadError::Parse(e.to_string()))
+}
+
+/// The deepest bracket nesting outside strings: a cheap guard for the parser.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Env files named by `runArgs`, the conventional `.devcontainer/api.env`,
+/// and any `.env`/`*.env` under `.devcontainer/` that sets a credential.
+fn find_env_files(
+    root: &Path,
+    devcontainers: &[Loaded<Value>],
+    missing: &mut Vec<String>,
+) -> Vec<EnvFile> {
+    let mut found: Vec<EnvFile> = Vec::new();
+    let mut add = |path: &Path, reason: String| {
+        let rel = relative(root, path);
+        match found.iter_mut().find(|f| f.rel_path == rel) {
+            Some(existing) => existing.reasons.push(reason),
+            None => found.push(EnvFile {
+                credentials: read_credentials(path),
+                rel_path: rel,
+                reasons: vec![reason],
+                git: None,
+            }),
+        }
+    };
+    for config in devcontainers {
+        let Some(value) = config.ok() else { continue };
+        let config_dir = config.path.parent().unwrap_or(root);
+        for named in env_file_args(value) {
+            let candidates = [root.join(&named), config_dir.join(&named)];
+            match candidates.iter().find(|p| p.is_file()) {
+                Some(path) => add(
+                    path,
+                    format!("named by --env-file in {}", relative(root, &config.path)),
+                ),
+                None => missing.push(named),
+            }
+        }
+    }
+    let conventional = root.join(".devcontainer/api.env");
+    if conventional.is_file() {
+        add(
+            &conventional,
+            "the conventional .devcontainer/api.env".to_string(),
+        );
+    }
+    for path in env_like_files(&root.join(".devcontainer")) {
+        let credentials = read_credentials(&path);
+        if let Some((name, _)) = credentials.first() {
+            add(&path, format!("sets {name}"));
+        }
+    }
+    found
+}
+
+/// `--env-file X` and `--env-file=X` in every `runArgs`.
+pub fn env_file_args(config: &Value) -> Vec<String> {
+    let args: Vec<&str> = config
+        .get("runArgs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut named = Vec::new();
+    for (i, arg) in args.iter().enumerate() {
+        if let Some(value) = arg.strip_prefix("--env-file=") {
+            named.push(value.to_string());
+        } else if *arg == "--env-file" {
+            if let Some(value) = args.get(i + 1) {
+                named.push((*value).to_string());
+            }
+        }
+    }
+    named
+}
+
+/// `.env` and `*.env` files in a directory and its direct subdirectories.
+fn env_like_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![(dir.to_path_buf(), 0)];
+    while let Some((current, depth)) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if kind.is_dir() && depth == 0 {
+                dirs.push((path, depth + 1));
+            } else if kind.is_file() && (name == ".env" || name.ends_with(".env")) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The credential variables an env file assigns a real-looking value.
+fn read_credentials(path: &Path) -> Vec<(String, Secret)> {
+    let Ok(text) = fsread::read_text_bounded(path, ENV_FILE_LIMIT) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("export ").unwrap_or(line);
+            let (name, value) = line.split_once('=')?;
+            let name = name.trim();
+            let value = Secret::new(value.trim_end_matches('\r').to_string());
+            let real =
+                CREDENTIAL_VARS.contains(&name) && !value.is_empty() && !value.is_placeholder();
+            real.then(|| (name.to_string(), value))
+        })
+        .collect()
+}
+
+/// `path` relative to `base`, `/`-separated, or the full path when outside.
+fn relative(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jsonc_allows_comments_and_trailing_commas_only() {
+        let ok = parse_jsonc("{\n // c\n \"a\": [1,2,],\n}").unwrap();
+        assert_eq!(ok["a"][1], 2);
+        let err = parse_jsonc("{\n \"a\": 1\n \"b\": 2\n}").unwrap_err();
+        assert!(err.describe().contains("comma on line 2"), "{err:?}");
+        assert!(parse_jsonc("{'a': 1}").is_err());
+        let deep = "[".repeat(100_000);
+        assert!(
+            parse_jsonc(&deep)
+                .unwrap_err()
+                .describe()
+                .contains("nested")
+        );
+    }
+
+    #[test]
+    fn finds_env_file_arguments() {
+        let config =
+            parse_jsonc(r#"{"runArgs": ["--env-file", "a.env", "--env-file=b.env", "-p"]}"#)
+                .unwrap();
+        assert_eq!(env_file_args(&config), ["a.env", "b.env"]);
+    }
+}

@@ -1,0 +1,15 @@
+//! ccauth: finds why Claude Code cannot sign in inside containers,
+//! devcontainers, Codespaces and CI runners, and prints the cause next to the fix.
+//!
+//! One pipeline, one direction: [`gather`] takes a read-only snapshot of the
+//! world, [`checks`] judge it as pure functions, and [`report`] renders the
+//! result. Secrets are held in [`secret::Secret`], which only ever prints masked.
+
+pub mod app;
+pub mod auth;
+pub mod checks;
+pub mod cli;
+pub mod devcontainer;
+pub mod gather;
+pub mod report;
+pub mod secret;

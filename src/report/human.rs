@@ -1,0 +1,261 @@
+//! The human report, in the manner of `flutter doctor`: the runtime, then one
+//! line per check with a status mark, the cause and the fix indented under
+//! it, and one summary line.
+
+use super::{Report, Runtime};
+use crate::checks::{CheckResult, Status};
+use owo_colors::OwoColorize;
+use std::fmt::Write;
+
+/// Paragraphs are wrapped to this many columns.
+const WIDTH: usize = 100;
+/// Indentation of the text under a check's line.
+const INDENT: &str = "    ";
+
+/// How to render: colour and detail.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Style {
+    /// Emit ANSI colours.
+    pub color: bool,
+    /// Show passing details and evidence.
+    pub verbose: bool,
+}
+
+impl Style {
+    fn paint(&self, text: &str, status: Status) -> String {
+        if !self.color {
+            return text.to_string();
+        }
+        match status {
+            Status::Pass => text.green().to_string(),
+            Status::Warn => text.yellow().to_string(),
+            Status::Fail => text.red().to_string(),
+            Status::Skip => text.dimmed().to_string(),
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        if self.color {
+            text.bold().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn dim(&self, text: &str) -> String {
+        if self.color {
+            text.dimmed().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Renders the whole report.
+pub fn render(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.bold(&format!("ccauth doctor {}", report.tool.version))
+    );
+    out.push('\n');
+    render_runtime(&mut out, &report.runtime, style);
+    out.push('\n');
+    for result in &report.checks {
+        render_check(&mut out, result, style);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", summary_line(report, style));
+    out
+}
+
+fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
+    let _ = writeln!(out, "{}", style.bold("Runtime"));
+    let place = if rt.markers.is_empty() {
+        "no container or remote-session marker".to_string()
+    } else {
+        rt.markers
+            .iter()
+            .map(|m| m.signal.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let user = format!(
+        "uid {}{}, HOME={}",
+        rt.uid,
+        rt.user
+            .as_deref()
+            .map_or(String::new(), |n| format!(" ({n})")),
+        rt.home_env.as_deref().unwrap_or("(unset)")
+    );
+    let show = |p: &Option<std::path::PathBuf>| {
+        p.as_ref()
+            .map_or("(unknown)".to_string(), |p| p.display().to_string())
+    };
+    let claude = match rt.claude.first() {
+        None => "not found on PATH".to_string(),
+        Some(install) => format!(
+            "{} {} ({}){}",
+            install.path.display(),
+            install.version.as_deref().unwrap_or("version unknown"),
+            install.method,
+            if rt.claude.len() > 1 {
+                format!(", and {} more on PATH", rt.claude.len() - 1)
+            } else {
+                String::new()
+            }
+        ),
+    };
+    let system = format!(
+        "{}, kernel {}",
+        rt.os.as_deref().unwrap_or("unknown OS"),
+        rt.kernel.as_deref().unwrap_or("unknown")
+    );
+    let rows = [
+        ("place", place),
+        ("user", user),
+        ("config dir", show(&rt.config_dir)),
+        ("config file", show(&rt.config_file)),
+        ("credentials", show(&rt.credentials_file)),
+        ("claude", claude),
+        ("workspace", rt.workspace.display().to_string()),
+        ("system", system),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(out, "  {:<12} {value}", style.dim(label));
+    }
+}
+
+fn render_check(out: &mut String, result: &CheckResult, style: Style) {
+    let finding = &result.finding;
+    let mark = match finding.status {
+        Status::Pass => "[✓]",
+        Status::Warn => "[!]",
+        Status::Fail => "[✗]",
+        Status::Skip => "[-]",
+    };
+    let _ = writeln!(
+        out,
+        "{} {} {}",
+        style.paint(mark, finding.status),
+        result.title,
+        style.dim(&format!("({})", result.id))
+    );
+    let detailed = matches!(finding.status, Status::Warn | Status::Fail) || style.verbose;
+    if finding.status == Status::Skip || detailed {
+        write_block(out, "", &finding.cause);
+    }
+    if let Some(fix) = finding.fix.as_deref().filter(|_| detailed) {
+        write_block(out, &style.bold("Fix: "), fix);
+    }
+    if detailed && finding.status != Status::Pass {
+        let _ = writeln!(
+            out,
+            "{INDENT}{}",
+            style.dim(&format!("More: ccauth explain {}", result.id))
+        );
+    }
+    if style.verbose && !finding.evidence.is_empty() {
+        let evidence = serde_json::to_string(&finding.evidence).unwrap_or_default();
+        write_block(out, &style.dim("Evidence: "), &evidence);
+    }
+}
+
+/// Writes text under a check. Prose and list items are wrapped (list items
+/// with a hanging indent); other indented lines are commands or snippets and
+/// stay whole so they can be copied.
+fn write_block(out: &mut String, label: &str, text: &str) {
+    for (n, line) in text.lines().enumerate() {
+        let lead = if n == 0 { label } else { "" };
+        let body = line.trim_start();
+        let margin = &line[..line.len() - body.len()];
+        let hang = match list_marker_width(body) {
+            Some(width) => width,
+            None if margin.is_empty() => 0,
+            None => {
+                let _ = writeln!(out, "{INDENT}{lead}{line}");
+                continue;
+            }
+        };
+        let width = WIDTH
+            .saturating_sub(INDENT.len() + margin.len() + hang)
+            .max(20);
+        for (i, piece) in wrap(body, width).iter().enumerate() {
+            let (lead, hang) = if i == 0 { (lead, 0) } else { ("", hang) };
+            let _ = writeln!(out, "{INDENT}{lead}{margin}{:hang$}{piece}", "");
+        }
+    }
+}
+
+/// The width of a leading "• ", "- " or "12. " list marker.
+fn list_marker_width(body: &str) -> Option<usize> {
+    if body.starts_with("• ") || body.starts_with("- ") {
+        return Some(2);
+    }
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && body[digits..].starts_with(". ")).then_some(digits + 2)
+}
+
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in line.split(' ') {
+        let current = lines.last_mut().expect("never empty");
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    lines
+}
+
+fn summary_line(report: &Report, style: Style) -> String {
+    let s = report.summary;
+    let counts = format!(
+        "{} failed, {} warned, {} passed, {} skipped.",
+        s.fail, s.warn, s.pass, s.skip
+    );
+    let verdict = if s.fail > 0 {
+        style.paint("ccauth found problems that break sign-in:", Status::Fail)
+    } else if s.warn > 0 {
+        style.paint("Sign-in should work, with warnings:", Status::Warn)
+    } else {
+        style.paint("No problems found:", Status::Pass)
+    };
+    format!("{verdict} {counts}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_items_wrap_with_a_hanging_indent_and_snippets_stay_whole() {
+        let mut out = String::new();
+        let long = "word ".repeat(40);
+        write_block(
+            &mut out,
+            "",
+            &format!("  1. {long}\n  \"containerEnv\": {{ {long} }}"),
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("      1. word"));
+        assert!(lines[1].starts_with("         word"));
+        assert!(lines.last().unwrap().starts_with("      \"containerEnv\""));
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() <= WIDTH || l.contains("containerEnv"))
+        );
+    }
+
+    #[test]
+    fn wraps_at_word_boundaries() {
+        assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
+        assert_eq!(wrap("short", 80), ["short"]);
+    }
+}

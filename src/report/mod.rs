@@ -1,0 +1,140 @@
+//! The report: plain data built from the check results and the runtime facts.
+//!
+//! Renderers (`human`, `json`) only format a [`Report`]; every decision about
+//! authentication was made by the checks before it was built.
+
+pub mod human;
+pub mod json;
+
+use crate::checks::{CheckResult, Status};
+use crate::gather::Context;
+use crate::gather::install::ClaudeInstall;
+use crate::gather::system::{Marker, Place};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Bumped on any incompatible change to the JSON shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything a renderer shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The JSON contract's version.
+    pub schema_version: u32,
+    /// Which tool made the report.
+    pub tool: Tool,
+    /// Facts about this environment; information, never a verdict.
+    pub runtime: Runtime,
+    /// Counts per status.
+    pub summary: Summary,
+    /// One result per registered check, in registry order.
+    pub checks: Vec<CheckResult>,
+}
+
+/// The tool's name and version.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    /// Always `ccauth`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+/// Counts of each status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Checks that passed.
+    pub pass: usize,
+    /// Checks that warned.
+    pub warn: usize,
+    /// Checks that failed.
+    pub fail: usize,
+    /// Checks that were skipped.
+    pub skip: usize,
+}
+
+/// Where this is running, as facts for a bug report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Runtime {
+    /// The kind of container (`docker`, `podman`, …), if any marker says so.
+    pub container: Option<Place>,
+    /// Every marker that fired, with its signal.
+    pub markers: Vec<Marker>,
+    /// Effective uid.
+    pub uid: u32,
+    /// The uid's name in /etc/passwd.
+    pub user: Option<String>,
+    /// `$HOME` as the environment has it.
+    pub home_env: Option<String>,
+    /// The uid's home in /etc/passwd.
+    pub passwd_home: Option<PathBuf>,
+    /// Claude Code's config dir.
+    pub config_dir: Option<PathBuf>,
+    /// The config file the client reads (a legacy `.config.json` when it replaces `.claude.json`).
+    pub config_file: Option<PathBuf>,
+    /// `.credentials.json`.
+    pub credentials_file: Option<PathBuf>,
+    /// The first `claude` on PATH, and any others after it.
+    pub claude: Vec<ClaudeInstall>,
+    /// The workspace inspected.
+    pub workspace: PathBuf,
+    /// OS name and version.
+    pub os: Option<String>,
+    /// Kernel release.
+    pub kernel: Option<String>,
+}
+
+impl Runtime {
+    /// Extracts the runtime facts from the snapshot.
+    pub fn from_context(ctx: &Context) -> Self {
+        Runtime {
+            container: ctx
+                .markers
+                .iter()
+                .map(|m| m.place)
+                .find(|p| p.is_container()),
+            markers: ctx.markers.clone(),
+            uid: ctx.user.uid,
+            user: ctx.user.name.clone(),
+            home_env: ctx.env.get("HOME").map(String::from),
+            passwd_home: ctx.user.passwd_home.clone(),
+            config_dir: ctx.paths.config_dir.clone(),
+            config_file: ctx.effective_config().map(|c| c.path.clone()),
+            credentials_file: ctx.paths.credentials.clone(),
+            claude: ctx.installs.clone(),
+            workspace: ctx.workspace.root.clone(),
+            os: ctx.os.os.clone(),
+            kernel: ctx.os.kernel.clone(),
+        }
+    }
+}
+
+impl Report {
+    /// Assembles a report.
+    pub fn new(runtime: Runtime, checks: Vec<CheckResult>) -> Self {
+        let mut summary = Summary::default();
+        for result in &checks {
+            match result.finding.status {
+                Status::Pass => summary.pass += 1,
+                Status::Warn => summary.warn += 1,
+                Status::Fail => summary.fail += 1,
+                Status::Skip => summary.skip += 1,
+            }
+        }
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            runtime,
+            summary,
+            checks,
+        }
+    }
+
+    /// True when the report should make the process exit 1.
+    pub fn has_problems(&self, strict: bool) -> bool {
+        self.summary.fail > 0 || (strict && self.summary.warn > 0)
+    }
+}
