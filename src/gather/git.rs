@@ -112,7 +112,7 @@ fn ask_git(
         &["check-ignore", "--no-index", "-v", "-n", "-z", "--stdin"],
         &input,
     )?;
-    let mut tracked_args = vec!["ls-files", "-z", "--cached", "--"];
+    let mut tracked_args = vec!["--literal-pathspecs", "ls-files", "-z", "--cached", "--"];
     tracked_args.extend(rel_paths.iter().map(String::as_str));
     let tracked_out = run_git(git, repo, env, &tracked_args, &[])?;
     let tracked: Vec<&[u8]> = tracked_out.split(|b| *b == 0).collect();
@@ -169,7 +169,6 @@ fn run_git(
             command.env(var, value);
         }
     }
-    command.env("GIT_LITERAL_PATHSPECS", "1");
     let mut child = command.spawn().map_err(|e| e.to_string())?;
     if let Some(mut pipe) = child.stdin.take() {
         pipe.write_all(stdin).map_err(|e| e.to_string())?;

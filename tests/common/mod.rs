@@ -1,0 +1,186 @@
+//! A fixture world for tests: a temporary home, workspace and system root,
+//! plus an explicit environment. Nothing of the developer's own machine leaks
+//! in: the binary runs with a cleared environment, and library-level tests
+//! hand the same environment to `gather` directly.
+
+#![allow(dead_code)]
+
+use ccauth::checks::{self, Finding, Selection};
+use ccauth::gather::{self, Context, GatherInput, env::Env};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+use tempfile::TempDir;
+
+/// A distinctive OAuth token no output may ever contain.
+pub const OAUTH_TOKEN: &str =
+    "sk-ant-oat01-PLANTEDoauthTOKENvalue0123456789abcdefghijklmnopqrstuvwxyz-AAAA";
+/// A distinctive API key no output may ever contain.
+pub const API_KEY: &str =
+    "sk-ant-api03-PLANTEDapiKEYvalue0123456789abcdefghijklmnopqrstuvwxyzABCDEFG-BBBB";
+
+/// One isolated world.
+pub struct World {
+    dir: TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl World {
+    /// An empty world: a home, a workspace, and a system root with a passwd
+    /// entry for this uid and a mount table with only the root overlay.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let world = World {
+            dir,
+            env: Vec::new(),
+        };
+        std::fs::create_dir_all(world.home()).unwrap();
+        std::fs::create_dir_all(world.workspace()).unwrap();
+        let uid = rustix::process::geteuid().as_raw();
+        world.sys_file(
+            "etc/passwd",
+            &format!(
+                "tester:x:{uid}:{uid}:Tester:{}:/bin/sh\n",
+                world.home().display()
+            ),
+        );
+        world.mountinfo(&[]);
+        let home = world.home().display().to_string();
+        world.with_env("HOME", &home)
+    }
+
+    /// The fake `$HOME`.
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// The workspace directory.
+    pub fn workspace(&self) -> PathBuf {
+        self.dir.path().join("workspace")
+    }
+
+    /// The fake system root.
+    pub fn sysroot(&self) -> PathBuf {
+        self.dir.path().join("sysroot")
+    }
+
+    /// Sets an environment variable of the world.
+    pub fn with_env(mut self, name: &str, value: &str) -> Self {
+        self.env.retain(|(k, _)| k != name);
+        self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Removes an environment variable of the world.
+    pub fn without_env(mut self, name: &str) -> Self {
+        self.env.retain(|(k, _)| k != name);
+        self
+    }
+
+    /// Writes a file under the world's directory, creating parents.
+    pub fn file(&self, path: &Path, content: &str) -> PathBuf {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+        path.to_path_buf()
+    }
+
+    /// Writes a file under the home.
+    pub fn home_file(&self, rel: &str, content: &str) -> PathBuf {
+        self.file(&self.home().join(rel), content)
+    }
+
+    /// Writes a file under the workspace.
+    pub fn workspace_file(&self, rel: &str, content: &str) -> PathBuf {
+        self.file(&self.workspace().join(rel), content)
+    }
+
+    /// Writes a file under the system root.
+    pub fn sys_file(&self, rel: &str, content: &str) -> PathBuf {
+        self.file(&self.sysroot().join(rel), content)
+    }
+
+    /// Marks the world as a Docker container.
+    pub fn docker(self) -> Self {
+        self.sys_file(".dockerenv", "");
+        self
+    }
+
+    /// Replaces the mount table: the root overlay plus these
+    /// `(root, mount point, fstype, source)` mounts.
+    pub fn mountinfo(&self, mounts: &[(&str, &Path, &str, &str)]) {
+        let mut text = String::from("1 0 0:31 / / rw,relatime - overlay overlay rw,lowerdir=/l\n");
+        for (i, (root, point, fstype, source)) in mounts.iter().enumerate() {
+            let point = point.display().to_string().replace(' ', "\\040");
+            text.push_str(&format!(
+                "{} 1 8:1 {root} {point} rw,relatime - {fstype} {source} rw\n",
+                i + 2
+            ));
+        }
+        self.sys_file("proc/self/mountinfo", &text);
+    }
+
+    /// Runs `git init` in the workspace.
+    pub fn git_init(self) -> Self {
+        self.git(&["init", "-q"]);
+        self
+    }
+
+    /// Runs git in the workspace.
+    pub fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .current_dir(self.workspace())
+            .env_clear()
+            .env("HOME", self.home())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    /// The environment the world hands to ccauth.
+    pub fn env(&self) -> Env {
+        self.env.iter().cloned().collect()
+    }
+
+    /// Gathers the world into a Context.
+    pub fn context(&self) -> Context {
+        gather::gather(GatherInput {
+            env: self.env(),
+            cwd: self.workspace(),
+            workspace: None,
+            sysroot: self.sysroot(),
+            now: SystemTime::now(),
+        })
+    }
+
+    /// Runs one check on the world.
+    pub fn check(&self, id: &str) -> Finding {
+        let ctx = self.context();
+        let selection = Selection {
+            only: vec![id.to_string()],
+            skip: Vec::new(),
+        };
+        checks::run_all(&ctx, &selection)
+            .into_iter()
+            .find(|r| r.id == id)
+            .expect("registered check")
+            .finding
+    }
+
+    /// The built binary, in the workspace, with only the world's environment.
+    pub fn ccauth(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("ccauth").expect("binary built");
+        cmd.env_clear()
+            .envs(self.env.iter().cloned())
+            .env("CCAUTH_SYSROOT", self.sysroot())
+            .current_dir(self.workspace())
+            .args(args);
+        cmd
+    }
+}
+
+/// The directory holding the real `git`, for a PATH that finds it.
+pub fn git_path() -> String {
+    std::env::var("PATH").unwrap_or_default()
+}

@@ -1,0 +1,197 @@
+//! `credential-missing` against fixture worlds: every source, empty values,
+//! placeholders, blanked logins.
+
+mod common;
+
+use ccauth::checks::Status;
+use common::{API_KEY, OAUTH_TOKEN, World};
+
+const ID: &str = "credential-missing";
+
+#[test]
+fn nothing_anywhere_fails() {
+    let f = World::new().check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("No credential reaches Claude Code"));
+    let fix = f.fix.unwrap();
+    assert!(fix.contains("claude setup-token") && fix.contains("ANTHROPIC_API_KEY"));
+    assert!(fix.contains("\"containerEnv\""));
+}
+
+#[test]
+fn each_env_variable_alone_passes() {
+    for var in [
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "CLAUDE_CODE_OAUTH_TOKEN",
+    ] {
+        let f = World::new().with_env(var, OAUTH_TOKEN).check(ID);
+        assert_eq!(f.status, Status::Pass, "{var}");
+        assert!(f.cause.contains(var), "{}", f.cause);
+    }
+}
+
+#[test]
+fn file_descriptor_and_cloud_provider_variables_pass() {
+    let f = World::new()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR", "3")
+        .check(ID);
+    assert_eq!(f.status, Status::Pass);
+    let f = World::new()
+        .with_env("CLAUDE_CODE_USE_BEDROCK", "1")
+        .check(ID);
+    assert_eq!(f.status, Status::Pass);
+    let f = World::new()
+        .with_env("CLAUDE_CODE_USE_BEDROCK", "0")
+        .check(ID);
+    assert_eq!(f.status, Status::Fail, "0 is off");
+}
+
+#[test]
+fn empty_variable_is_missing_and_named_with_the_localenv_line() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", "");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{ // comment
+            "remoteEnv": {"CLAUDE_CODE_OAUTH_TOKEN": "${localEnv:CLAUDE_CODE_OAUTH_TOKEN}"},
+        }"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains(
+        "CLAUDE_CODE_OAUTH_TOKEN from the process environment is present, but it is set but empty"
+    ));
+    assert!(
+        f.cause
+            .contains(".devcontainer/devcontainer.json sets it in remoteEnv"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn empty_variable_without_devcontainer_still_explains_localenv() {
+    let f = World::new().with_env("ANTHROPIC_API_KEY", "").check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("${localEnv:"), "{}", f.cause);
+}
+
+#[test]
+fn placeholder_from_a_template_is_missing() {
+    let f = World::new()
+        .with_env("ANTHROPIC_API_KEY", "sk-ant-your-key-here")
+        .check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("placeholder"));
+}
+
+#[test]
+fn docker_sandbox_placeholder_is_a_credential() {
+    let f = World::new()
+        .with_env("ANTHROPIC_API_KEY", "proxy-managed")
+        .check(ID);
+    assert_eq!(f.status, Status::Pass);
+}
+
+#[test]
+fn settings_env_block_passes_and_names_the_file() {
+    let w = World::new();
+    w.home_file(
+        ".claude/settings.json",
+        &format!(r#"{{"env": {{"ANTHROPIC_API_KEY": "{API_KEY}"}}}}"#),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(
+        f.cause.contains("env block of user settings"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn project_and_managed_settings_count() {
+    let w = World::new();
+    w.workspace_file(
+        ".claude/settings.local.json",
+        &format!(r#"{{"env": {{"CLAUDE_CODE_OAUTH_TOKEN": "{OAUTH_TOKEN}"}}}}"#),
+    );
+    assert_eq!(w.check(ID).status, Status::Pass);
+    let w = World::new();
+    w.sys_file(
+        "etc/claude-code/managed-settings.json",
+        r#"{"apiKeyHelper": "/usr/local/bin/get-key"}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(
+        f.cause.contains("apiKeyHelper from managed settings"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn stored_login_passes_and_blank_login_fails() {
+    let w = World::new();
+    w.home_file(
+        ".claude/.credentials.json",
+        &format!(r#"{{"claudeAiOauth": {{"accessToken": "{OAUTH_TOKEN}", "refreshToken": "r", "expiresAt": 1, "scopes": ["user:inference"]}}}}"#),
+    );
+    assert_eq!(w.check(ID).status, Status::Pass);
+
+    let w = World::new();
+    w.home_file(
+        ".claude/.credentials.json",
+        r#"{"claudeAiOauth": {"accessToken": "", "refreshToken": "", "expiresAt": 0, "scopes": ["user:inference"]}}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains("blanked after a failed refresh"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn stored_login_without_inference_scope_fails() {
+    let w = World::new();
+    w.home_file(
+        ".claude/.credentials.json",
+        &format!(
+            r#"{{"claudeAiOauth": {{"accessToken": "{OAUTH_TOKEN}", "scopes": ["user:profile"]}}}}"#
+        ),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("user:inference"));
+}
+
+#[test]
+fn config_dir_moves_where_credentials_are_read() {
+    let w = World::new();
+    w.home_file(
+        ".claude/.credentials.json",
+        &format!(r#"{{"claudeAiOauth": {{"accessToken": "{OAUTH_TOKEN}", "scopes": ["user:inference"]}}}}"#),
+    );
+    let elsewhere = w.home().join("elsewhere");
+    let w = w.with_env("CLAUDE_CONFIG_DIR", &elsewhere.display().to_string());
+    assert_eq!(
+        w.check(ID).status,
+        Status::Fail,
+        "~/.claude is ignored with CLAUDE_CONFIG_DIR"
+    );
+}
+
+#[test]
+fn primary_api_key_in_claude_json_passes() {
+    let w = World::new();
+    w.home_file(
+        ".claude.json",
+        &format!(r#"{{"primaryApiKey": "{API_KEY}"}}"#),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(f.cause.contains("primaryApiKey"));
+}

@@ -1,0 +1,152 @@
+//! `host-credentials-mount` against fake mount tables.
+
+mod common;
+
+use ccauth::checks::Status;
+use common::{API_KEY, OAUTH_TOKEN, World};
+
+const ID: &str = "host-credentials-mount";
+
+fn login_file(w: &World) {
+    w.home_file(
+        ".claude/.credentials.json",
+        &format!(r#"{{"claudeAiOauth": {{"accessToken": "{OAUTH_TOKEN}", "scopes": ["user:inference"]}}}}"#),
+    );
+}
+
+#[test]
+fn mac_home_bind_mount_without_login_fails() {
+    let w = World::new().docker();
+    w.mountinfo(&[(
+        "/Users/ann/.claude",
+        &w.home().join(".claude"),
+        "virtiofs",
+        "virtiofs",
+    )]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("/Users/ann/.claude"), "{}", f.cause);
+    assert!(f.cause.contains("macOS keeps"), "{}", f.cause);
+    assert!(f.fix.unwrap().contains("type=volume"));
+    assert_eq!(f.evidence["host_mount"]["host_os_hint"], "macOS");
+}
+
+#[test]
+fn linux_bind_mount_with_a_login_warns_about_shared_refresh_tokens() {
+    let w = World::new().docker();
+    login_file(&w);
+    w.mountinfo(&[(
+        "/home/ann/.claude",
+        &w.home().join(".claude"),
+        "ext4",
+        "/dev/sda1",
+    )]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("refresh-token family"), "{}", f.cause);
+}
+
+#[test]
+fn bind_mount_made_useless_by_another_credential_warns() {
+    let w = World::new().docker().with_env("ANTHROPIC_API_KEY", API_KEY);
+    w.mountinfo(&[(
+        "/home/ann/.claude",
+        &w.home().join(".claude"),
+        "ext4",
+        "/dev/sda1",
+    )]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("ANTHROPIC_API_KEY"), "{}", f.cause);
+}
+
+#[test]
+fn single_file_bind_mount_of_credentials_counts() {
+    let w = World::new().docker();
+    let creds = w.home().join(".claude/.credentials.json");
+    w.mountinfo(&[(
+        "/run/desktop/mnt/host/c/Users/ann/.claude/.credentials.json",
+        &creds,
+        "fakeowner",
+        "grpcfuse",
+    )]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.evidence["host_mount"]["host_os_hint"], "Windows");
+}
+
+#[test]
+fn named_volume_passes() {
+    let w = World::new().docker();
+    w.mountinfo(&[(
+        "/var/lib/docker/volumes/claude-config/_data",
+        &w.home().join(".claude"),
+        "ext4",
+        "/dev/sda1",
+    )]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(f.cause.contains("named volume"), "{}", f.cause);
+}
+
+#[test]
+fn tmpfs_and_no_mount_pass() {
+    let w = World::new().docker();
+    w.mountinfo(&[("/", &w.home().join(".claude"), "tmpfs", "tmpfs")]);
+    assert!(w.check(ID).cause.contains("tmpfs"));
+    let f = World::new().docker().check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(f.cause.contains("not bind-mounted"));
+}
+
+#[test]
+fn whole_home_bind_mount_covers_the_config_dir() {
+    let w = World::new().docker();
+    w.mountinfo(&[("/Users/ann", &w.home(), "virtiofs", "virtiofs")]);
+    assert_eq!(w.check(ID).status, Status::Fail);
+}
+
+#[test]
+fn path_with_spaces_is_decoded() {
+    let w = World::new().docker();
+    let dir = w.home().join("my config");
+    w.mountinfo(&[("/Users/ann/.claude", &dir, "virtiofs", "virtiofs")]);
+    let w = w.with_env("CLAUDE_CONFIG_DIR", &dir.display().to_string());
+    assert_eq!(w.check(ID).status, Status::Fail);
+}
+
+#[test]
+fn unreadable_mount_table_skips() {
+    let w = World::new();
+    std::fs::remove_file(w.sysroot().join("proc/self/mountinfo")).unwrap();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Skip);
+    assert!(f.cause.contains("mount table could not be read"));
+}
+
+#[test]
+fn declared_host_mount_in_devcontainer_warns() {
+    let w = World::new().docker().with_env("ANTHROPIC_API_KEY", API_KEY);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"mounts": ["source=${localEnv:USERPROFILE}/.claude,target=/home/shiny/.claude,type=bind,consistency=cached"]}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.cause
+            .contains("${localEnv:USERPROFILE}/.claude → /home/shiny/.claude"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn declared_volume_mount_is_fine() {
+    let w = World::new().docker();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"mounts": [{"source": "claude-code-config", "target": "/home/node/.claude", "type": "volume"}]}"#,
+    );
+    assert_eq!(w.check(ID).status, Status::Pass);
+}

@@ -1,0 +1,183 @@
+//! `onboarding-flag` against fixture worlds.
+
+mod common;
+
+use ccauth::checks::Status;
+use common::{OAUTH_TOKEN, World};
+
+const ID: &str = "onboarding-flag";
+
+fn with_token() -> World {
+    World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
+}
+
+#[test]
+fn skipped_without_an_env_token() {
+    let f = World::new()
+        .with_env(
+            "ANTHROPIC_API_KEY",
+            "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+        )
+        .check(ID);
+    assert_eq!(f.status, Status::Skip);
+}
+
+#[test]
+fn missing_file_fails_and_offers_a_safe_create() {
+    let w = with_token();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains(".claude.json does not exist"),
+        "{}",
+        f.cause
+    );
+    let fix = f.fix.unwrap();
+    assert!(fix.contains("umask 077"), "{fix}");
+    assert!(fix.contains("test -e"), "{fix}");
+}
+
+#[test]
+fn file_without_flag_fails_with_a_merge_that_keeps_keys() {
+    let w = with_token();
+    w.home_file(
+        ".claude.json",
+        r#"{"oauthAccount": {"emailAddress": "a@b"}, "numStartups": 3}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains("hasCompletedOnboarding missing"),
+        "{}",
+        f.cause
+    );
+    let fix = f.fix.unwrap();
+    assert!(fix.contains("jq '.hasCompletedOnboarding = true'"), "{fix}");
+    assert!(fix.contains("wipes the account"), "{fix}");
+}
+
+#[test]
+fn a_false_or_string_flag_fails() {
+    for value in ["false", "\"true\"", "1"] {
+        let w = with_token();
+        w.home_file(
+            ".claude.json",
+            &format!(r#"{{"hasCompletedOnboarding": {value}}}"#),
+        );
+        let f = w.check(ID);
+        assert_eq!(f.status, Status::Fail, "{value}");
+        assert!(f.cause.contains("not true"), "{}", f.cause);
+    }
+}
+
+#[test]
+fn flag_true_passes_for_either_variable() {
+    for var in ["CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"] {
+        let w = World::new().with_env(var, OAUTH_TOKEN);
+        w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+        assert_eq!(w.check(ID).status, Status::Pass, "{var}");
+    }
+}
+
+#[test]
+fn token_from_a_settings_env_block_counts() {
+    let w = World::new();
+    w.home_file(
+        ".claude/settings.json",
+        &format!(r#"{{"env": {{"ANTHROPIC_AUTH_TOKEN": "{OAUTH_TOKEN}"}}}}"#),
+    );
+    assert_eq!(w.check(ID).status, Status::Fail);
+}
+
+#[test]
+fn config_dir_moves_the_file_inside() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    let dir = w.home().join("cfg");
+    let w = w.with_env("CLAUDE_CONFIG_DIR", &dir.display().to_string());
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains("cfg/.claude.json does not exist"),
+        "{}",
+        f.cause
+    );
+    w.file(
+        &dir.join(".claude.json"),
+        r#"{"hasCompletedOnboarding": true}"#,
+    );
+    assert_eq!(w.check(ID).status, Status::Pass);
+}
+
+#[test]
+fn legacy_config_shadows_claude_json() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.home_file(".claude/.config.json", r#"{"theme": "dark"}"#);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("legacy"), "{}", f.cause);
+    // An empty legacy file does not replace anything.
+    w.home_file(".claude/.config.json", "");
+    assert_eq!(w.check(ID).status, Status::Pass);
+}
+
+#[test]
+fn unreadable_configs_fail_with_the_reason() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": tr"#);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("truncated"), "{}", f.cause);
+
+    let w = with_token();
+    std::fs::create_dir_all(w.home().join(".claude.json")).unwrap();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("is a directory"), "{}", f.cause);
+    assert!(f.fix.unwrap().contains("rmdir"));
+}
+
+#[test]
+fn overwriting_lifecycle_command_warns_even_when_the_flag_is_set() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"postStartCommand": "echo '{\"hasCompletedOnboarding\": true}' > ~/.claude.json"}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.cause
+            .contains("postStartCommand in .devcontainer/devcontainer.json"),
+        "{}",
+        f.cause
+    );
+    assert!(f.fix.unwrap().contains("test -e ~/.claude.json"));
+}
+
+#[test]
+fn overwriting_command_is_reported_inside_a_failure_and_without_a_token() {
+    let config = r#"{"postCreateCommand": {"seed": "echo '{}' > $HOME/.claude.json"}}"#;
+    let w = with_token();
+    w.workspace_file(".devcontainer/devcontainer.json", config);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("overwrites .claude.json"));
+
+    let w = World::new();
+    w.workspace_file(".devcontainer/devcontainer.json", config);
+    assert_eq!(w.check(ID).status, Status::Warn);
+}
+
+#[test]
+fn a_guarded_create_is_not_an_overwrite() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"postCreateCommand": "jq '.a=1' ~/.claude.json > /tmp/x && cat /tmp/x >> ~/.claude.json.log"}"#,
+    );
+    assert_eq!(w.check(ID).status, Status::Pass);
+}
