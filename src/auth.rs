@@ -158,19 +158,19 @@ pub fn credentials(ctx: &Context) -> Vec<Credential> {
         }
     }
     found.extend(stored_login(ctx));
-    if let Some(config) = ctx.effective_config() {
-        if let Some(key) = config.ok().and_then(|c| c.primary_api_key()) {
-            found.push(Credential {
-                kind: SourceKind::PrimaryApiKey,
-                name: "primaryApiKey",
-                origin: Origin::File {
-                    path: config.path.clone(),
-                },
-                value: Some(key),
-                usable: true,
-                problem: None,
-            });
-        }
+    if let Some(config) = ctx.effective_config()
+        && let Some(key) = config.ok().and_then(|c| c.primary_api_key())
+    {
+        found.push(Credential {
+            kind: SourceKind::PrimaryApiKey,
+            name: "primaryApiKey",
+            origin: Origin::File {
+                path: config.path.clone(),
+            },
+            value: Some(key),
+            usable: true,
+            problem: None,
+        });
     }
     found.sort_by_key(|c| c.kind);
     found

@@ -46,10 +46,11 @@ fn command_text(value: &Value) -> Option<String> {
     }
 }
 
-/// True when `command` truncates a file whose name ends with `file_name`:
-/// a single `>` redirection or a `tee` without `-a` in front of it.
-pub fn overwrites(command: &str, file_name: &str) -> bool {
-    command.match_indices(file_name).any(|(at, _)| {
+/// The redirection that truncates a file whose name ends with `file_name`
+/// (`> ~/.claude.json`, `tee ~/.claude.json`), if the command has one. Only
+/// that fragment is returned: the rest of a command may hold secrets.
+pub fn truncating_write(command: &str, file_name: &str) -> Option<String> {
+    command.match_indices(file_name).find_map(|(at, _)| {
         let before = &command[..at];
         let target_start = before
             .rfind(|c: char| c.is_whitespace() || c == '>' || c == '\'' || c == '"' || c == ';')
@@ -63,8 +64,13 @@ pub fn overwrites(command: &str, file_name: &str) -> bool {
             .trim_end_matches(['\'', '"'])
             .trim_end();
         let single_redirect = lead.ends_with('>') && !lead.ends_with(">>");
-        let tee = lead.ends_with(" tee") || lead == "tee" || lead.ends_with("| tee");
-        ends_here && (single_redirect || tee)
+        let tee = lead.ends_with(" tee") || lead == "tee" || lead.ends_with("|tee");
+        let target = &command[target_start..at + file_name.len()];
+        match (ends_here, single_redirect, tee) {
+            (true, true, _) => Some(format!("> {target}")),
+            (true, false, true) => Some(format!("tee {target}")),
+            _ => None,
+        }
     })
 }
 
@@ -237,17 +243,21 @@ mod tests {
     #[test]
     fn finds_truncating_writes_only() {
         let f = ".claude.json";
-        assert!(overwrites(
-            r#"echo '{"hasCompletedOnboarding": true}' > ~/.claude.json"#,
-            f
-        ));
-        assert!(overwrites("echo x >/home/node/.claude.json && true", f));
-        assert!(overwrites("echo x | tee ~/.claude.json", f));
-        assert!(overwrites("echo x > \"$HOME/.claude.json\"", f));
-        assert!(!overwrites("echo x >> ~/.claude.json", f));
-        assert!(!overwrites("test -e ~/.claude.json || true", f));
-        assert!(!overwrites("cat ~/.claude.json > /tmp/x", f));
-        assert!(!overwrites("echo x > ~/.claude.json.bak", f));
+        let write = |c: &str| truncating_write(c, f);
+        let hooked = r#"echo '{"hasCompletedOnboarding": true}' > ~/.claude.json"#;
+        assert_eq!(write(hooked).as_deref(), Some("> ~/.claude.json"));
+        let plain = "echo x >/home/node/.claude.json && true";
+        assert_eq!(write(plain).as_deref(), Some("> /home/node/.claude.json"));
+        assert_eq!(
+            write("echo x | tee ~/.claude.json").as_deref(),
+            Some("tee ~/.claude.json")
+        );
+        let quoted = "echo x > \"$HOME/.claude.json\"";
+        assert_eq!(write(quoted).as_deref(), Some("> $HOME/.claude.json"));
+        assert_eq!(write("echo x >> ~/.claude.json"), None);
+        assert_eq!(write("test -e ~/.claude.json || true"), None);
+        assert_eq!(write("cat ~/.claude.json > /tmp/x"), None);
+        assert_eq!(write("echo x > ~/.claude.json.bak"), None);
     }
 
     #[test]

@@ -151,6 +151,33 @@ impl Secret {
     }
 }
 
+/// Masks every `sk-ant-…` token found inside free text.
+///
+/// Defence in depth for text that quotes user files: the report runs every
+/// cause, fix and evidence string through this before any renderer sees it.
+pub fn scrub(text: &str) -> String {
+    const MARK: &str = "sk-ant-";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let candidate = &rest[at..];
+        let len = candidate
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(candidate.len());
+        let token = Secret::new(&candidate[..len]);
+        let body_len = len - token.known_prefix().map_or(MARK.len(), str::len);
+        if body_len == 0 {
+            out.push_str(&candidate[..len]);
+        } else {
+            out.push_str(&token.masked());
+        }
+        rest = &candidate[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.masked())
@@ -226,6 +253,19 @@ mod tests {
         assert_eq!(Secret::new("sk-ant-admin01-x").kind(), TokenKind::AdminKey);
         assert_eq!(Secret::new("gateway-token").kind(), TokenKind::Unknown);
         assert_eq!(Secret::new("sk-ant-").kind(), TokenKind::Unknown);
+    }
+
+    #[test]
+    fn scrub_masks_tokens_in_text_and_leaves_masked_ones_alone() {
+        let text = format!("run: echo {OAT} > x; sk-ant-api03-********abcd; sk-ant-");
+        let clean = scrub(&text);
+        assert!(!clean.contains("AbCdEfGh"), "{clean}");
+        assert!(
+            clean.contains("echo sk-ant-oat01-********wxyz > x"),
+            "{clean}"
+        );
+        assert!(clean.contains("sk-ant-api03-********abcd;"), "{clean}");
+        assert!(clean.ends_with("sk-ant-"), "{clean}");
     }
 
     #[test]

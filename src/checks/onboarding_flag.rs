@@ -140,17 +140,22 @@ fn unreadable_fix(config: &Loaded<ClaudeJson>) -> String {
     }
 }
 
-/// Lifecycle commands that truncate `.claude.json` with `>`.
+/// Lifecycle commands that truncate `.claude.json`, named by hook, file and
+/// the redirection alone (the rest of a command may hold secrets).
 fn overwriting_commands(ctx: &Context) -> Vec<String> {
     ctx.workspace
         .parsed_devcontainers()
         .flat_map(|(path, config)| {
             devcontainer::lifecycle_commands(config)
                 .into_iter()
-                .filter(|(_, command)| devcontainer::overwrites(command, ".claude.json"))
-                .map(move |(hook, command)| {
-                    format!("{hook} in {}: {command}", ctx.workspace.display(path))
+                .filter_map(|(hook, command)| {
+                    let write = devcontainer::truncating_write(&command, ".claude.json")?;
+                    Some(format!(
+                        "{hook} in {} (`{write}`)",
+                        ctx.workspace.display(path)
+                    ))
                 })
+                .collect::<Vec<_>>()
         })
         .collect()
 }

@@ -101,13 +101,10 @@ pub fn detect_markers(env: &Env, sysroot: &Path) -> Vec<Marker> {
     if env.is_truthy("CI") {
         add(Place::Ci, "CI=true".to_string());
     }
-    if let Ok(version) = fsread::read_text_bounded(&under(sysroot, "/proc/version"), 1 << 16) {
-        if version.to_ascii_lowercase().contains("microsoft") {
-            add(
-                Place::Wsl,
-                "/proc/version names a Microsoft kernel".to_string(),
-            );
-        }
+    let version = fsread::read_text_bounded(&under(sysroot, "/proc/version"), 1 << 16);
+    if version.is_ok_and(|v| v.to_ascii_lowercase().contains("microsoft")) {
+        let signal = "/proc/version names a Microsoft kernel".to_string();
+        add(Place::Wsl, signal);
     }
     found
 }

@@ -239,10 +239,10 @@ pub fn env_file_args(config: &Value) -> Vec<String> {
     for (i, arg) in args.iter().enumerate() {
         if let Some(value) = arg.strip_prefix("--env-file=") {
             named.push(value.to_string());
-        } else if *arg == "--env-file" {
-            if let Some(value) = args.get(i + 1) {
-                named.push((*value).to_string());
-            }
+        } else if *arg == "--env-file"
+            && let Some(value) = args.get(i + 1)
+        {
+            named.push((*value).to_string());
         }
     }
     named

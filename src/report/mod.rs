@@ -6,10 +6,11 @@
 pub mod human;
 pub mod json;
 
-use crate::checks::{CheckResult, Status};
+use crate::checks::{CheckResult, Finding, Status};
 use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
+use crate::secret;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -110,10 +111,12 @@ impl Runtime {
 }
 
 impl Report {
-    /// Assembles a report.
-    pub fn new(runtime: Runtime, checks: Vec<CheckResult>) -> Self {
+    /// Assembles a report. Every string a check wrote passes through
+    /// [`secret::scrub`] on the way in, so renderers never see a raw token.
+    pub fn new(runtime: Runtime, mut checks: Vec<CheckResult>) -> Self {
         let mut summary = Summary::default();
-        for result in &checks {
+        for result in &mut checks {
+            scrub_finding(&mut result.finding);
             match result.finding.status {
                 Status::Pass => summary.pass += 1,
                 Status::Warn => summary.warn += 1,
@@ -136,5 +139,22 @@ impl Report {
     /// True when the report should make the process exit 1.
     pub fn has_problems(&self, strict: bool) -> bool {
         self.summary.fail > 0 || (strict && self.summary.warn > 0)
+    }
+}
+
+fn scrub_finding(finding: &mut Finding) {
+    finding.cause = secret::scrub(&finding.cause);
+    finding.fix = finding.fix.as_deref().map(secret::scrub);
+    for value in finding.evidence.values_mut() {
+        scrub_value(value);
+    }
+}
+
+fn scrub_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = secret::scrub(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub_value),
+        serde_json::Value::Object(map) => map.values_mut().for_each(scrub_value),
+        _ => {}
     }
 }
