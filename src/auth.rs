@@ -227,7 +227,7 @@ fn from_env(env: &Env, origin: &Origin) -> Vec<Credential> {
 /// Why a credential value cannot work, if it cannot.
 fn value_problem(value: &Secret) -> Option<String> {
     if value.is_empty() {
-        Some("it is set but empty".to_string())
+        Some("it is empty".to_string())
     } else if value.kind() == TokenKind::SandboxPlaceholder {
         None
     } else if value.is_placeholder() {

@@ -59,7 +59,7 @@ fn empty_variable_is_missing_and_named_with_the_localenv_line() {
     let f = w.check(ID);
     assert_eq!(f.status, Status::Fail);
     assert!(f.cause.contains(
-        "CLAUDE_CODE_OAUTH_TOKEN from the process environment is present, but it is set but empty"
+        "CLAUDE_CODE_OAUTH_TOKEN from the process environment is present, but it is empty"
     ));
     assert!(
         f.cause

@@ -67,8 +67,7 @@ fn local_env_hint(ctx: &Context, var: &str) -> String {
 
 const FIX: &str = "\
 Give the container one credential, set on the host before the container is created:
-  • Claude subscription (Pro/Max): run `claude setup-token` on a machine with a browser, then export
-    CLAUDE_CODE_OAUTH_TOKEN=<the token> on the host.
+  • Claude subscription (Pro/Max): run `claude setup-token` on a machine with a browser, then export CLAUDE_CODE_OAUTH_TOKEN=<the token> on the host.
   • API key (billed per use): create one at https://console.anthropic.com and export ANTHROPIC_API_KEY on the host.
 Pass it in through devcontainer.json (containerEnv works for every launcher, remoteEnv only for VS Code):
   \"containerEnv\": { \"CLAUDE_CODE_OAUTH_TOKEN\": \"${localEnv:CLAUDE_CODE_OAUTH_TOKEN}\" }

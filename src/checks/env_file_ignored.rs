@@ -78,7 +78,8 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
             Status::Fail,
             format!("{path} ({carries}) is committed: its content is in the git history."),
             format!(
-                "Stop tracking it and ignore it: git rm --cached {q} && echo {line} >> .gitignore && git commit. \
+                "Stop tracking it and ignore it:\n  \
+                 git rm --cached {q} && echo {line} >> .gitignore && git commit -m 'Stop tracking an env file'\n\
                  Then rotate every key it held (a new API key at console.anthropic.com, or a new \
                  `claude setup-token` and revoke the old one at claude.ai/settings/claude-code): removing the \
                  file does not remove it from history.",
@@ -95,7 +96,7 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
             Status::Fail,
             format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
             format!(
-                "Ignore it: echo {} >> .gitignore.{reinclude}",
+                "Ignore it:\n  echo {} >> .gitignore{reinclude}",
                 shell_quote(&ignore_line(path))
             ),
         ));

@@ -2,7 +2,7 @@
 //! container carries no usable login (macOS keeps it in the Keychain), or
 //! shares one refresh-token family with the host.
 
-use super::{Check, Finding, join_words};
+use super::{Check, Finding, Status, join_words};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -32,11 +32,16 @@ impl Check for HostCredentialsMount {
         let finding = if declared.is_empty() {
             finding
         } else {
-            let note = format!(
-                "devcontainer.json mounts the host's Claude state: {}. A Mac keeps its login in the Keychain, \
-                 so this brings no credential; where it does, host and container fight over one refresh token.",
+            let mut note = format!(
+                "devcontainer.json mounts the host's Claude state: {}.",
                 join_words(&declared)
             );
+            if finding.status == Status::Pass {
+                note.push_str(
+                    " A host's ~/.claude brings no login a Linux container can use when the host is a \
+                     Mac (the Keychain holds it), and shares one refresh token with the host otherwise.",
+                );
+            }
             finding.at_least_warn(&note, &volume_fix(ctx))
         };
         finding.with("declared_host_mounts", &declared)

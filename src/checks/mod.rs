@@ -106,6 +106,7 @@ impl Finding {
         self.cause = format!("{} {note}", self.cause);
         if self.status == Status::Fail {
             self.fix = Some(match self.fix.take() {
+                Some(existing) if existing.contains(fix) => existing,
                 Some(existing) => format!("{existing}\n{fix}"),
                 None => fix.to_string(),
             });

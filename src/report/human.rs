@@ -144,10 +144,10 @@ fn render_check(out: &mut String, result: &CheckResult, style: Style) {
     );
     let detailed = matches!(finding.status, Status::Warn | Status::Fail) || style.verbose;
     if finding.status == Status::Skip || detailed {
-        write_block(out, "", &finding.cause);
+        write_block(out, ("", 0), &finding.cause);
     }
     if let Some(fix) = finding.fix.as_deref().filter(|_| detailed) {
-        write_block(out, &style.bold("Fix: "), fix);
+        write_block(out, (&style.bold("Fix: "), 5), fix);
     }
     if detailed && finding.status != Status::Pass {
         let _ = writeln!(
@@ -158,32 +158,41 @@ fn render_check(out: &mut String, result: &CheckResult, style: Style) {
     }
     if style.verbose && !finding.evidence.is_empty() {
         let evidence = serde_json::to_string(&finding.evidence).unwrap_or_default();
-        write_block(out, &style.dim("Evidence: "), &evidence);
+        write_block(out, (&style.dim("Evidence: "), 10), &evidence);
     }
 }
 
-/// Writes text under a check. Prose and list items are wrapped (list items
-/// with a hanging indent); other indented lines are commands or snippets and
-/// stay whole so they can be copied.
-fn write_block(out: &mut String, label: &str, text: &str) {
-    for (n, line) in text.lines().enumerate() {
-        let lead = if n == 0 { label } else { "" };
+/// Writes text under a check, after an optional label ("Fix: ") whose
+/// visible width every following line is indented by. Prose and list items
+/// are wrapped (list items with a hanging indent); other indented lines are
+/// commands or snippets and stay whole so they can be copied.
+fn write_block(out: &mut String, label: (&str, usize), text: &str) {
+    let (painted, label_width) = label;
+    let mut first = true;
+    let mut lead = || {
+        if std::mem::take(&mut first) {
+            painted.to_string()
+        } else {
+            " ".repeat(label_width)
+        }
+    };
+    for line in text.lines() {
         let body = line.trim_start();
         let margin = &line[..line.len() - body.len()];
         let hang = match list_marker_width(body) {
             Some(width) => width,
             None if margin.is_empty() => 0,
             None => {
-                let _ = writeln!(out, "{INDENT}{lead}{line}");
+                let _ = writeln!(out, "{INDENT}{}{line}", lead());
                 continue;
             }
         };
         let width = WIDTH
-            .saturating_sub(INDENT.len() + margin.len() + hang)
+            .saturating_sub(INDENT.len() + label_width + margin.len() + hang)
             .max(20);
         for (i, piece) in wrap(body, width).iter().enumerate() {
-            let (lead, hang) = if i == 0 { (lead, 0) } else { ("", hang) };
-            let _ = writeln!(out, "{INDENT}{lead}{margin}{:hang$}{piece}", "");
+            let hang = if i == 0 { 0 } else { hang };
+            let _ = writeln!(out, "{INDENT}{}{margin}{:hang$}{piece}", lead(), "");
         }
     }
 }
@@ -239,7 +248,7 @@ mod tests {
         let long = "word ".repeat(40);
         write_block(
             &mut out,
-            "",
+            ("", 0),
             &format!("  1. {long}\n  \"containerEnv\": {{ {long} }}"),
         );
         let lines: Vec<&str> = out.lines().collect();
@@ -251,6 +260,21 @@ mod tests {
                 .iter()
                 .all(|l| l.chars().count() <= WIDTH || l.contains("containerEnv"))
         );
+    }
+
+    #[test]
+    fn lines_after_a_label_hang_under_it() {
+        let mut out = String::new();
+        write_block(
+            &mut out,
+            ("Fix: ", 5),
+            &format!("{}\n  cmd --flag", "word ".repeat(30)),
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("    Fix: word"));
+        assert!(lines[1].starts_with("         word"));
+        assert_eq!(*lines.last().unwrap(), "           cmd --flag");
+        assert!(lines.iter().all(|l| l.chars().count() <= WIDTH));
     }
 
     #[test]
