@@ -14,7 +14,7 @@ use gix_ignore::glob::pattern::Case;
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long one git query may take before it is abandoned.
@@ -105,16 +105,16 @@ fn ask_git(
         input.extend_from_slice(p.as_bytes());
         input.push(0);
     }
-    let ignore_out = run_git(
-        git,
-        repo,
-        env,
-        &["check-ignore", "--no-index", "-v", "-n", "-z", "--stdin"],
-        &input,
-    )?;
+    // Both queries run at once: each git start costs milliseconds.
+    let started = Instant::now();
+    let ignore_args = ["check-ignore", "--no-index", "-v", "-n", "-z", "--stdin"];
+    let ignore_query = start_git(git, repo, env, &ignore_args, &input)?;
     let mut tracked_args = vec!["--literal-pathspecs", "ls-files", "-z", "--cached", "--"];
     tracked_args.extend(rel_paths.iter().map(String::as_str));
-    let tracked_out = run_git(git, repo, env, &tracked_args, &[])?;
+    let tracked_query = start_git(git, repo, env, &tracked_args, &[]);
+    let ignore_out = finish_git(ignore_query, started);
+    let tracked_out = finish_git(tracked_query?, started)?;
+    let ignore_out = ignore_out?;
     let tracked: Vec<&[u8]> = tracked_out.split(|b| *b == 0).collect();
 
     let fields: Vec<&[u8]> = ignore_out.split(|b| *b == 0).collect();
@@ -145,14 +145,15 @@ fn ask_git(
     }
 }
 
-/// Runs git in the repository with the snapshot's environment and a deadline.
-fn run_git(
+/// Starts git in the repository with the snapshot's environment, writes its
+/// standard input and closes it.
+fn start_git(
     git: &Path,
     repo: &Repo,
     env: &Env,
     args: &[&str],
     stdin: &[u8],
-) -> Result<Vec<u8>, String> {
+) -> Result<Child, String> {
     let mut command = Command::new(git);
     command
         .arg("-c")
@@ -173,7 +174,11 @@ fn run_git(
     if let Some(mut pipe) = child.stdin.take() {
         pipe.write_all(stdin).map_err(|e| e.to_string())?;
     }
-    let started = Instant::now();
+    Ok(child)
+}
+
+/// Waits for a started git until the deadline and returns its output.
+fn finish_git(mut child: Child, started: Instant) -> Result<Vec<u8>, String> {
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             break status;
@@ -183,7 +188,7 @@ fn run_git(
             let _ = child.wait();
             return Err(format!("no answer within {}s", GIT_DEADLINE.as_secs()));
         }
-        std::thread::sleep(Duration::from_millis(1));
+        std::thread::sleep(Duration::from_micros(200));
     };
     let mut out = Vec::new();
     if let Some(mut pipe) = child.stdout.take() {
