@@ -150,3 +150,19 @@ fn declared_volume_mount_is_fine() {
     );
     assert_eq!(w.check(ID).status, Status::Pass);
 }
+
+#[test]
+fn skipped_when_no_config_dir_is_known() {
+    let w = World::new().docker().without_env("HOME");
+    w.sys_file("etc/passwd", "someone:x:4242:4242::/home/someone:/bin/sh\n");
+    assert_eq!(w.check(ID).status, Status::Skip);
+}
+
+#[test]
+fn a_whole_disk_mounted_at_home_is_not_a_bind_mount() {
+    let w = World::new();
+    w.mountinfo(&[("/", &w.home(), "ext4", "/dev/nvme0n1p3")]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert_eq!(f.evidence["origin"], "not-a-bind-mount");
+}

@@ -181,3 +181,19 @@ fn a_guarded_create_is_not_an_overwrite() {
     );
     assert_eq!(w.check(ID).status, Status::Pass);
 }
+
+#[test]
+fn skipped_when_no_home_can_be_found() {
+    let w = with_token().without_env("HOME");
+    w.sys_file("etc/passwd", "someone:x:4242:4242::/home/someone:/bin/sh\n");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Skip);
+    assert!(f.cause.contains("Neither HOME nor CLAUDE_CONFIG_DIR"), "{}", f.cause);
+}
+
+#[test]
+fn without_home_the_passwd_home_is_used() {
+    let w = with_token().without_env("HOME");
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    assert_eq!(w.check(ID).status, Status::Pass);
+}

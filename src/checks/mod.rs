@@ -6,6 +6,7 @@
 //! a [`Finding`]: a status, the cause in words, the fix, and evidence.
 
 mod credential_missing;
+mod devcontainer_config;
 mod env_file_ignored;
 mod host_credentials_mount;
 mod oauth_callback_port;
@@ -35,6 +36,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &oauth_callback_port::OauthCallbackPort,
     &host_credentials_mount::HostCredentialsMount,
     &env_file_ignored::EnvFileIgnored,
+    &devcontainer_config::DevcontainerConfig,
 ];
 
 /// Looks a check up by id.
