@@ -38,7 +38,7 @@ fn exit_1_when_a_check_fails() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "[✗] A credential reaches Claude Code (credential-missing)",
+            "  [✗] A credential reaches Claude Code (credential-missing)",
         ))
         .stdout(predicate::str::contains(
             "ccauth explain credential-missing",

@@ -202,14 +202,25 @@ fn an_empty_helper_or_a_bad_descriptor_is_not_a_credential() {
     w.home_file(".claude/settings.json", r#"{"apiKeyHelper": "  "}"#);
     let f = w.check(ID);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.cause.contains("apiKeyHelper from user settings"), "{}", f.cause);
+    assert!(
+        f.cause.contains("apiKeyHelper from user settings"),
+        "{}",
+        f.cause
+    );
     assert!(f.cause.contains("the command is empty"), "{}", f.cause);
-    assert!(f.cause.contains("not a file descriptor number"), "{}", f.cause);
+    assert!(
+        f.cause.contains("not a file descriptor number"),
+        "{}",
+        f.cause
+    );
 }
 
 #[test]
 fn a_broken_settings_file_is_not_a_credential_source() {
     let w = World::new();
-    w.home_file(".claude/settings.json", &format!(r#"{{"env": {{"ANTHROPIC_API_KEY": "{API_KEY}""#));
+    w.home_file(
+        ".claude/settings.json",
+        &format!(r#"{{"env": {{"ANTHROPIC_API_KEY": "{API_KEY}""#),
+    );
     assert_eq!(w.check(ID).status, Status::Fail);
 }

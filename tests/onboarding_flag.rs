@@ -188,7 +188,11 @@ fn skipped_when_no_home_can_be_found() {
     w.sys_file("etc/passwd", "someone:x:4242:4242::/home/someone:/bin/sh\n");
     let f = w.check(ID);
     assert_eq!(f.status, Status::Skip);
-    assert!(f.cause.contains("Neither HOME nor CLAUDE_CONFIG_DIR"), "{}", f.cause);
+    assert!(
+        f.cause.contains("Neither HOME nor CLAUDE_CONFIG_DIR"),
+        "{}",
+        f.cause
+    );
 }
 
 #[test]

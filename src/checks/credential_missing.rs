@@ -1,6 +1,6 @@
 //! `credential-missing`: does any credential reach Claude Code at all?
 
-use super::{Check, Finding, join_words};
+use super::{Category, Check, Finding, join_words};
 use crate::auth::{self, Credential};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -15,6 +15,10 @@ impl Check for CredentialMissing {
 
     fn title(&self) -> &'static str {
         "A credential reaches Claude Code"
+    }
+
+    fn category(&self) -> Category {
+        Category::Credentials
     }
 
     fn doc(&self) -> &'static str {

@@ -4,7 +4,7 @@
 //! blocks from these files; one that cannot be parsed is reported here, once,
 //! with line and column, and is invisible to them.
 
-use super::{Check, Finding, join_words};
+use super::{Category, Check, Finding, join_words};
 use crate::gather::Context;
 
 /// Fails when a devcontainer.json does not parse as JSONC.
@@ -17,6 +17,10 @@ impl Check for DevcontainerConfig {
 
     fn title(&self) -> &'static str {
         "devcontainer.json can be read"
+    }
+
+    fn category(&self) -> Category {
+        Category::Workspace
     }
 
     fn doc(&self) -> &'static str {

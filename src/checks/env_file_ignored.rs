@@ -1,6 +1,6 @@
 //! `env-file-ignored`: an env file full of keys must be git-ignored and untracked.
 
-use super::{Check, Finding, Status, join_words, shell_quote};
+use super::{Category, Check, Finding, Status, join_words, shell_quote};
 use crate::gather::Context;
 use crate::gather::workspace::EnvFile;
 use serde_json::json;
@@ -15,6 +15,10 @@ impl Check for EnvFileIgnored {
 
     fn title(&self) -> &'static str {
         "Env files with keys stay out of git"
+    }
+
+    fn category(&self) -> Category {
+        Category::Workspace
     }
 
     fn doc(&self) -> &'static str {

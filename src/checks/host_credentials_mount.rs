@@ -2,7 +2,7 @@
 //! container carries no usable login (macOS keeps it in the Keychain), or
 //! shares one refresh-token family with the host.
 
-use super::{Check, Finding, Status, join_words};
+use super::{Category, Check, Finding, Status, join_words};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -20,6 +20,10 @@ impl Check for HostCredentialsMount {
 
     fn title(&self) -> &'static str {
         "Credentials are not borrowed from the host through a bind mount"
+    }
+
+    fn category(&self) -> Category {
+        Category::Container
     }
 
     fn doc(&self) -> &'static str {

@@ -23,6 +23,8 @@ pub trait Check: Sync {
     fn id(&self) -> &'static str;
     /// What the check makes sure of, as a short sentence.
     fn title(&self) -> &'static str;
+    /// The area it belongs to; reports group checks by it.
+    fn category(&self) -> Category;
     /// The Markdown documentation, `checks/<id>.md`, embedded at build time.
     fn doc(&self) -> &'static str;
     /// Judges the snapshot.
@@ -42,6 +44,32 @@ pub static CHECKS: &[&dyn Check] = &[
 /// Looks a check up by id.
 pub fn find(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.id() == id)
+}
+
+/// The areas checks are grouped in, in report order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Which credential Claude Code gets, and whether it can work.
+    Credentials,
+    /// The login and first-run flows.
+    SignIn,
+    /// Mounts, files and users of the container.
+    Container,
+    /// The project's devcontainer configuration and files.
+    Workspace,
+}
+
+impl Category {
+    /// The heading reports print.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Category::Credentials => "Credentials",
+            Category::SignIn => "Sign-in",
+            Category::Container => "Container",
+            Category::Workspace => "Workspace",
+        }
+    }
 }
 
 /// The outcome of one check.
@@ -134,6 +162,8 @@ pub struct CheckResult {
     pub id: &'static str,
     /// The check's title.
     pub title: &'static str,
+    /// The check's area.
+    pub category: Category,
     /// What it found.
     #[serde(flatten)]
     pub finding: Finding,
@@ -179,6 +209,7 @@ pub fn run_all(ctx: &Context, selection: &Selection) -> Vec<CheckResult> {
         .map(|check| CheckResult {
             id: check.id(),
             title: check.title(),
+            category: check.category(),
             finding: match selection.why_not_selected(check.id()) {
                 Some(reason) => Finding::skip(reason),
                 None => run_guarded(*check, ctx),

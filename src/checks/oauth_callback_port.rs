@@ -1,7 +1,7 @@
 //! `oauth-callback-port`: the browser login's localhost callback cannot reach
 //! a container, a Codespace, WSL, an SSH session or a CI runner.
 
-use super::{Check, Finding, join_words};
+use super::{Category, Check, Finding, join_words};
 use crate::auth;
 use crate::devcontainer::{self, ForwardedPort};
 use crate::gather::Context;
@@ -23,6 +23,10 @@ impl Check for OauthCallbackPort {
 
     fn title(&self) -> &'static str {
         "Sign-in does not depend on the browser's localhost callback"
+    }
+
+    fn category(&self) -> Category {
+        Category::SignIn
     }
 
     fn doc(&self) -> &'static str {

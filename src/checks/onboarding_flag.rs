@@ -1,7 +1,7 @@
 //! `onboarding-flag`: with an env token, the interactive client still runs its
 //! first-run wizard until the effective config says `hasCompletedOnboarding`.
 
-use super::{Check, Finding, shell_quote};
+use super::{Category, Check, Finding, shell_quote};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -18,6 +18,10 @@ impl Check for OnboardingFlag {
 
     fn title(&self) -> &'static str {
         "The first-run wizard will not block an env token"
+    }
+
+    fn category(&self) -> Category {
+        Category::SignIn
     }
 
     fn doc(&self) -> &'static str {

@@ -10,7 +10,7 @@ use std::fmt::Write;
 /// Paragraphs are wrapped to this many columns.
 const WIDTH: usize = 100;
 /// Indentation of the text under a check's line.
-const INDENT: &str = "    ";
+const INDENT: &str = "      ";
 
 /// How to render: colour and detail.
 #[derive(Clone, Copy, Debug, Default)]
@@ -62,7 +62,15 @@ pub fn render(report: &Report, style: Style) -> String {
     out.push('\n');
     render_runtime(&mut out, &report.runtime, style);
     out.push('\n');
+    let mut heading = None;
     for result in &report.checks {
+        if heading != Some(result.category) {
+            if heading.is_some() {
+                out.push('\n');
+            }
+            heading = Some(result.category);
+            let _ = writeln!(out, "{}", style.bold(result.category.heading()));
+        }
         render_check(&mut out, result, style);
     }
     out.push('\n');
@@ -137,7 +145,7 @@ fn render_check(out: &mut String, result: &CheckResult, style: Style) {
     };
     let _ = writeln!(
         out,
-        "{} {} {}",
+        "  {} {} {}",
         style.paint(mark, finding.status),
         result.title,
         style.dim(&format!("({})", result.id))
@@ -252,9 +260,14 @@ mod tests {
             &format!("  1. {long}\n  \"containerEnv\": {{ {long} }}"),
         );
         let lines: Vec<&str> = out.lines().collect();
-        assert!(lines[0].starts_with("      1. word"));
-        assert!(lines[1].starts_with("         word"));
-        assert!(lines.last().unwrap().starts_with("      \"containerEnv\""));
+        assert!(lines[0].starts_with(&format!("{INDENT}  1. word")));
+        assert!(lines[1].starts_with(&format!("{INDENT}     word")));
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with(&format!("{INDENT}  \"containerEnv\""))
+        );
         assert!(
             lines
                 .iter()
@@ -271,9 +284,9 @@ mod tests {
             &format!("{}\n  cmd --flag", "word ".repeat(30)),
         );
         let lines: Vec<&str> = out.lines().collect();
-        assert!(lines[0].starts_with("    Fix: word"));
-        assert!(lines[1].starts_with("         word"));
-        assert_eq!(*lines.last().unwrap(), "           cmd --flag");
+        assert!(lines[0].starts_with(&format!("{INDENT}Fix: word")));
+        assert!(lines[1].starts_with(&format!("{INDENT}     word")));
+        assert_eq!(*lines.last().unwrap(), format!("{INDENT}       cmd --flag"));
         assert!(lines.iter().all(|l| l.chars().count() <= WIDTH));
     }
 
