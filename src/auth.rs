@@ -1,18 +1,32 @@
-//! Every credential Claude Code could use, and where each came from.
+//! Every credential Claude Code could use, where each came from, and which
+//! one wins.
 //!
-//! A pure function of the [`Context`]: the process environment, the `env` block
-//! of every settings file, `apiKeyHelper`, `.credentials.json` and
-//! `primaryApiKey` (FACTS §2). Checks that ask "is there a credential?" all
-//! come here, so there is one list and one notion of "usable".
+//! A pure function of the [`Context`]. The rules are those the real client
+//! 2.1.332 was seen to follow (`claude auth status`, offline, in throwaway
+//! homes; see `tests/conformance.rs`):
+//!
+//! - The `env` blocks of user and managed settings override the process
+//!   environment, even with an empty value. Project and local settings `env`
+//!   blocks are not applied to authentication.
+//! - A cloud-provider flag makes the method `third_party`.
+//! - Otherwise the first of these wins: `ANTHROPIC_AUTH_TOKEN`, `apiKeyHelper`,
+//!   `ANTHROPIC_API_KEY` (interactive mode: only once approved),
+//!   `CLAUDE_CODE_OAUTH_TOKEN` (or a readable file descriptor), the `/login`
+//!   credential in `.credentials.json`, `primaryApiKey`.
+//! - `CLAUDE_CODE_SIMPLE` (`--bare`) counts `ANTHROPIC_API_KEY` alone.
+//! - Empty values are ignored; nothing checks a prefix.
+//!
+//! Checks and `ccauth status` all come here, so there is one notion of
+//! "present" and one order of precedence.
 
 use crate::gather::Context;
-use crate::gather::claude_state::SettingsScope;
-use crate::gather::env::Env;
-use crate::secret::{Secret, TokenKind};
+use crate::gather::claude_state::{SettingsScope, StoredLogin};
+use crate::gather::env::is_truthy;
+use crate::secret::Secret;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The kinds of credential source, in the client's precedence order.
+/// The kinds of credential source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
@@ -20,16 +34,23 @@ pub enum SourceKind {
     CloudProvider,
     /// `ANTHROPIC_AUTH_TOKEN`, sent as a Bearer token.
     AuthToken,
-    /// `ANTHROPIC_API_KEY` (or its file-descriptor variant), sent as `x-api-key`.
-    ApiKey,
     /// The output of an `apiKeyHelper` command.
     ApiKeyHelper,
+    /// `ANTHROPIC_API_KEY` (or its file-descriptor variant), sent as `x-api-key`.
+    ApiKey,
     /// `CLAUDE_CODE_OAUTH_TOKEN` (or its file-descriptor variant).
     OauthTokenEnv,
     /// The `/login` credential in `.credentials.json`.
     StoredLogin,
     /// A Console-login key stored as `primaryApiKey` in `.claude.json`.
     PrimaryApiKey,
+}
+
+impl SourceKind {
+    /// True for the credentials of a Claude subscription.
+    pub fn is_subscription(self) -> bool {
+        matches!(self, SourceKind::OauthTokenEnv | SourceKind::StoredLogin)
+    }
 }
 
 /// Where a credential was found.
@@ -71,16 +92,9 @@ impl Origin {
             Origin::File { path } => path.display().to_string(),
         }
     }
-
-    fn settings_env(scope: SettingsScope, path: &Path) -> Self {
-        Origin::SettingsEnv {
-            scope: scope.label(),
-            path: path.to_path_buf(),
-        }
-    }
 }
 
-/// One credential source that is present (possibly empty or unusable).
+/// One credential source found (possibly empty, shadowed or unusable).
 #[derive(Clone, Debug, Serialize)]
 pub struct Credential {
     /// What kind of source this is.
@@ -92,9 +106,9 @@ pub struct Credential {
     /// The value, masked whenever printed; `None` when it cannot be read here
     /// (a file descriptor, a cloud flag).
     pub value: Option<Secret>,
-    /// Whether the client would use it.
-    pub usable: bool,
-    /// Why it is not usable, when it is not.
+    /// The client picks this source up: set, non-empty, applied, not overridden.
+    pub present: bool,
+    /// Why it is not picked up, when it is not.
     pub problem: Option<String>,
 }
 
@@ -105,14 +119,14 @@ impl Credential {
     }
 }
 
-/// Environment variables that carry a credential value.
+/// Variables that carry a credential value.
 const VALUE_VARS: &[(&str, SourceKind)] = &[
     ("ANTHROPIC_AUTH_TOKEN", SourceKind::AuthToken),
     ("ANTHROPIC_API_KEY", SourceKind::ApiKey),
     ("CLAUDE_CODE_OAUTH_TOKEN", SourceKind::OauthTokenEnv),
 ];
 
-/// Variables that point the client at a file descriptor holding a credential.
+/// Variables that name a file descriptor holding a credential.
 const FD_VARS: &[(&str, SourceKind)] = &[
     ("CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR", SourceKind::ApiKey),
     (
@@ -121,120 +135,202 @@ const FD_VARS: &[(&str, SourceKind)] = &[
     ),
 ];
 
-/// Flags that hand authentication to a cloud provider (CLIENT-FACTS fact 13).
-pub const CLOUD_FLAGS: &[&str] = &[
-    "CLAUDE_CODE_USE_BEDROCK",
-    "CLAUDE_CODE_USE_VERTEX",
-    "CLAUDE_CODE_USE_FOUNDRY",
-    "CLAUDE_CODE_USE_MANTLE",
-    "CLAUDE_CODE_USE_ANTHROPIC_AWS",
-    "CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD",
+/// Cloud-provider flags in the client's order, with its `apiProvider` names
+/// (CLIENT-FACTS fact 13, confirmed with `claude auth status`).
+pub const CLOUD_FLAGS: &[(&str, &str)] = &[
+    ("CLAUDE_CODE_USE_BEDROCK", "bedrock"),
+    ("CLAUDE_CODE_USE_FOUNDRY", "foundry"),
+    ("CLAUDE_CODE_USE_ANTHROPIC_AWS", "anthropicAws"),
+    (
+        "CLAUDE_CODE_USE_ANTHROPIC_GOOGLE_CLOUD",
+        "anthropicGoogleCloud",
+    ),
+    ("CLAUDE_CODE_USE_MANTLE", "mantle"),
+    ("CLAUDE_CODE_USE_VERTEX", "vertex"),
 ];
 
-/// Every credential source found, in precedence order.
-pub fn credentials(ctx: &Context) -> Vec<Credential> {
-    let mut found = from_env(&ctx.env, &Origin::ProcessEnv);
+/// Why project and local `env` blocks do not count.
+const NOT_APPLIED: &str = "project and local settings env blocks are not applied to authentication";
+
+/// One environment layer: where it is, and whether the client applies it.
+struct Layer<'a> {
+    origin: Origin,
+    env: &'a crate::gather::env::Env,
+    applied: bool,
+    rank: u8,
+}
+
+/// The environment layers, lowest precedence first.
+fn layers(ctx: &Context) -> Vec<Layer<'_>> {
+    let mut layers = vec![Layer {
+        origin: Origin::ProcessEnv,
+        env: &ctx.env,
+        applied: true,
+        rank: 0,
+    }];
     for layer in &ctx.settings {
         let Some(settings) = layer.file.ok() else {
             continue;
         };
-        found.extend(from_env(
-            &settings.env,
-            &Origin::settings_env(layer.scope, &layer.file.path),
+        let (applied, rank) = match layer.scope {
+            SettingsScope::User => (true, 1),
+            SettingsScope::Project | SettingsScope::Local => (false, 2),
+            SettingsScope::Managed => (true, 3),
+        };
+        layers.push(Layer {
+            origin: Origin::SettingsEnv {
+                scope: layer.scope.label(),
+                path: layer.file.path.clone(),
+            },
+            env: &settings.env,
+            applied,
+            rank,
+        });
+    }
+    layers.sort_by_key(|l| l.rank);
+    layers
+}
+
+/// The value a variable has for the client, after the settings overlay.
+pub fn effective_var(ctx: &Context, name: &str) -> Option<String> {
+    layers(ctx)
+        .iter()
+        .rev()
+        .filter(|l| l.applied)
+        .find_map(|l| l.env.get(name).map(String::from))
+}
+
+/// Every credential source found, in precedence order.
+pub fn credentials(ctx: &Context) -> Vec<Credential> {
+    let layers = layers(ctx);
+    let mut found = Vec::new();
+    for &(name, kind) in VALUE_VARS.iter().chain(FD_VARS) {
+        found.extend(variable_sources(ctx, &layers, name, kind));
+    }
+    for &(name, _) in CLOUD_FLAGS {
+        found.extend(variable_sources(
+            ctx,
+            &layers,
+            name,
+            SourceKind::CloudProvider,
         ));
-        if let Some(helper) = settings.api_key_helper.clone() {
-            let blank = helper.expose().trim().is_empty();
-            found.push(Credential {
+    }
+    found.extend(helper_sources(ctx));
+    found.extend(stored_login(ctx));
+    found.extend(primary_api_key(ctx));
+    found.sort_by_key(|c| c.kind);
+    found
+}
+
+/// The credentials the client picks up.
+pub fn present(ctx: &Context) -> Vec<Credential> {
+    credentials(ctx).into_iter().filter(|c| c.present).collect()
+}
+
+/// One entry per layer that defines `name`; only the top applied one counts.
+fn variable_sources(
+    ctx: &Context,
+    layers: &[Layer<'_>],
+    name: &'static str,
+    kind: SourceKind,
+) -> Vec<Credential> {
+    let effective_rank = layers
+        .iter()
+        .rev()
+        .find(|l| l.applied && l.env.get(name).is_some())
+        .map(|l| l.rank);
+    layers
+        .iter()
+        .filter_map(|layer| {
+            let raw = layer.env.get(name)?;
+            let problem = if !layer.applied {
+                Some(NOT_APPLIED.to_string())
+            } else if Some(layer.rank) != effective_rank {
+                Some("a settings env block overrides it".to_string())
+            } else {
+                value_problem(ctx, name, kind, raw)
+            };
+            let is_fd = FD_VARS.iter().any(|(n, _)| *n == name);
+            let readable = kind != SourceKind::CloudProvider && !is_fd;
+            Some(Credential {
+                kind,
+                name,
+                origin: layer.origin.clone(),
+                value: readable.then(|| Secret::new(raw)),
+                present: problem.is_none(),
+                problem,
+            })
+        })
+        .collect()
+}
+
+/// Why the client ignores a variable's value, if it does.
+fn value_problem(ctx: &Context, name: &str, kind: SourceKind, raw: &str) -> Option<String> {
+    if kind == SourceKind::CloudProvider {
+        return (!is_truthy(raw))
+            .then(|| format!("{name}={raw} is off (only 1, true, yes or on enable it)"));
+    }
+    if raw.is_empty() {
+        return Some("it is empty".to_string());
+    }
+    if FD_VARS.iter().any(|(n, _)| *n == name) {
+        return match raw.trim().parse::<u32>() {
+            Err(_) => Some("it is not a file descriptor number".to_string()),
+            Ok(fd) if !ctx.open_fds.contains(&fd) => {
+                Some(format!("file descriptor {fd} is not open in this process"))
+            }
+            Ok(_) => None,
+        };
+    }
+    None
+}
+
+fn helper_sources(ctx: &Context) -> Vec<Credential> {
+    let mut helpers: Vec<(u8, Credential)> = ctx
+        .settings
+        .iter()
+        .filter_map(|layer| {
+            let helper = layer.file.ok()?.api_key_helper.clone()?;
+            let rank = match layer.scope {
+                SettingsScope::User => 0,
+                SettingsScope::Project => 1,
+                SettingsScope::Local => 2,
+                SettingsScope::Managed => 3,
+            };
+            let credential = Credential {
                 kind: SourceKind::ApiKeyHelper,
                 name: "apiKeyHelper",
                 origin: Origin::SettingsKey {
                     scope: layer.scope.label(),
                     path: layer.file.path.clone(),
                 },
-                value: Some(helper),
-                usable: !blank,
-                problem: blank.then(|| "the command is empty".to_string()),
-            });
-        }
-    }
-    found.extend(stored_login(ctx));
-    if let Some(config) = ctx.effective_config()
-        && let Some(key) = config.ok().and_then(|c| c.primary_api_key())
-    {
-        found.push(Credential {
-            kind: SourceKind::PrimaryApiKey,
-            name: "primaryApiKey",
-            origin: Origin::File {
-                path: config.path.clone(),
-            },
-            value: Some(key),
-            usable: true,
-            problem: None,
-        });
-    }
-    found.sort_by_key(|c| c.kind);
-    found
-}
-
-/// The credentials the client would actually use.
-pub fn usable(ctx: &Context) -> Vec<Credential> {
-    credentials(ctx).into_iter().filter(|c| c.usable).collect()
-}
-
-fn from_env(env: &Env, origin: &Origin) -> Vec<Credential> {
-    let mut found = Vec::new();
-    for &(name, kind) in VALUE_VARS {
-        let Some(value) = env.secret(name) else {
-            continue;
-        };
-        let problem = value_problem(&value);
-        found.push(Credential {
-            kind,
-            name,
-            origin: origin.clone(),
-            usable: problem.is_none(),
-            problem,
-            value: Some(value),
-        });
-    }
-    for &(name, kind) in FD_VARS {
-        let Some(fd) = env.get(name) else { continue };
-        let valid = fd.trim().parse::<u32>().is_ok();
-        found.push(Credential {
-            kind,
-            name,
-            origin: origin.clone(),
-            value: None,
-            usable: valid,
-            problem: (!valid).then(|| "it is not a file descriptor number".to_string()),
-        });
-    }
-    for &name in CLOUD_FLAGS {
-        if env.is_truthy(name) {
-            found.push(Credential {
-                kind: SourceKind::CloudProvider,
-                name,
-                origin: origin.clone(),
-                value: None,
-                usable: true,
+                present: false,
                 problem: None,
-            });
-        }
-    }
-    found
-}
-
-/// Why a credential value cannot work, if it cannot.
-fn value_problem(value: &Secret) -> Option<String> {
-    if value.is_empty() {
-        Some("it is empty".to_string())
-    } else if value.kind() == TokenKind::SandboxPlaceholder {
-        None
-    } else if value.is_placeholder() {
-        Some("it holds placeholder text from a template, not a real credential".to_string())
-    } else {
-        None
-    }
+                value: Some(helper),
+            };
+            Some((rank, credential))
+        })
+        .collect();
+    helpers.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
+    helpers
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, mut helper))| {
+            let empty = helper
+                .value
+                .as_ref()
+                .is_none_or(|v| v.expose().trim().is_empty());
+            helper.problem = if i > 0 {
+                Some("a higher settings layer sets its own apiKeyHelper".to_string())
+            } else if empty {
+                Some("the command is empty".to_string())
+            } else {
+                None
+            };
+            helper.present = helper.problem.is_none();
+            helper
+        })
+        .collect()
 }
 
 fn stored_login(ctx: &Context) -> Option<Credential> {
@@ -243,23 +339,225 @@ fn stored_login(ctx: &Context) -> Option<Credential> {
     if !login.has_oauth_block {
         return None;
     }
-    let token = login.access_token.clone();
-    let blank = token.as_ref().is_none_or(Secret::is_empty);
-    let problem = if blank {
-        Some("its access token is empty (the file is blanked after a failed refresh)".to_string())
-    } else if !login.is_usable() {
-        Some("its scopes lack user:inference, so the client ignores it".to_string())
-    } else {
-        None
-    };
+    let problem = stored_login_problem(login);
     Some(Credential {
         kind: SourceKind::StoredLogin,
         name: "claudeAiOauth",
         origin: Origin::File {
             path: file.path.clone(),
         },
-        value: token,
-        usable: problem.is_none(),
+        value: login.access_token.clone(),
+        present: problem.is_none(),
         problem,
     })
+}
+
+/// Why the client ignores a stored login, if it does.
+pub fn stored_login_problem(login: &StoredLogin) -> Option<String> {
+    let blank = login.access_token.as_ref().is_none_or(Secret::is_empty);
+    if blank {
+        Some("its access token is empty".to_string())
+    } else if !login.is_usable() {
+        Some("its scopes lack user:inference".to_string())
+    } else {
+        None
+    }
+}
+
+fn primary_api_key(ctx: &Context) -> Option<Credential> {
+    let config = ctx.effective_config()?;
+    let key = config.ok()?.primary_api_key()?;
+    Some(Credential {
+        kind: SourceKind::PrimaryApiKey,
+        name: "primaryApiKey",
+        origin: Origin::File {
+            path: config.path.clone(),
+        },
+        value: Some(key),
+        present: true,
+        problem: None,
+    })
+}
+
+/// How the client is run: the approval of `ANTHROPIC_API_KEY` applies only
+/// to the interactive TUI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// `claude` in a terminal.
+    Interactive,
+    /// `claude -p`, the SDK, `claude auth status`.
+    Print,
+}
+
+/// Whether the interactive client will use `ANTHROPIC_API_KEY`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Approval {
+    /// Its last 20 characters are in `customApiKeyResponses.approved`.
+    Approved,
+    /// They are in `rejected`: the interactive client ignores the key.
+    Rejected,
+    /// In neither list: the first interactive run asks (default No).
+    Unanswered,
+}
+
+/// The approval state of a key, from the effective config's
+/// `customApiKeyResponses` (last 20 characters of the trimmed key).
+pub fn approval(ctx: &Context, key: &Secret) -> Approval {
+    let lists = ctx
+        .effective_config()
+        .and_then(|c| c.ok())
+        .map(|c| c.api_key_responses());
+    let (approved, rejected) = lists.unwrap_or_default();
+    let matches = |list: &[String]| {
+        list.iter()
+            .any(|suffix| key.trimmed_tail_equals(20, suffix))
+    };
+    if matches(&rejected) {
+        Approval::Rejected
+    } else if matches(&approved) {
+        Approval::Approved
+    } else {
+        Approval::Unanswered
+    }
+}
+
+/// Which credential the client uses, in its own vocabulary.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resolution {
+    /// The mode this was resolved for.
+    pub mode: Mode,
+    /// `claude auth status`'s `loggedIn`.
+    pub logged_in: bool,
+    /// `authMethod`: `none`, `oauth_token`, `api_key`, `api_key_helper`, `claude.ai`, `third_party`.
+    pub auth_method: &'static str,
+    /// `apiKeySource`: `ANTHROPIC_API_KEY`, `apiKeyHelper`, `/login managed key`, or none.
+    pub api_key_source: Option<&'static str>,
+    /// `apiProvider`: `firstParty`, `bedrock`, `vertex`, …
+    pub api_provider: &'static str,
+    /// The credential that is sent.
+    pub winner: Option<Credential>,
+    /// Every other present credential, with why it loses.
+    pub losers: Vec<(Credential, String)>,
+    /// A caveat about the outcome (an API key awaiting approval).
+    pub note: Option<String>,
+}
+
+/// Resolves the winner for one mode.
+pub fn resolve(ctx: &Context, mode: Mode) -> Resolution {
+    let present = present(ctx);
+    let bare = effective_var(ctx, "CLAUDE_CODE_SIMPLE").is_some_and(|v| is_truthy(&v));
+    let find = |kind: SourceKind| present.iter().find(|c| c.kind == kind);
+    let provider = present
+        .iter()
+        .find(|c| c.kind == SourceKind::CloudProvider)
+        .map(|c| {
+            CLOUD_FLAGS
+                .iter()
+                .find(|(flag, _)| *flag == c.name)
+                .map_or("thirdParty", |(_, name)| *name)
+        });
+    let api_key = find(SourceKind::ApiKey);
+    let mut note = None;
+    let api_key_counts = match (mode, api_key) {
+        (_, None) => false,
+        (Mode::Print, Some(_)) => true,
+        (Mode::Interactive, Some(key)) => match key.value.as_ref().map(|v| approval(ctx, v)) {
+            Some(Approval::Rejected) => {
+                note = Some(
+                    "ANTHROPIC_API_KEY was declined once, so interactive claude ignores it"
+                        .to_string(),
+                );
+                false
+            }
+            Some(Approval::Unanswered) => {
+                note = Some(
+                    "ANTHROPIC_API_KEY is not approved yet: interactive claude asks once, and the default \
+                     answer (No) makes it ignore the key"
+                        .to_string(),
+                );
+                false
+            }
+            Some(Approval::Approved) | None => true,
+        },
+    };
+    let order: &[SourceKind] = if bare {
+        &[SourceKind::ApiKey]
+    } else {
+        &[
+            SourceKind::CloudProvider,
+            SourceKind::AuthToken,
+            SourceKind::ApiKeyHelper,
+            SourceKind::ApiKey,
+            SourceKind::OauthTokenEnv,
+            SourceKind::StoredLogin,
+            SourceKind::PrimaryApiKey,
+        ]
+    };
+    let winner = order
+        .iter()
+        .filter(|k| **k != SourceKind::ApiKey || api_key_counts)
+        .find_map(|k| find(*k))
+        .cloned();
+    let auth_method = match winner.as_ref().map(|w| w.kind) {
+        None => "none",
+        Some(SourceKind::CloudProvider) => "third_party",
+        Some(SourceKind::AuthToken | SourceKind::OauthTokenEnv) => "oauth_token",
+        Some(SourceKind::ApiKeyHelper) => "api_key_helper",
+        Some(SourceKind::ApiKey | SourceKind::PrimaryApiKey) => "api_key",
+        Some(SourceKind::StoredLogin) => "claude.ai",
+    };
+    let api_key_source = if bare {
+        api_key.map(|_| "ANTHROPIC_API_KEY")
+    } else if api_key.is_some() {
+        Some("ANTHROPIC_API_KEY")
+    } else if find(SourceKind::ApiKeyHelper).is_some() {
+        Some("apiKeyHelper")
+    } else {
+        find(SourceKind::PrimaryApiKey).map(|_| "/login managed key")
+    };
+    let losers = present
+        .iter()
+        .filter(|c| winner.as_ref().is_none_or(|w| !same_source(w, c)))
+        .map(|c| {
+            (
+                c.clone(),
+                why_it_loses(c, winner.as_ref(), bare, api_key_counts),
+            )
+        })
+        .collect();
+    Resolution {
+        mode,
+        logged_in: winner.is_some(),
+        auth_method,
+        api_key_source,
+        api_provider: provider.unwrap_or("firstParty"),
+        winner,
+        losers,
+        note,
+    }
+}
+
+fn same_source(a: &Credential, b: &Credential) -> bool {
+    a.kind == b.kind && a.name == b.name && a.origin == b.origin
+}
+
+fn why_it_loses(
+    c: &Credential,
+    winner: Option<&Credential>,
+    bare: bool,
+    api_key_counts: bool,
+) -> String {
+    if bare && c.kind != SourceKind::ApiKey {
+        return "CLAUDE_CODE_SIMPLE (--bare) reads ANTHROPIC_API_KEY alone".to_string();
+    }
+    if c.kind == SourceKind::ApiKey && !api_key_counts {
+        return "interactive claude uses the key only once it is approved".to_string();
+    }
+    match winner {
+        Some(w) if w.kind == c.kind => format!("{} comes first", w.describe()),
+        Some(w) => format!("{} takes precedence", w.name),
+        None => "it is not used".to_string(),
+    }
 }

@@ -167,7 +167,7 @@ fn verbose_shows_passing_details_and_evidence() {
         .ccauth(&["doctor", "-v"])
         .assert()
         .stdout(predicate::str::contains(
-            "Found ANTHROPIC_API_KEY from the process environment.",
+            "Claude Code uses ANTHROPIC_API_KEY from the process environment (authMethod api_key).",
         ))
         .stdout(predicate::str::contains("Evidence: "));
 }

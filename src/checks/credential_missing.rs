@@ -1,7 +1,7 @@
 //! `credential-missing`: does any credential reach Claude Code at all?
 
 use super::{Category, Check, Finding, join_words};
-use crate::auth::{self, Credential};
+use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
 
@@ -27,30 +27,59 @@ impl Check for CredentialMissing {
 
     fn run(&self, ctx: &Context) -> Finding {
         let all = auth::credentials(ctx);
-        let usable: Vec<&Credential> = all.iter().filter(|c| c.usable).collect();
-        if !usable.is_empty() {
-            let names: Vec<String> = usable.iter().map(|c| c.describe()).collect();
-            return Finding::pass(format!("Found {}.", join_words(&names)))
-                .with("credentials", &usable);
+        let resolution = auth::resolve(ctx, Mode::Print);
+        if let Some(winner) = &resolution.winner {
+            return Finding::pass(format!(
+                "Claude Code uses {} (authMethod {}).",
+                winner.describe(),
+                resolution.auth_method
+            ))
+            .with("credentials", &all)
+            .with("auth_method", resolution.auth_method);
+        }
+        if stored_login_exists(ctx) {
+            return Finding::skip(
+                "The only candidate is the /login credential file, which gives no usable credential: \
+                 credentials-file says why.",
+            )
+            .with("credentials", &all);
         }
         let mut cause = String::from(
-            "No credential reaches Claude Code: nothing usable in the environment, the settings files' env blocks, \
-             apiKeyHelper, .credentials.json or primaryApiKey.",
+            "No credential reaches Claude Code: nothing usable in the environment, the settings files' env \
+             blocks, apiKeyHelper, .credentials.json or primaryApiKey.",
         );
-        for credential in all.iter().filter(|c| !c.usable) {
+        for credential in all.iter().filter(|c| !c.present) {
             let problem = credential.problem.as_deref().unwrap_or("it cannot be used");
             cause.push_str(&format!(
-                "\n{} is present, but {problem}.",
+                "\n{} is set, but {problem}.",
                 credential.describe()
             ));
             if credential.value.as_ref().is_some_and(|v| v.is_empty()) {
                 cause.push_str(&local_env_hint(ctx, credential.name));
             }
         }
+        let bare_only: Vec<String> = all
+            .iter()
+            .filter(|c| c.present && c.kind != SourceKind::ApiKey)
+            .map(Credential::describe)
+            .collect();
+        if !bare_only.is_empty() {
+            cause.push_str(&format!(
+                "\nCLAUDE_CODE_SIMPLE (--bare) is on, so only ANTHROPIC_API_KEY counts; {} is ignored.",
+                join_words(&bare_only)
+            ));
+        }
         Finding::fail(cause, FIX)
             .with("credentials", &all)
             .with("credentials_file", ctx.paths.credentials.as_ref())
     }
+}
+
+/// A `.credentials.json` is there, whatever its state.
+fn stored_login_exists(ctx: &Context) -> bool {
+    ctx.credentials
+        .as_ref()
+        .is_some_and(|c| !matches!(&c.content, Err(e) if e.is_missing()))
 }
 
 /// Names the `${localEnv:…}` line that explains an empty variable.

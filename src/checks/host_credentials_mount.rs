@@ -72,7 +72,7 @@ fn judge_mounts(ctx: &Context) -> Finding {
         .as_ref()
         .and_then(|c| c.ok())
         .is_some_and(|l| l.is_usable());
-    let others: Vec<String> = auth::usable(ctx)
+    let others: Vec<String> = auth::present(ctx)
         .iter()
         .filter(|c| c.kind != SourceKind::StoredLogin)
         .map(|c| c.describe())

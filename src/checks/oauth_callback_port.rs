@@ -37,7 +37,7 @@ impl Check for OauthCallbackPort {
         let remote: Vec<&Marker> = ctx.markers.iter().filter(|m| is_remote(m.place)).collect();
         let signals: Vec<&str> = remote.iter().map(|m| m.signal.as_str()).collect();
         let forwards = callback_forwards(ctx);
-        let credentials = auth::usable(ctx);
+        let credentials = auth::present(ctx);
         let finding = if let Some(first) = credentials.first() {
             Finding::pass(format!(
                 "{} is available, so no browser login and no callback are needed.",

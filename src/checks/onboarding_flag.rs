@@ -43,7 +43,9 @@ impl Check for OnboardingFlag {
 fn judge_flag(ctx: &Context) -> Finding {
     let tokens: Vec<String> = auth::credentials(ctx)
         .into_iter()
-        .filter(|c| c.usable && matches!(c.kind, SourceKind::OauthTokenEnv | SourceKind::AuthToken))
+        .filter(|c| {
+            c.present && matches!(c.kind, SourceKind::OauthTokenEnv | SourceKind::AuthToken)
+        })
         .map(|c| c.describe())
         .collect();
     let Some(first) = tokens.first() else {

@@ -141,12 +141,53 @@ pub struct ClaudeJson {
     pub primary_api_key: Option<Value>,
     /// How the client was installed (`npm`, `native`, …).
     pub install_method: Option<Value>,
+    /// Per-folder state; only whether the trust dialog was accepted is kept.
+    pub projects: Option<std::collections::BTreeMap<String, ProjectState>>,
+}
+
+/// The part of a `projects[<path>]` entry that matters here.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectState {
+    /// The "Do you trust the files in this folder?" dialog was accepted.
+    pub has_trust_dialog_accepted: Option<Value>,
 }
 
 impl ClaudeJson {
     /// True only for the JSON value `true`, as the client tests it.
     pub fn onboarding_done(&self) -> bool {
         self.has_completed_onboarding == Some(Value::Bool(true))
+    }
+
+    /// `customApiKeyResponses.approved` and `.rejected`: the last 20
+    /// characters of keys the user accepted or declined.
+    pub fn api_key_responses(&self) -> (Vec<String>, Vec<String>) {
+        let list = |name: &str| -> Vec<String> {
+            self.custom_api_key_responses
+                .as_ref()
+                .and_then(|r| r.get(name))
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(String::from)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        (list("approved"), list("rejected"))
+    }
+
+    /// True when the trust dialog was accepted for `dir` or a parent of it.
+    pub fn trusts(&self, dir: &Path) -> bool {
+        let Some(projects) = &self.projects else {
+            return false;
+        };
+        dir.ancestors().any(|d| {
+            projects
+                .get(d.to_string_lossy().as_ref())
+                .is_some_and(|p| p.has_trust_dialog_accepted == Some(Value::Bool(true)))
+        })
     }
 
     /// The stored Console key, when it is a non-empty string.
@@ -467,7 +508,7 @@ mod tests {
             )
         };
         // Skipped keys are walked without recursion; kept keys hit serde_json's limit.
-        std::fs::write(&path, nested("projects")).unwrap();
+        std::fs::write(&path, nested("cachedStatsigGates")).unwrap();
         assert!(load_claude_json(&path).ok().is_some());
         std::fs::write(&path, nested("customApiKeyResponses")).unwrap();
         let err = load_claude_json(&path).content.unwrap_err();

@@ -71,6 +71,9 @@ pub struct Context {
     pub installs: Vec<ClaudeInstall>,
     /// OS and kernel, for the runtime section.
     pub os: OsInfo,
+    /// File descriptors named by a `*_FILE_DESCRIPTOR` variable that are open
+    /// in this process (the client reads its credential from them).
+    pub open_fds: Vec<u32>,
 }
 
 impl Context {
@@ -117,6 +120,7 @@ pub fn gather(input: GatherInput) -> Context {
         workspace: Workspace::gather(&workspace_root, &env),
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),
+        open_fds: open_descriptors(&env, &settings),
         settings,
         paths,
         user,
@@ -167,4 +171,26 @@ fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {
     fsread::read_text_bounded(&path, MOUNTINFO_LIMIT)
         .map(|text| MountTable::parse(&text))
         .map_err(|problem| format!("{} {}", path.display(), problem.describe()))
+}
+
+/// Which descriptors named by `*_FILE_DESCRIPTOR` variables are open here.
+/// Only their existence is checked: reading would consume a pipe.
+fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
+    let names = [
+        "CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR",
+        "CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR",
+    ];
+    let envs =
+        std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
+    let mut fds: Vec<u32> = envs
+        .flat_map(|e| {
+            names
+                .iter()
+                .filter_map(|n| e.get(n)?.trim().parse::<u32>().ok())
+        })
+        .filter(|fd| Path::new(&format!("/proc/self/fd/{fd}")).exists())
+        .collect();
+    fds.sort_unstable();
+    fds.dedup();
+    fds
 }
