@@ -1,9 +1,10 @@
 //! Wiring: parse the command line, gather, check, render, choose the exit code.
 
 use crate::checks::{self, CHECKS, Selection};
-use crate::cli::{Cli, ColorChoice, Command, DoctorArgs, Format};
+use crate::cli::{Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, WorldArgs};
 use crate::gather::{self, GatherInput, env::Env};
 use crate::report::{self, Report, Runtime};
+use crate::status::StatusReport;
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Doctor(args) => doctor(&args),
+        Command::Status(args) => status(&args),
         Command::Checks => {
             let width = CHECKS.iter().map(|c| c.id().len()).max().unwrap_or(0);
             let text: String = CHECKS
@@ -59,16 +61,7 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     if !unknown.is_empty() {
         return usage_error(&format!("unknown check id '{}'", unknown.join("', '")));
     }
-    let env = Env::from_process();
-    let color = use_color(args.color, &env);
-    let cwd = std::env::current_dir().unwrap_or_else(|_| "/".into());
-    let ctx = gather::gather(GatherInput {
-        env,
-        cwd,
-        workspace: args.world.workspace.clone(),
-        sysroot: args.world.sysroot.clone(),
-        now: std::time::SystemTime::now(),
-    });
+    let (ctx, color) = gather_world(&args.world, args.color);
     let results = checks::run_all(&ctx, &selection);
     let report = Report::new(Runtime::from_context(&ctx), results);
     let text = match args.format {
@@ -87,6 +80,42 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn status(args: &StatusArgs) -> ExitCode {
+    let (ctx, color) = gather_world(&args.world, args.color);
+    let report = StatusReport::from_context(&ctx);
+    let text = match args.format {
+        Format::Json => report::status::json(&report),
+        Format::Human => report::status::human(
+            &report,
+            report::human::Style {
+                color,
+                verbose: false,
+            },
+        ),
+    };
+    emit(&text);
+    if report.logged_in {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Snapshots the world the way every inspecting command does, and decides colour.
+fn gather_world(world: &WorldArgs, color: ColorChoice) -> (gather::Context, bool) {
+    let env = Env::from_process();
+    let color = use_color(color, &env);
+    let cwd = std::env::current_dir().unwrap_or_else(|_| "/".into());
+    let ctx = gather::gather(GatherInput {
+        env,
+        cwd,
+        workspace: world.workspace.clone(),
+        sysroot: world.sysroot.clone(),
+        now: std::time::SystemTime::now(),
+    });
+    (ctx, color)
 }
 
 /// `--color`, then NO_COLOR, then CLICOLOR_FORCE, then whether stdout is a terminal.

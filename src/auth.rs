@@ -81,6 +81,19 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// A short label for tables: "process env", "user settings", ".credentials.json".
+    pub fn short(&self) -> String {
+        match self {
+            Origin::ProcessEnv => "process env".to_string(),
+            Origin::SettingsEnv { scope, .. } => format!("{scope} env"),
+            Origin::SettingsKey { scope, .. } => (*scope).to_string(),
+            Origin::File { path } => path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        }
+    }
+
     /// "the process environment", "the env block of user settings (/h/.claude/settings.json)".
     pub fn describe(&self) -> String {
         match self {

@@ -26,6 +26,9 @@ pub enum Command {
     /// Run every check and report the cause next to the fix.
     #[command(after_help = EXIT_CODES)]
     Doctor(DoctorArgs),
+    /// Show which credential Claude Code will use, from where, and why.
+    #[command(after_help = STATUS_EXIT_CODES)]
+    Status(StatusArgs),
     /// List every check's id and title.
     Checks,
     /// Print the documentation of one check.
@@ -33,6 +36,26 @@ pub enum Command {
         /// The check id, as `ccauth checks` lists it.
         id: String,
     },
+}
+
+const STATUS_EXIT_CODES: &str = "\
+Exit codes (as `claude auth status`):
+  0    a credential is in effect for `claude -p`
+  1    not logged in
+  2    usage error";
+
+/// Options of `ccauth status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Where to look.
+    #[command(flatten)]
+    pub world: WorldArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Options of `ccauth doctor`.

@@ -13,3 +13,4 @@ pub mod devcontainer;
 pub mod gather;
 pub mod report;
 pub mod secret;
+pub mod status;

@@ -101,6 +101,8 @@ fn no_format_leaks_a_planted_secret() {
             &["doctor", "-v", "--color", "always"],
             &["doctor", "--format", "json"],
             &["doctor", "--format", "json", "-v", "--strict"],
+            &["status"],
+            &["status", "--format", "json"],
         ] {
             assert_clean(&w, args);
         }

@@ -121,6 +121,7 @@ fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
         rt.kernel.as_deref().unwrap_or("unknown")
     );
     let rows = [
+        ("sign-in", rt.sign_in.clone()),
         ("place", place),
         ("user", user),
         ("config dir", show(&rt.config_dir)),

@@ -5,6 +5,7 @@
 
 pub mod human;
 pub mod json;
+pub mod status;
 
 use crate::checks::{CheckResult, Finding, Status};
 use crate::gather::Context;
@@ -83,6 +84,8 @@ pub struct Runtime {
     pub os: Option<String>,
     /// Kernel release.
     pub kernel: Option<String>,
+    /// Which credential the client uses, in one line (`ccauth status` has the detail).
+    pub sign_in: String,
 }
 
 impl Runtime {
@@ -106,6 +109,7 @@ impl Runtime {
             workspace: ctx.workspace.root.clone(),
             os: ctx.os.os.clone(),
             kernel: ctx.os.kernel.clone(),
+            sign_in: crate::status::one_line(ctx),
         }
     }
 }

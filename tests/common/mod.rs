@@ -138,6 +138,11 @@ impl World {
         assert!(status.success(), "git {args:?}");
     }
 
+    /// The world's environment variables, as pairs.
+    pub fn env_pairs(&self) -> Vec<(String, String)> {
+        self.env.clone()
+    }
+
     /// The environment the world hands to ccauth.
     pub fn env(&self) -> Env {
         self.env.iter().cloned().collect()

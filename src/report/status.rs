@@ -1,0 +1,89 @@
+//! Renderers for `ccauth status`: a table for people, JSON for scripts.
+
+use super::human::Style;
+use crate::status::{SourceRow, StatusReport, Verdict};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
+use owo_colors::OwoColorize;
+use std::fmt::Write;
+
+/// The table never grows wider than this.
+const TABLE_WIDTH: u16 = 110;
+
+/// Renders the status as JSON with a trailing newline.
+pub fn json(report: &StatusReport) -> String {
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Renders the status as a table and two verdicts.
+pub fn human(report: &StatusReport, style: Style) -> String {
+    let mut out = String::new();
+    let title = "Credentials, in the order Claude Code tries them";
+    let _ = writeln!(
+        out,
+        "{}",
+        if style.color {
+            title.bold().to_string()
+        } else {
+            title.to_string()
+        }
+    );
+    let _ = writeln!(out, "{}", table(&report.sources));
+    out.push('\n');
+    write_verdict(&mut out, "claude -p", &report.verdicts.print, style);
+    write_verdict(&mut out, "claude", &report.verdicts.interactive, style);
+    out
+}
+
+fn table(rows: &[SourceRow]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(TABLE_WIDTH)
+        .set_header(["Source", "State", "Value", "Kind", "From", "Used by"]);
+    for row in rows {
+        let used: Vec<&str> = [
+            (row.wins_print, "claude -p"),
+            (row.wins_interactive, "claude"),
+        ]
+        .into_iter()
+        .filter_map(|(wins, name)| wins.then_some(name))
+        .collect();
+        let state = match &row.problem {
+            Some(problem) if row.state != "empty" => format!("{}: {problem}", row.state),
+            _ => row.state.to_string(),
+        };
+        table.add_row([
+            row.source.clone(),
+            state,
+            row.value.clone().unwrap_or_default(),
+            row.kind.unwrap_or("").to_string(),
+            row.origin_short.clone().unwrap_or_default(),
+            used.join(", "),
+        ]);
+    }
+    // A masked value ("sk-ant-admin01-********abcd") is never split.
+    if let Some(column) = table.column_mut(2) {
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(27)));
+    }
+    table
+}
+
+fn write_verdict(out: &mut String, mode: &str, verdict: &Verdict, style: Style) {
+    let outcome = match &verdict.winner {
+        Some(winner) => format!("uses {winner} (authMethod {})", verdict.auth_method),
+        None => "has no credential: not logged in".to_string(),
+    };
+    let label = format!("{mode:<10}");
+    let label = if style.color {
+        label.bold().to_string()
+    } else {
+        label
+    };
+    let _ = writeln!(out, "{label} {outcome}");
+    for line in verdict.losers.iter().chain(&verdict.notes) {
+        let _ = writeln!(out, "           {line}");
+    }
+}

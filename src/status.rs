@@ -1,0 +1,236 @@
+//! `ccauth status`: which credential Claude Code will use, from where, and why.
+//!
+//! Built from the same [`Context`] and the same resolver as the doctor, so the
+//! two never disagree. The top-level fields mirror `claude auth status --json`
+//! value for value (`tests/conformance.rs` holds the proof).
+
+use crate::auth::{self, Credential, Mode, Resolution, SourceKind};
+use crate::gather::Context;
+use crate::secret::TokenKind;
+use serde::Serialize;
+
+/// Bumped on any incompatible change to the JSON shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Everything `ccauth status` shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct StatusReport {
+    /// The JSON contract's version.
+    pub schema_version: u32,
+    /// `claude auth status`'s `loggedIn` (non-interactive rules).
+    pub logged_in: bool,
+    /// `authMethod`.
+    pub auth_method: &'static str,
+    /// `apiKeySource`.
+    pub api_key_source: Option<&'static str>,
+    /// `apiProvider`.
+    pub api_provider: &'static str,
+    /// One row per credential source, in precedence order; absent ones too.
+    pub sources: Vec<SourceRow>,
+    /// The outcome for each way of running the client.
+    pub verdicts: Verdicts,
+}
+
+/// The outcome for `claude -p` and for interactive `claude`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdicts {
+    /// `claude -p`, the SDK, `claude auth status`.
+    pub print: Verdict,
+    /// `claude` in a terminal.
+    pub interactive: Verdict,
+}
+
+/// One mode's outcome in words and data.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// `authMethod` for this mode.
+    pub auth_method: &'static str,
+    /// "ANTHROPIC_API_KEY from the process environment", or none.
+    pub winner: Option<String>,
+    /// One line per other present credential: why it loses.
+    pub losers: Vec<String>,
+    /// A caveat: an API key awaiting approval, the onboarding wizard.
+    pub notes: Vec<String>,
+}
+
+/// One credential source.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceRow {
+    /// `ANTHROPIC_API_KEY`, `apiKeyHelper`, `claudeAiOauth`, …
+    pub source: String,
+    /// `present`, `empty`, `absent`, or `ignored`.
+    pub state: &'static str,
+    /// The masked value, when there is one to show.
+    pub value: Option<String>,
+    /// What the value looks like: `API key`, `OAuth token`, …
+    pub kind: Option<&'static str>,
+    /// Where it came from, in words.
+    pub origin: Option<String>,
+    /// Where it came from, briefly, for the table.
+    pub origin_short: Option<String>,
+    /// Why the client ignores it, when it does.
+    pub problem: Option<String>,
+    /// Wins under `claude -p`.
+    pub wins_print: bool,
+    /// Wins in interactive `claude`.
+    pub wins_interactive: bool,
+}
+
+/// The rows of the table, in the client's precedence order.
+const ROWS: &[(SourceKind, &str)] = &[
+    (SourceKind::CloudProvider, "cloud provider flag"),
+    (SourceKind::AuthToken, "ANTHROPIC_AUTH_TOKEN"),
+    (SourceKind::ApiKeyHelper, "apiKeyHelper"),
+    (SourceKind::ApiKey, "ANTHROPIC_API_KEY"),
+    (SourceKind::OauthTokenEnv, "CLAUDE_CODE_OAUTH_TOKEN"),
+    (SourceKind::StoredLogin, "/login credential"),
+    (SourceKind::PrimaryApiKey, "primaryApiKey"),
+];
+
+impl StatusReport {
+    /// Builds the report from the snapshot.
+    pub fn from_context(ctx: &Context) -> Self {
+        let print = auth::resolve(ctx, Mode::Print);
+        let interactive = auth::resolve(ctx, Mode::Interactive);
+        let found = auth::credentials(ctx);
+        let mut sources = Vec::new();
+        for &(kind, label) in ROWS {
+            let of_kind: Vec<&Credential> = found.iter().filter(|c| c.kind == kind).collect();
+            if of_kind.is_empty() {
+                sources.push(absent_row(label));
+            }
+            for credential in of_kind {
+                sources.push(row(credential, &print, &interactive));
+            }
+        }
+        StatusReport {
+            schema_version: SCHEMA_VERSION,
+            logged_in: print.logged_in,
+            auth_method: print.auth_method,
+            api_key_source: print.api_key_source,
+            api_provider: print.api_provider,
+            sources,
+            verdicts: Verdicts {
+                print: verdict(&print, None),
+                interactive: verdict(&interactive, onboarding_note(ctx, &interactive)),
+            },
+        }
+    }
+}
+
+/// One line for the doctor's runtime section.
+pub fn one_line(ctx: &Context) -> String {
+    let print = auth::resolve(ctx, Mode::Print);
+    let interactive = auth::resolve(ctx, Mode::Interactive);
+    let name = |r: &Resolution| {
+        r.winner
+            .as_ref()
+            .map_or("nothing".to_string(), |w| w.name.to_string())
+    };
+    if print.auth_method == interactive.auth_method && name(&print) == name(&interactive) {
+        format!(
+            "claude and claude -p use {} ({})",
+            name(&print),
+            print.auth_method
+        )
+    } else {
+        format!(
+            "claude -p uses {} ({}); interactive claude uses {} ({})",
+            name(&print),
+            print.auth_method,
+            name(&interactive),
+            interactive.auth_method
+        )
+    }
+}
+
+fn absent_row(label: &str) -> SourceRow {
+    SourceRow {
+        source: label.to_string(),
+        state: "absent",
+        value: None,
+        kind: None,
+        origin: None,
+        origin_short: None,
+        problem: None,
+        wins_print: false,
+        wins_interactive: false,
+    }
+}
+
+fn row(c: &Credential, print: &Resolution, interactive: &Resolution) -> SourceRow {
+    let wins = |r: &Resolution| {
+        r.winner
+            .as_ref()
+            .is_some_and(|w| w.kind == c.kind && w.name == c.name && w.origin == c.origin)
+    };
+    let empty = c.value.as_ref().is_some_and(|v| v.is_empty());
+    SourceRow {
+        source: c.name.to_string(),
+        state: match (c.present, empty) {
+            (true, _) => "present",
+            (false, true) => "empty",
+            (false, false) => "ignored",
+        },
+        value: c
+            .value
+            .as_ref()
+            .filter(|v| !v.is_empty())
+            .map(|v| v.masked()),
+        kind: (!empty).then(|| kind_of(c)),
+        origin: Some(c.origin.describe()),
+        origin_short: Some(c.origin.short()),
+        problem: c.problem.clone(),
+        wins_print: wins(print),
+        wins_interactive: wins(interactive),
+    }
+}
+
+/// What a credential looks like, from its slot and prefix.
+fn kind_of(c: &Credential) -> &'static str {
+    match c.kind {
+        SourceKind::CloudProvider => "provider flag",
+        SourceKind::ApiKeyHelper => "command",
+        _ if c.value.is_none() => "file descriptor",
+        _ => match c.value.as_ref().map(|v| v.kind()) {
+            Some(TokenKind::ApiKey) => "API key",
+            Some(TokenKind::AdminKey) => "admin key",
+            Some(TokenKind::OauthAccessToken) => "OAuth token",
+            Some(TokenKind::OauthRefreshToken) => "refresh token",
+            Some(TokenKind::SandboxPlaceholder) => "sandbox proxy placeholder",
+            _ if c.kind == SourceKind::AuthToken => "gateway token",
+            _ => "unrecognised",
+        },
+    }
+}
+
+fn verdict(r: &Resolution, extra: Option<String>) -> Verdict {
+    Verdict {
+        auth_method: r.auth_method,
+        winner: r.winner.as_ref().map(Credential::describe),
+        losers: r
+            .losers
+            .iter()
+            .map(|(c, why)| format!("{} loses: {why}", c.describe()))
+            .collect(),
+        notes: r.note.iter().cloned().chain(extra).collect(),
+    }
+}
+
+/// The interactive client runs its wizard before using an env token when the
+/// effective config lacks the onboarding flag (FACTS §3).
+fn onboarding_note(ctx: &Context, r: &Resolution) -> Option<String> {
+    let env_token = r
+        .winner
+        .as_ref()
+        .is_some_and(|w| matches!(w.kind, SourceKind::OauthTokenEnv | SourceKind::AuthToken));
+    let done = ctx
+        .effective_config()
+        .and_then(|c| c.ok())
+        .is_some_and(|c| c.onboarding_done());
+    (env_token && !done).then(|| {
+        "the first-run wizard runs before the token is used: hasCompletedOnboarding is not true \
+         (ccauth explain onboarding-flag)"
+            .to_string()
+    })
+}
