@@ -132,7 +132,7 @@ fn scenarios() -> Vec<Scenario> {
         json!({"customApiKeyResponses": {"approved": a, "rejected": r}}).to_string()
     };
     vec![
-        scenario("nothing at all", || World::new()),
+        scenario("nothing at all", World::new),
         scenario("ANTHROPIC_API_KEY alone", || {
             env(&[("ANTHROPIC_API_KEY", API_KEY)])
         }),
