@@ -33,10 +33,20 @@ fn each_env_variable_alone_passes() {
 
 #[test]
 fn file_descriptor_and_cloud_provider_variables_pass() {
+    // Descriptor 2 is open in every process; the client reads the token from it.
     let f = World::new()
-        .with_env("CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR", "3")
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR", "2")
         .check(ID);
     assert_eq!(f.status, Status::Pass);
+    let f = World::new()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR", "987")
+        .check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains("file descriptor 987 is not open"),
+        "{}",
+        f.cause
+    );
     let f = World::new()
         .with_env("CLAUDE_CODE_USE_BEDROCK", "1")
         .check(ID);

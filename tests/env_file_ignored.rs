@@ -168,7 +168,12 @@ fn workspace_in_a_subdirectory_uses_repository_paths() {
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let finding = &report["checks"][4];
+    let finding = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == ID)
+        .unwrap();
     assert_eq!(finding["status"], "fail");
     assert_eq!(
         finding["evidence"]["env_files"][0]["path"],

@@ -5,9 +5,15 @@
 //! `ccauth explain` and the docs test all read that one list. A check returns
 //! a [`Finding`]: a status, the cause in words, the fix, and evidence.
 
+mod api_key_approval;
+mod api_key_helper;
+mod credential_conflict;
+mod credential_format;
 mod credential_missing;
+mod credentials_file;
 mod devcontainer_config;
 mod env_file_ignored;
+mod gateway;
 mod host_credentials_mount;
 mod oauth_callback_port;
 mod onboarding_flag;
@@ -34,6 +40,12 @@ pub trait Check: Sync {
 /// Every check, in report order.
 pub static CHECKS: &[&dyn Check] = &[
     &credential_missing::CredentialMissing,
+    &credential_format::CredentialFormat,
+    &credential_conflict::CredentialConflict,
+    &api_key_approval::ApiKeyApproval,
+    &credentials_file::CredentialsFile,
+    &api_key_helper::ApiKeyHelper,
+    &gateway::Gateway,
     &onboarding_flag::OnboardingFlag,
     &oauth_callback_port::OauthCallbackPort,
     &host_credentials_mount::HostCredentialsMount,

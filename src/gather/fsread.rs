@@ -130,6 +130,50 @@ pub fn describe_io(e: &io::Error) -> String {
     format!("{name} ({text})")
 }
 
+/// What `stat` and `access` say about a path, for ownership and mode checks.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileMeta {
+    /// The path itself is a symlink.
+    pub is_symlink: bool,
+    /// Where the symlink points, when it is one.
+    pub link_target: Option<std::path::PathBuf>,
+    /// What the path resolves to: "a regular file", "a directory", …
+    pub kind: &'static str,
+    /// Permission bits (`0o600`).
+    pub mode: u32,
+    /// Owner uid.
+    pub uid: u32,
+    /// Size in bytes.
+    pub size: u64,
+    /// This process may read it (effective ids).
+    pub readable: bool,
+    /// This process may write it (effective ids).
+    pub writable: bool,
+}
+
+/// Stats a path without opening it; `None` when nothing is there.
+pub fn file_meta(path: &Path) -> Option<FileMeta> {
+    use std::os::unix::fs::MetadataExt;
+    let link = std::fs::symlink_metadata(path).ok()?;
+    let is_symlink = link.file_type().is_symlink();
+    let meta = std::fs::metadata(path).unwrap_or(link);
+    Some(FileMeta {
+        is_symlink,
+        link_target: is_symlink.then(|| std::fs::read_link(path).ok()).flatten(),
+        kind: kind_of(&meta),
+        mode: meta.mode() & 0o7777,
+        uid: meta.uid(),
+        size: meta.len(),
+        readable: may(path, rustix::fs::Access::READ_OK),
+        writable: may(path, rustix::fs::Access::WRITE_OK),
+    })
+}
+
+/// `faccessat` with the effective ids: what this process can really do.
+pub fn may(path: &Path, access: rustix::fs::Access) -> bool {
+    rustix::fs::accessat(rustix::fs::CWD, path, access, rustix::fs::AtFlags::EACCESS).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

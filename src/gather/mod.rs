@@ -8,6 +8,7 @@ pub mod claude_state;
 pub mod env;
 pub mod fsread;
 pub mod git;
+pub mod helper;
 pub mod install;
 pub mod mountinfo;
 pub mod system;
@@ -59,6 +60,10 @@ pub struct Context {
     pub legacy_config: Option<Loaded<ClaudeJson>>,
     /// `.credentials.json`.
     pub credentials: Option<Loaded<StoredLogin>>,
+    /// `stat` of `.credentials.json` (mode, owner, symlink), when it exists.
+    pub credentials_meta: Option<fsread::FileMeta>,
+    /// The program of every `apiKeyHelper`, located without running it.
+    pub helpers: Vec<helper::HelperProgram>,
     /// Settings files that exist, lowest precedence first.
     pub settings: Vec<SettingsLayer>,
     /// The mount table, or why it could not be read.
@@ -105,6 +110,7 @@ pub fn gather(input: GatherInput) -> Context {
         .or_else(|| git::find_repo(&cwd).map(|r| r.root))
         .unwrap_or_else(|| cwd.clone());
     let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
+    let helpers = helper::resolve_helpers(&settings, &env, &workspace_root, paths.home.as_deref());
     Context {
         claude_json: paths
             .claude_json
@@ -115,6 +121,8 @@ pub fn gather(input: GatherInput) -> Context {
             .credentials
             .as_deref()
             .map(claude_state::load_credentials),
+        credentials_meta: paths.credentials.as_deref().and_then(fsread::file_meta),
+        helpers,
         mounts: read_mounts(&sysroot),
         markers: system::detect_markers(&env, &sysroot),
         workspace: Workspace::gather(&workspace_root, &env),

@@ -1,0 +1,87 @@
+//! `api-key-approval`: interactive claude uses `ANTHROPIC_API_KEY` only after
+//! the user approved it once; a declined key is ignored without a word.
+
+use super::{Category, Check, Finding};
+use crate::auth::{self, Approval, Mode, SourceKind};
+use crate::gather::Context;
+use crate::gather::system::Place;
+
+/// Judges the remembered answer to "Do you want to use this API key?".
+pub struct ApiKeyApproval;
+
+impl Check for ApiKeyApproval {
+    fn id(&self) -> &'static str {
+        "api-key-approval"
+    }
+
+    fn title(&self) -> &'static str {
+        "Interactive claude will use ANTHROPIC_API_KEY"
+    }
+
+    fn category(&self) -> Category {
+        Category::Credentials
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/api-key-approval.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let present = auth::present(ctx);
+        let Some(key) = present.iter().find(|c| c.kind == SourceKind::ApiKey) else {
+            return Finding::skip("ANTHROPIC_API_KEY is not set, so there is no key to approve.");
+        };
+        let Some(value) = key.value.as_ref() else {
+            return Finding::skip(
+                "ANTHROPIC_API_KEY comes from a file descriptor, so its last characters cannot be compared here.",
+            );
+        };
+        if ctx.markers.iter().any(|m| m.place == Place::Ci) {
+            return Finding::skip(
+                "This is a CI runner: claude -p and the SDK use the key without asking.",
+            );
+        }
+        let config = ctx.effective_config().map(|c| c.path.display().to_string());
+        let config = config.as_deref().unwrap_or(".claude.json");
+        let interactive = auth::resolve(ctx, Mode::Interactive);
+        let instead = interactive.winner.as_ref().map_or(
+            "shows \"Not logged in · Please run /login\"".to_string(),
+            |w| format!("uses {} instead", w.describe()),
+        );
+        match auth::approval(ctx, value) {
+            Approval::Approved => Finding::pass(format!(
+                "{} is approved in {config} (customApiKeyResponses.approved).",
+                key.describe()
+            )),
+            Approval::Rejected => Finding::fail(
+                format!(
+                    "{} was declined once: its last 20 characters are in customApiKeyResponses.rejected in \
+                     {config}. Interactive claude ignores it without a word and {instead}; claude -p still uses \
+                     it.",
+                    key.describe()
+                ),
+                format!(
+                    "In claude, open /config and turn \"Use custom API key\" on. Or move it to the approved list \
+                     from a shell that has the key set (the key itself is never printed):\n  \
+                     jq --arg k \"${{ANTHROPIC_API_KEY: -20}}\" '.customApiKeyResponses.rejected -= [$k] | \
+                     .customApiKeyResponses.approved += [$k]' {config} > /tmp/c.json && cat /tmp/c.json > {config}"
+                ),
+            ),
+            Approval::Unanswered => Finding::warn(
+                format!(
+                    "{} is in neither list of customApiKeyResponses in {config}. The first interactive claude asks \
+                     \"Do you want to use this API key?\" with No as the default: one Enter and the key is ignored \
+                     from then on. claude -p and the SDK never ask; if that is all you run, this does not apply.",
+                    key.describe()
+                ),
+                format!(
+                    "Answer Yes when claude asks, or approve it ahead of time from a shell that has the key set:\n  \
+                     jq --arg k \"${{ANTHROPIC_API_KEY: -20}}\" '.customApiKeyResponses.approved += [$k]' {config} \
+                     > /tmp/c.json && cat /tmp/c.json > {config}"
+                ),
+            ),
+        }
+        .with("key", key)
+        .with("config_file", config)
+    }
+}
