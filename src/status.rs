@@ -127,7 +127,9 @@ pub fn one_line(ctx: &Context) -> String {
             .as_ref()
             .map_or("nothing".to_string(), |w| w.name.to_string())
     };
-    if print.auth_method == interactive.auth_method && name(&print) == name(&interactive) {
+    if !print.logged_in && !interactive.logged_in {
+        "not logged in: neither claude nor claude -p has a credential".to_string()
+    } else if print.auth_method == interactive.auth_method && name(&print) == name(&interactive) {
         format!(
             "claude and claude -p use {} ({})",
             name(&print),
