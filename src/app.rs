@@ -114,6 +114,7 @@ fn gather_world(world: &WorldArgs, color: ColorChoice) -> (gather::Context, bool
         workspace: world.workspace.clone(),
         sysroot: world.sysroot.clone(),
         now: std::time::SystemTime::now(),
+        uid: None,
     });
     (ctx, color)
 }

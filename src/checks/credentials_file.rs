@@ -38,7 +38,7 @@ impl Check for CredentialsFile {
             );
         };
         let path = file.path.display().to_string();
-        if matches!(&file.content, Err(e) if e.is_missing()) && ctx.credentials_meta.is_none() {
+        if matches!(&file.content, Err(e) if e.is_missing()) && ctx.meta.credentials.is_none() {
             return Finding::skip(format!(
                 "{path} does not exist: no /login credential is stored here."
             ));
@@ -69,15 +69,15 @@ impl Check for CredentialsFile {
                     .map(|p| (relied_on, p)),
             ),
         }
-        if let Some(meta) = &ctx.credentials_meta {
-            problems.extend(storage_problems(meta, ctx.user.uid, &path));
+        if let Some(meta) = &ctx.meta.credentials {
+            problems.extend(storage_problems(meta, &path));
         }
         let evidence = file.ok().map(|l| login_evidence(l, now_ms));
         let Some(worst) = problems.iter().map(|(s, _)| *s).max() else {
             let state = file.ok().map_or(String::new(), |l| expiry_words(l, now_ms));
             return Finding::pass(format!("{path} holds a usable /login credential{state}."))
                 .with("login", evidence)
-                .with("file", &ctx.credentials_meta);
+                .with("file", &ctx.meta.credentials);
         };
         let mut cause: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
         if let Some(winner) = &other {
@@ -92,7 +92,7 @@ impl Check for CredentialsFile {
             ..finding
         }
         .with("login", evidence)
-        .with("file", &ctx.credentials_meta)
+        .with("file", &ctx.meta.credentials)
     }
 }
 
@@ -139,8 +139,9 @@ fn login_problems(login: &StoredLogin, now_ms: i64) -> Vec<String> {
     found
 }
 
-/// Problems with how the file is stored: mode, owner, symlink.
-fn storage_problems(meta: &FileMeta, uid: u32, path: &str) -> Vec<(Status, String)> {
+/// Problems with how the file is stored: mode and symlink (its owner is
+/// `file-ownership`'s concern).
+fn storage_problems(meta: &FileMeta, path: &str) -> Vec<(Status, String)> {
     let mut found = Vec::new();
     if meta.is_symlink {
         let target = meta
@@ -161,25 +162,6 @@ fn storage_problems(meta: &FileMeta, uid: u32, path: &str) -> Vec<(Status, Strin
             ),
         ));
     }
-    if meta.uid != uid {
-        let status = if meta.writable {
-            Status::Warn
-        } else {
-            Status::Fail
-        };
-        let effect = if meta.writable {
-            "you can still write it, but the owner mismatch usually means a uid mismatch with the host"
-        } else {
-            "refreshed tokens cannot be saved (EACCES), so the login dies when the access token expires"
-        };
-        found.push((
-            status,
-            format!(
-                "{path} is owned by uid {}, you are uid {uid}: {effect}",
-                meta.uid
-            ),
-        ));
-    }
     found
 }
 
@@ -197,7 +179,7 @@ fn fix(content: &Result<StoredLogin, LoadError>, path: &str) -> String {
              the config directory instead of the single file.\n{relogin}"
             )
         }
-        _ => format!("{relogin}\nFor mode and owner: chmod 600 {p}; chown \"$(id -u)\" {p}."),
+        _ => format!("{relogin}\nFor the mode: chmod 600 {p}"),
     }
 }
 

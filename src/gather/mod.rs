@@ -41,6 +41,9 @@ pub struct GatherInput {
     pub sysroot: PathBuf,
     /// "Now", for expiry arithmetic.
     pub now: SystemTime,
+    /// The uid to judge ownership for; `None` is the process's effective uid.
+    /// Tests set it to see a non-root world from a root test run.
+    pub uid: Option<u32>,
 }
 
 /// The read-only snapshot every check reads.
@@ -60,8 +63,16 @@ pub struct Context {
     pub legacy_config: Option<Loaded<ClaudeJson>>,
     /// `.credentials.json`.
     pub credentials: Option<Loaded<StoredLogin>>,
-    /// `stat` of `.credentials.json` (mode, owner, symlink), when it exists.
-    pub credentials_meta: Option<fsread::FileMeta>,
+    /// `stat` of the state files and directories: owner, mode, access.
+    pub meta: StateMeta,
+    /// Backups of `.claude.json` in `<config dir>/backups/`, newest first.
+    pub backups: Vec<Backup>,
+    /// The directory ccauth was started in.
+    pub cwd: PathBuf,
+    /// `/etc/hosts` under the sysroot, if readable.
+    pub hosts: Option<String>,
+    /// Firewall scripts of the kind the reference devcontainer runs.
+    pub firewall_scripts: Vec<Loaded<String>>,
     /// The program of every `apiKeyHelper`, located without running it.
     pub helpers: Vec<helper::HelperProgram>,
     /// Settings files that exist, lowest precedence first.
@@ -80,6 +91,34 @@ pub struct Context {
     /// in this process (the client reads its credential from them).
     pub open_fds: Vec<u32>,
 }
+
+/// What `stat` says of each place Claude Code keeps state.
+#[derive(Clone, Debug, Default)]
+pub struct StateMeta {
+    /// `$HOME` (or the passwd home).
+    pub home: Option<fsread::FileMeta>,
+    /// The config dir.
+    pub config_dir: Option<fsread::FileMeta>,
+    /// The effective config file.
+    pub config_file: Option<fsread::FileMeta>,
+    /// The directory holding the effective config file (the client writes a
+    /// temp file there and renames it).
+    pub config_file_dir: Option<fsread::FileMeta>,
+    /// `.credentials.json`.
+    pub credentials: Option<fsread::FileMeta>,
+}
+
+/// One `.claude.json.backup.<ms>` file.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Backup {
+    /// Its path.
+    pub path: PathBuf,
+    /// It parses as a JSON object.
+    pub parses: bool,
+}
+
+/// Backups are tried newest first; a few are enough to find a good one.
+const BACKUPS_TO_TRY: usize = 5;
 
 impl Context {
     /// The config file the client actually reads: a non-empty legacy
@@ -102,8 +141,9 @@ pub fn gather(input: GatherInput) -> Context {
         workspace,
         sysroot,
         now,
+        uid,
     } = input;
-    let user = User::detect(&sysroot);
+    let user = User::detect(&sysroot, uid);
     let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
     let workspace_root = workspace
         .map(|w| cwd.join(w))
@@ -121,7 +161,15 @@ pub fn gather(input: GatherInput) -> Context {
             .credentials
             .as_deref()
             .map(claude_state::load_credentials),
-        credentials_meta: paths.credentials.as_deref().and_then(fsread::file_meta),
+        meta: state_meta(&paths),
+        backups: paths
+            .config_dir
+            .as_deref()
+            .map(find_backups)
+            .unwrap_or_default(),
+        hosts: fsread::read_text_bounded(&system::under(&sysroot, "/etc/hosts"), 1 << 20).ok(),
+        firewall_scripts: firewall_scripts(&sysroot, &workspace_root),
+        cwd: cwd.clone(),
         helpers,
         mounts: read_mounts(&sysroot),
         markers: system::detect_markers(&env, &sysroot),
@@ -201,4 +249,68 @@ fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
     fds.sort_unstable();
     fds.dedup();
     fds
+}
+
+fn state_meta(paths: &ClaudePaths) -> StateMeta {
+    let meta = |p: &Option<PathBuf>| p.as_deref().and_then(fsread::file_meta);
+    let legacy_in_use = paths
+        .legacy_config
+        .as_deref()
+        .and_then(fsread::file_meta)
+        .is_some_and(|m| m.size > 0);
+    let config_file = if legacy_in_use {
+        &paths.legacy_config
+    } else {
+        &paths.claude_json
+    };
+    StateMeta {
+        home: meta(&paths.home),
+        config_dir: meta(&paths.config_dir),
+        config_file: meta(config_file),
+        config_file_dir: config_file
+            .as_deref()
+            .and_then(Path::parent)
+            .and_then(fsread::file_meta),
+        credentials: meta(&paths.credentials),
+    }
+}
+
+/// `<config dir>/backups/.claude.json.backup.<ms>`, newest first; the newest
+/// few are parsed to find one that could be restored.
+fn find_backups(config_dir: &Path) -> Vec<Backup> {
+    let Ok(entries) = std::fs::read_dir(config_dir.join("backups")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(u64, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stamp = name.strip_prefix(".claude.json.backup.")?.parse().ok()?;
+            Some((stamp, e.path()))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found
+        .into_iter()
+        .take(BACKUPS_TO_TRY)
+        .map(|(_, path)| Backup {
+            parses: claude_state::load_claude_json(&path).content.is_ok(),
+            path,
+        })
+        .collect()
+}
+
+/// The reference devcontainer's `init-firewall.sh`, wherever it sits.
+fn firewall_scripts(sysroot: &Path, workspace: &Path) -> Vec<Loaded<String>> {
+    [
+        system::under(sysroot, "/usr/local/bin/init-firewall.sh"),
+        workspace.join(".devcontainer/init-firewall.sh"),
+    ]
+    .into_iter()
+    .filter(|p| p.exists())
+    .map(|path| Loaded {
+        content: fsread::read_text_bounded(&path, 1 << 20).map_err(LoadError::File),
+        path,
+    })
+    .collect()
 }

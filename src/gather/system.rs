@@ -126,9 +126,10 @@ pub struct User {
 }
 
 impl User {
-    /// The effective uid and its `/etc/passwd` entry under the sysroot.
-    pub fn detect(sysroot: &Path) -> Self {
-        let uid = rustix::process::geteuid().as_raw();
+    /// The uid (the process's effective one unless given) and its
+    /// `/etc/passwd` entry under the sysroot.
+    pub fn detect(sysroot: &Path, uid: Option<u32>) -> Self {
+        let uid = uid.unwrap_or_else(|| rustix::process::geteuid().as_raw());
         let passwd =
             fsread::read_text_bounded(&under(sysroot, "/etc/passwd"), 16 << 20).unwrap_or_default();
         let entry = passwd.lines().find_map(|line| {

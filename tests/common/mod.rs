@@ -22,6 +22,7 @@ pub const API_KEY: &str =
 pub struct World {
     dir: TempDir,
     env: Vec<(String, String)>,
+    uid: Option<u32>,
 }
 
 impl World {
@@ -32,6 +33,7 @@ impl World {
         let world = World {
             dir,
             env: Vec::new(),
+            uid: None,
         };
         std::fs::create_dir_all(world.home()).unwrap();
         std::fs::create_dir_all(world.workspace()).unwrap();
@@ -67,6 +69,13 @@ impl World {
     pub fn with_env(mut self, name: &str, value: &str) -> Self {
         self.env.retain(|(k, _)| k != name);
         self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Judges the world as this uid instead of the test process's own
+    /// (library-level checks only; the binary always uses its real uid).
+    pub fn as_uid(mut self, uid: u32) -> Self {
+        self.uid = Some(uid);
         self
     }
 
@@ -156,6 +165,7 @@ impl World {
             workspace: None,
             sysroot: self.sysroot(),
             now: SystemTime::now(),
+            uid: self.uid,
         })
     }
 
