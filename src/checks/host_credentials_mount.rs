@@ -118,24 +118,24 @@ fn judge_mounts(ctx: &Context) -> Finding {
     finding.with("host_mount", evidence)
 }
 
-/// The credential-bearing paths that sit on a host bind mount, most specific first.
+/// The credential-bearing paths that sit on a host bind mount, in the order
+/// that matters for a login: the credentials file, the config dir that holds
+/// it, then the config file.
 fn host_bound_paths<'a>(
     ctx: &'a Context,
     table: &'a MountTable,
     config_dir: &'a Path,
 ) -> Vec<(&'a Path, &'a Mount)> {
-    let exact = [
-        ctx.paths.credentials.as_deref(),
-        ctx.paths.claude_json.as_deref(),
+    let exact = |path: Option<&'a Path>| path.and_then(|p| table.at(p).map(|m| (p, m)));
+    [
+        exact(ctx.paths.credentials.as_deref()),
+        table.covering(config_dir).map(|m| (config_dir, m)),
+        exact(ctx.paths.claude_json.as_deref()),
     ]
     .into_iter()
     .flatten()
-    .filter_map(|p| table.at(p).map(|m| (p, m)));
-    let covering = table.covering(config_dir).map(|m| (config_dir, m));
-    exact
-        .chain(covering)
-        .filter(|(_, m)| m.origin() == MountOrigin::HostBind)
-        .collect()
+    .filter(|(_, m)| m.origin() == MountOrigin::HostBind)
+    .collect()
 }
 
 fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {

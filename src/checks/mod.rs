@@ -7,16 +7,25 @@
 
 mod api_key_approval;
 mod api_key_helper;
+mod claude_install;
+mod config_file;
+mod config_location;
+mod config_persistence;
 mod credential_conflict;
 mod credential_format;
 mod credential_missing;
 mod credentials_file;
 mod devcontainer_config;
+mod devcontainer_env;
 mod env_file_ignored;
+mod file_ownership;
+mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
+mod localhost_resolution;
 mod oauth_callback_port;
 mod onboarding_flag;
+mod root_user;
 
 use crate::gather::Context;
 use serde::Serialize;
@@ -48,9 +57,18 @@ pub static CHECKS: &[&dyn Check] = &[
     &gateway::Gateway,
     &onboarding_flag::OnboardingFlag,
     &oauth_callback_port::OauthCallbackPort,
+    &claude_install::ClaudeInstall,
+    &localhost_resolution::LocalhostResolution,
+    &firewall_allowlist::FirewallAllowlist,
     &host_credentials_mount::HostCredentialsMount,
+    &config_file::ConfigFile,
+    &config_location::ConfigLocation,
+    &config_persistence::ConfigPersistence,
+    &file_ownership::FileOwnership,
+    &root_user::RootUser,
     &env_file_ignored::EnvFileIgnored,
     &devcontainer_config::DevcontainerConfig,
+    &devcontainer_env::DevcontainerEnv,
 ];
 
 /// Looks a check up by id.
@@ -66,6 +84,8 @@ pub enum Category {
     Credentials,
     /// The login and first-run flows.
     SignIn,
+    /// Hosts and addresses sign-in depends on.
+    Network,
     /// Mounts, files and users of the container.
     Container,
     /// The project's devcontainer configuration and files.
@@ -78,6 +98,7 @@ impl Category {
         match self {
             Category::Credentials => "Credentials",
             Category::SignIn => "Sign-in",
+            Category::Network => "Network",
             Category::Container => "Container",
             Category::Workspace => "Workspace",
         }

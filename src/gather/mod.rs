@@ -151,6 +151,7 @@ pub fn gather(input: GatherInput) -> Context {
         .unwrap_or_else(|| cwd.clone());
     let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
     let helpers = helper::resolve_helpers(&settings, &env, &workspace_root, paths.home.as_deref());
+    let workspace = Workspace::gather(&workspace_root, &env);
     Context {
         claude_json: paths
             .claude_json
@@ -168,12 +169,12 @@ pub fn gather(input: GatherInput) -> Context {
             .map(find_backups)
             .unwrap_or_default(),
         hosts: fsread::read_text_bounded(&system::under(&sysroot, "/etc/hosts"), 1 << 20).ok(),
-        firewall_scripts: firewall_scripts(&sysroot, &workspace_root),
+        firewall_scripts: firewall_scripts(&sysroot, &workspace),
         cwd: cwd.clone(),
         helpers,
         mounts: read_mounts(&sysroot),
         markers: system::detect_markers(&env, &sysroot),
-        workspace: Workspace::gather(&workspace_root, &env),
+        workspace,
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),
         open_fds: open_descriptors(&env, &settings),
@@ -289,7 +290,7 @@ fn find_backups(config_dir: &Path) -> Vec<Backup> {
             Some((stamp, e.path()))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(stamp, _)| std::cmp::Reverse(*stamp));
     found
         .into_iter()
         .take(BACKUPS_TO_TRY)
@@ -300,17 +301,35 @@ fn find_backups(config_dir: &Path) -> Vec<Backup> {
         .collect()
 }
 
-/// The reference devcontainer's `init-firewall.sh`, wherever it sits.
-fn firewall_scripts(sysroot: &Path, workspace: &Path) -> Vec<Loaded<String>> {
-    [
+/// The reference devcontainer's `init-firewall.sh`, and any shell script a
+/// lifecycle command runs (absolute paths under the sysroot, others in the
+/// workspace). The check keeps those that mention api.anthropic.com.
+fn firewall_scripts(sysroot: &Path, workspace: &Workspace) -> Vec<Loaded<String>> {
+    let mut paths = vec![
         system::under(sysroot, "/usr/local/bin/init-firewall.sh"),
-        workspace.join(".devcontainer/init-firewall.sh"),
-    ]
-    .into_iter()
-    .filter(|p| p.exists())
-    .map(|path| Loaded {
-        content: fsread::read_text_bounded(&path, 1 << 20).map_err(LoadError::File),
-        path,
-    })
-    .collect()
+        workspace.root.join(".devcontainer/init-firewall.sh"),
+    ];
+    for (_, config) in workspace.parsed_devcontainers() {
+        for (_, command) in crate::devcontainer::lifecycle_commands(config) {
+            for word in command.split_whitespace().filter(|w| w.ends_with(".sh")) {
+                let word = word.trim_matches(|c| c == '"' || c == '\'');
+                let path = if word.starts_with('/') {
+                    system::under(sysroot, word)
+                } else {
+                    workspace.root.join(word)
+                };
+                if !paths.contains(&path) {
+                    paths.push(path);
+                }
+            }
+        }
+    }
+    paths
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|path| Loaded {
+            content: fsread::read_text_bounded(&path, 1 << 20).map_err(LoadError::File),
+            path,
+        })
+        .collect()
 }

@@ -74,7 +74,7 @@ impl World {
 
     /// Judges the world as this uid instead of the test process's own
     /// (library-level checks only; the binary always uses its real uid).
-    pub fn as_uid(mut self, uid: u32) -> Self {
+    pub fn judged_as_uid(mut self, uid: u32) -> Self {
         self.uid = Some(uid);
         self
     }

@@ -1,0 +1,128 @@
+//! `claude-install`: the client is installed, in a version that can sign in,
+//! the way its config says.
+
+use super::{Category, Check, Finding, Status, join_words};
+use crate::gather::Context;
+use crate::gather::install::parse_version;
+use serde_json::Value;
+
+/// Judges the `claude` found on PATH, without running it.
+pub struct ClaudeInstall;
+
+/// A client version, as `parse_version` gives it.
+type Version = (u32, u32, u32);
+
+/// Versions whose sign-in is known to be broken (first, last), and how.
+const BROKEN: &[(Version, Version, &str)] = &[
+    (
+        (2, 1, 105),
+        (2, 1, 107),
+        "pasting the login code is broken (fixed in 2.1.108)",
+    ),
+    (
+        (2, 1, 240),
+        (2, 1, 240),
+        "the server rejects its login (\"Redirect URI … is not supported by client\", #88877)",
+    ),
+];
+
+impl Check for ClaudeInstall {
+    fn id(&self) -> &'static str {
+        "claude-install"
+    }
+
+    fn title(&self) -> &'static str {
+        "claude is installed in a version that can sign in"
+    }
+
+    fn category(&self) -> Category {
+        Category::SignIn
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/claude-install.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let Some(first) = ctx.installs.first() else {
+            return Finding::warn(
+                "claude is not on PATH, so nothing here can sign in (or the PATH of this shell differs from the \
+                 one claude runs with).",
+                "Install it in the image: npm install -g @anthropic-ai/claude-code (the latest needs Node.js 22 or \
+                 newer; on Node 20 npm silently picks 2.1.197), or the native installer: \
+                 curl -fsSL https://claude.ai/install.sh | bash",
+            );
+        };
+        let mut problems: Vec<(Status, String, String)> = Vec::new();
+        let version = first.version.as_deref();
+        if let Some(v) = version.and_then(parse_version) {
+            for (from, to, what) in BROKEN {
+                if (*from..=*to).contains(&v) {
+                    problems.push((
+                        Status::Warn,
+                        format!("claude {} is installed, and in that version {what}.", version.unwrap_or("?")),
+                        "Update: npm install -g @anthropic-ai/claude-code@latest, or `claude update` for the \
+                         native install."
+                            .to_string(),
+                    ));
+                }
+            }
+        }
+        let recorded = ctx
+            .effective_config()
+            .and_then(|c| c.ok())
+            .and_then(|c| c.install_method.as_ref())
+            .and_then(Value::as_str)
+            .map(String::from);
+        if let Some(recorded) = &recorded
+            && first.method != "unknown"
+            && !recorded.starts_with(first.method)
+            && !(recorded == "global" && first.method == "npm")
+        {
+            problems.push((
+                Status::Warn,
+                format!(
+                    "The config says installMethod \"{recorded}\", but the claude found first on PATH is a {} install \
+                     ({}): updates go to one copy while the other runs.",
+                    first.method,
+                    first.path.display()
+                ),
+                "Keep one installation: remove the other, or put the one you update first on PATH.".to_string(),
+            ));
+        }
+        let versions: Vec<String> = ctx
+            .installs
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} ({})",
+                    i.path.display(),
+                    i.version.as_deref().unwrap_or("version unknown")
+                )
+            })
+            .collect();
+        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+            let also = if versions.len() > 1 {
+                format!(" Also on PATH, unused: {}.", join_words(&versions[1..]))
+            } else {
+                String::new()
+            };
+            return Finding::pass(format!(
+                "claude {} ({} install) at {}.{also}",
+                version.unwrap_or("of unknown version"),
+                first.method,
+                first.path.display()
+            ))
+            .with("installs", &ctx.installs);
+        };
+        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
+        let fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
+        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
+        Finding {
+            status: worst,
+            ..finding
+        }
+        .with("installs", &ctx.installs)
+        .with("install_method", recorded)
+    }
+}

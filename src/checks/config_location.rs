@@ -1,0 +1,179 @@
+//! `config-location`: HOME and CLAUDE_CONFIG_DIR must point where you think.
+
+use super::{Category, Check, Finding, Status};
+use crate::gather::Context;
+use std::path::Path;
+
+/// Judges HOME, the passwd home and CLAUDE_CONFIG_DIR.
+pub struct ConfigLocation;
+
+impl Check for ConfigLocation {
+    fn id(&self) -> &'static str {
+        "config-location"
+    }
+
+    fn title(&self) -> &'static str {
+        "HOME and CLAUDE_CONFIG_DIR point where you think"
+    }
+
+    fn category(&self) -> Category {
+        Category::Container
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/config-location.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let mut problems: Vec<(Status, String, String)> = Vec::new();
+        home_problems(ctx, &mut problems);
+        config_dir_problems(ctx, &mut problems);
+        if ctx.cwd.join("~").is_dir() {
+            problems.push((
+                Status::Warn,
+                format!(
+                    "{} contains a directory literally named ~: something used \"~\" where no shell expanded it, \
+                     so Claude Code state may have been written there instead of your home.",
+                    ctx.cwd.display()
+                ),
+                "Look inside it, move what belongs to your home, and use $HOME or an absolute path in \
+                 devcontainer.json and scripts."
+                    .to_string(),
+            ));
+        }
+        let evidence = serde_json::json!({
+            "home": ctx.env.get("HOME"),
+            "passwd_home": ctx.user.passwd_home,
+            "claude_config_dir": ctx.env.get("CLAUDE_CONFIG_DIR"),
+            "config_dir": ctx.paths.config_dir,
+        });
+        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+            let dir = ctx
+                .paths
+                .config_dir
+                .as_ref()
+                .map_or("?".to_string(), |d| d.display().to_string());
+            return Finding::pass(format!("HOME and the config dir ({dir}) are sound."))
+                .with("paths", evidence);
+        };
+        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
+        let fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
+        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
+        Finding {
+            status: worst,
+            ..finding
+        }
+        .with("paths", evidence)
+    }
+}
+
+fn home_problems(ctx: &Context, problems: &mut Vec<(Status, String, String)>) {
+    let passwd = ctx.user.passwd_home.as_deref();
+    let set_user = "Set HOME to the user's real home (ENV HOME=… in the Dockerfile, or `docker exec -u <user>` with a \
+                    user that has a passwd entry).";
+    match ctx.env.non_empty("HOME") {
+        None => match passwd {
+            Some(p) => problems.push((
+                Status::Warn,
+                format!("HOME is not set; the client falls back to the passwd home, {}.", p.display()),
+                set_user.to_string(),
+            )),
+            None => problems.push((
+                Status::Fail,
+                format!(
+                    "HOME is not set and uid {} has no /etc/passwd entry: the client has no home to keep its \
+                     config and login in.",
+                    ctx.user.uid
+                ),
+                set_user.to_string(),
+            )),
+        },
+        Some("/") => problems.push((
+            Status::Fail,
+            "HOME is /: the client writes /.claude.json and /.claude, usually unwritable and shared by every user \
+             (typical of `docker exec -u <uid>` for a uid with no passwd entry)."
+                .to_string(),
+            set_user.to_string(),
+        )),
+        Some(home) => {
+            let home = Path::new(home);
+            if home == ctx.cwd && passwd != Some(home) {
+                problems.push((
+                    Status::Warn,
+                    format!("HOME is the working directory ({}): .claude.json and .claude/ land in the project.", home.display()),
+                    set_user.to_string(),
+                ));
+            }
+            if let Some(p) = passwd.filter(|p| *p != home) {
+                problems.push((
+                    Status::Warn,
+                    format!(
+                        "HOME is {} but /etc/passwd gives uid {} the home {}: tools that ignore HOME (and sessions \
+                         started another way) look for Claude Code's files in a different place.",
+                        home.display(),
+                        ctx.user.uid,
+                        p.display()
+                    ),
+                    "Make them agree: run as the user whose home this is, or set HOME to the passwd home.".to_string(),
+                ));
+            }
+            match &ctx.meta.home {
+                None => problems.push((
+                    Status::Fail,
+                    format!("HOME ({}) does not exist.", home.display()),
+                    format!("Create it and give it to uid {}: mkdir -p {}", ctx.user.uid, home.display()),
+                )),
+                Some(meta) if meta.uid == ctx.user.uid && !meta.writable => problems.push((
+                    Status::Fail,
+                    format!(
+                        "HOME ({}) is not writable: the client writes ~/.claude.json and its lock there.",
+                        home.display()
+                    ),
+                    "Make HOME writable (chmod u+w, or mount it read-write); keep read-only mounts to subdirectories."
+                        .to_string(),
+                )),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn config_dir_problems(ctx: &Context, problems: &mut Vec<(Status, String, String)>) {
+    let Some(value) = ctx.env.get("CLAUDE_CONFIG_DIR") else {
+        return;
+    };
+    let fix = "Set CLAUDE_CONFIG_DIR to an absolute path of a mounted, writable directory, in containerEnv.";
+    if value.is_empty() {
+        problems.push((
+            Status::Warn,
+            "CLAUDE_CONFIG_DIR is set but empty: the client ignores it and uses ~/.claude (and ~/.claude.json), \
+             probably not the volume you meant."
+                .to_string(),
+            fix.to_string(),
+        ));
+    } else if value.starts_with('~') {
+        problems.push((
+            Status::Fail,
+            format!(
+                "CLAUDE_CONFIG_DIR is {value:?}: no shell expands ~ in a variable set through containerEnv, Docker \
+                 or JSON, so the client uses a directory literally named ~ under the working directory."
+            ),
+            fix.to_string(),
+        ));
+    } else if !Path::new(value).is_absolute() {
+        problems.push((
+            Status::Fail,
+            format!("CLAUDE_CONFIG_DIR is the relative path {value:?}: it changes with the directory claude starts in."),
+            fix.to_string(),
+        ));
+    } else if ctx.meta.config_dir.is_none() {
+        problems.push((
+            Status::Warn,
+            format!(
+                "CLAUDE_CONFIG_DIR is {value}, which does not exist: no login, settings or config is there yet. If a \
+                 volume should be mounted there, it is not."
+            ),
+            fix.to_string(),
+        ));
+    }
+}

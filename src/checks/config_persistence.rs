@@ -1,0 +1,87 @@
+//! `config-persistence`: a volume on `~/.claude` alone does not keep you
+//! signed in, because `~/.claude.json` sits next to it, on the container layer.
+
+use super::{Category, Check, Finding};
+use crate::gather::Context;
+use crate::gather::mountinfo::MountOrigin;
+
+/// Warns when the config dir persists but the config file does not.
+pub struct ConfigPersistence;
+
+impl Check for ConfigPersistence {
+    fn id(&self) -> &'static str {
+        "config-persistence"
+    }
+
+    fn title(&self) -> &'static str {
+        "Login state survives a container rebuild"
+    }
+
+    fn category(&self) -> Category {
+        Category::Container
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/config-persistence.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        if !ctx.in_container() {
+            return Finding::skip("Not in a container: nothing is lost on a rebuild.");
+        }
+        let table = match &ctx.mounts {
+            Ok(table) => table,
+            Err(why) => return Finding::skip(format!("The mount table could not be read: {why}.")),
+        };
+        let (Some(dir), Some(config)) = (ctx.paths.config_dir.as_deref(), ctx.effective_config())
+        else {
+            return Finding::skip("Neither HOME nor CLAUDE_CONFIG_DIR is known.");
+        };
+        let persists = |origin: Option<MountOrigin>| {
+            matches!(
+                origin,
+                Some(MountOrigin::NamedVolume | MountOrigin::HostBind | MountOrigin::Filesystem)
+            )
+        };
+        let dir_mount = table.covering(dir);
+        let file_mount = table.covering(&config.path);
+        let dir_persists = persists(dir_mount.map(|m| m.origin()));
+        let file_persists = persists(file_mount.map(|m| m.origin()));
+        let finding = match (dir_persists, file_persists) {
+            (true, false) => Finding::warn(
+                format!(
+                    "{} is on a volume ({}), but {} is on the container's own layer: the next rebuild loses \
+                     onboarding, the account, trusted folders and approved keys, and you sign in again although \
+                     .credentials.json survived.",
+                    dir.display(),
+                    dir_mount.map_or(String::new(), |m| m.mount_point.display().to_string()),
+                    config.path.display()
+                ),
+                format!(
+                    "Point CLAUDE_CONFIG_DIR at the mounted directory, so .claude.json lives inside it; set it in \
+                     containerEnv so every launcher sees it:\n  \"containerEnv\": {{ \"CLAUDE_CONFIG_DIR\": \"{}\" }}",
+                    dir.display()
+                ),
+            ),
+            (true, true) => Finding::pass(format!(
+                "{} and {} are both on mounted storage.",
+                dir.display(),
+                config.path.display()
+            )),
+            (false, true) => Finding::pass(format!(
+                "{} is on mounted storage; the config dir {} is not, so settings and any /login there are lost on \
+                 a rebuild.",
+                config.path.display(),
+                dir.display()
+            )),
+            (false, false) => Finding::pass(
+                "Nothing of Claude Code's state is on a volume: a rebuild starts from scratch, which is fine for a \
+                 throwaway container with an env credential (ccauth explain config-persistence for a \
+                 devcontainer that should stay signed in).",
+            ),
+        };
+        finding
+            .with("config_dir_mount", dir_mount.map(|m| &m.mount_point))
+            .with("config_file_mount", file_mount.map(|m| &m.mount_point))
+    }
+}

@@ -1,0 +1,125 @@
+//! `devcontainer-env`: what `devcontainer.json` passes into the container,
+//! read statically: `remoteEnv` that only VS Code applies, `${localEnv:…}` of
+//! a variable the host did not have, `--env-file` naming a missing file.
+
+use super::{Category, Check, Finding, join_words};
+use crate::auth::{self, Mode};
+use crate::gather::Context;
+use crate::gather::env::VarState;
+use crate::gather::workspace::CREDENTIAL_VARS;
+use serde_json::Value;
+
+/// Variables whose delivery into the container matters for sign-in.
+const WATCHED: &[&str] = &[
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_TOKEN",
+    "CLAUDE_CODE_OAUTH_REFRESH_TOKEN",
+    "CLAUDE_CONFIG_DIR",
+    "ANTHROPIC_BASE_URL",
+];
+
+/// Judges the environment blocks and env files of every devcontainer.json.
+pub struct DevcontainerEnv;
+
+impl Check for DevcontainerEnv {
+    fn id(&self) -> &'static str {
+        "devcontainer-env"
+    }
+
+    fn title(&self) -> &'static str {
+        "devcontainer.json delivers the variables it names"
+    }
+
+    fn category(&self) -> Category {
+        Category::Workspace
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/devcontainer-env.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let configs: Vec<_> = ctx.workspace.parsed_devcontainers().collect();
+        if configs.is_empty() {
+            return Finding::skip("No devcontainer.json that parses in the workspace.");
+        }
+        // An empty credential that leaves no credential at all is credential-missing's finding.
+        let credential_missing_owns = !auth::resolve(ctx, Mode::Print).logged_in;
+        let mut notes = Vec::new();
+        for (path, config) in &configs {
+            let file = ctx.workspace.display(path);
+            let block = |name: &str| config.get(name).and_then(Value::as_object);
+            let remote = block("remoteEnv");
+            let container = block("containerEnv");
+            for var in WATCHED {
+                let in_remote = remote.and_then(|b| b.get(*var)).and_then(Value::as_str);
+                let in_container = container.and_then(|b| b.get(*var)).and_then(Value::as_str);
+                if let (Some(_), None) = (in_remote, in_container) {
+                    notes.push(format!(
+                        "{file} passes {var} through remoteEnv only: VS Code applies it when it attaches, but the \
+                         devcontainer CLI, `docker exec`, scripts and CI do not, so there {var} is unset"
+                    ));
+                }
+                let Some(value) = in_container.or(in_remote) else {
+                    continue;
+                };
+                let Some(host_var) = local_env_name(value) else {
+                    continue;
+                };
+                let owned = credential_missing_owns && CREDENTIAL_VARS.contains(var);
+                if ctx.env.state(var) == VarState::Empty && !owned {
+                    notes.push(format!(
+                        "{file} sets {var} to \"{value}\", and {var} is empty here: the host had no {host_var} when \
+                         the container was created"
+                    ));
+                }
+            }
+        }
+        for missing in &ctx.workspace.missing_env_files {
+            notes.push(format!(
+                "runArgs names --env-file {missing}, which does not exist: `docker run` fails with \"no such file\" \
+                 on the next rebuild"
+            ));
+        }
+        if notes.is_empty() {
+            let files: Vec<String> = configs
+                .iter()
+                .map(|(p, _)| ctx.workspace.display(p))
+                .collect();
+            return Finding::pass(format!(
+                "{} pass(es) their variables in a way every launcher applies.",
+                join_words(&files)
+            ));
+        }
+        Finding::warn(
+            format!("{}.", notes.join(".\n")),
+            "Use containerEnv for anything claude needs (it is applied whatever starts the container), set the host \
+             variables before creating the container (or use Codespaces secrets), and rebuild. Create or fix files \
+             named by --env-file.",
+        )
+        .with("notes", &notes)
+    }
+}
+
+/// `X` in a value of the form `${localEnv:X}` or `${localEnv:X:default}`
+/// (only when there is no default).
+fn local_env_name(value: &str) -> Option<&str> {
+    let start = value.find("${localEnv:")? + "${localEnv:".len();
+    let inner = &value[start..];
+    let inner = &inner[..inner.find('}')?];
+    (!inner.contains(':')).then_some(inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_local_env_references() {
+        assert_eq!(local_env_name("${localEnv:TOKEN}"), Some("TOKEN"));
+        assert_eq!(local_env_name("x-${localEnv:A}-y"), Some("A"));
+        assert_eq!(local_env_name("${localEnv:A:fallback}"), None);
+        assert_eq!(local_env_name("plain"), None);
+    }
+}

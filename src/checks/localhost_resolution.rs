@@ -1,0 +1,89 @@
+//! `localhost-resolution`: `/etc/hosts` that maps `localhost` to `::1` first
+//! can leave the login callback on an address VS Code does not forward.
+
+use super::{Category, Check, Finding};
+use crate::auth;
+use crate::gather::Context;
+
+/// Warns when `::1 localhost` comes before `127.0.0.1 localhost` while a
+/// browser login is still needed.
+pub struct LocalhostResolution;
+
+impl Check for LocalhostResolution {
+    fn id(&self) -> &'static str {
+        "localhost-resolution"
+    }
+
+    fn title(&self) -> &'static str {
+        "localhost resolves to 127.0.0.1 first"
+    }
+
+    fn category(&self) -> Category {
+        Category::Network
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/localhost-resolution.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let Some(hosts) = &ctx.hosts else {
+            return Finding::skip("/etc/hosts could not be read.");
+        };
+        let Some((first_ip, line)) = first_localhost(hosts) else {
+            return Finding::skip(
+                "/etc/hosts does not list localhost; the resolver's default (127.0.0.1) applies.",
+            );
+        };
+        if !first_ip.contains(':') {
+            return Finding::pass(format!(
+                "localhost resolves to {first_ip} first (line {line} of /etc/hosts)."
+            ));
+        }
+        if let Some(credential) = auth::present(ctx).first() {
+            return Finding::pass(format!(
+                "/etc/hosts maps localhost to {first_ip} first (line {line}), but {} is set, so no browser login \
+                 and no callback are needed.",
+                credential.describe()
+            ));
+        }
+        Finding::warn(
+            format!(
+                "/etc/hosts maps localhost to {first_ip} before 127.0.0.1 (line {line}), and a browser login is still \
+                 needed. VS Code forwards ports to 127.0.0.1; a callback server that resolved localhost to ::1 \
+                 listens where the tunnel never arrives (\"localhost refused to connect\")."
+            ),
+            "Sign in with the paste-code flow (`claude auth login`) or a token, which need no callback. If you must \
+             use the callback, put `127.0.0.1 localhost` first; /etc/hosts is bind-mounted by Docker, so rewrite it \
+             in place (grep -v '^::1' /etc/hosts > /tmp/h && cat /tmp/h > /etc/hosts) rather than with sed -i.",
+        )
+    }
+}
+
+/// The address of the first line that names `localhost`, and its line number.
+fn first_localhost(hosts: &str) -> Option<(String, usize)> {
+    hosts.lines().enumerate().find_map(|(i, line)| {
+        let line = line.split('#').next().unwrap_or("");
+        let mut fields = line.split_whitespace();
+        let ip = fields.next()?;
+        fields
+            .any(|name| name == "localhost")
+            .then(|| (ip.to_string(), i + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_localhost_line() {
+        let hosts = "# c\n::1 ip6-localhost\n::1\tlocalhost ip6-localhost\n127.0.0.1 localhost\n";
+        assert_eq!(first_localhost(hosts), Some(("::1".to_string(), 3)));
+        assert_eq!(
+            first_localhost("127.0.0.1 localhost # ::1 localhost"),
+            Some(("127.0.0.1".to_string(), 1))
+        );
+        assert_eq!(first_localhost("10.0.0.1 box"), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! `root-user`: as root, `--dangerously-skip-permissions` is refused unless
+//! `IS_SANDBOX=1`.
+
+use super::{Category, Check, Finding};
+use crate::gather::Context;
+
+/// Warns when running as uid 0 without the sandbox flag.
+pub struct RootUser;
+
+impl Check for RootUser {
+    fn id(&self) -> &'static str {
+        "root-user"
+    }
+
+    fn title(&self) -> &'static str {
+        "claude runs as a normal user"
+    }
+
+    fn category(&self) -> Category {
+        Category::Container
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("../../checks/root-user.md")
+    }
+
+    fn run(&self, ctx: &Context) -> Finding {
+        let uid = ctx.user.uid;
+        if uid != 0 {
+            return Finding::pass(format!("Running as uid {uid}, not root."));
+        }
+        if ctx.env.equals("IS_SANDBOX", "1") {
+            return Finding::pass("Running as root with IS_SANDBOX=1: bypass mode is allowed.");
+        }
+        Finding::warn(
+            "Running as root (uid 0) without IS_SANDBOX=1: `claude --dangerously-skip-permissions` refuses to start \
+             (\"--dangerously-skip-permissions cannot be used with root/sudo privileges\"). Files the client \
+             creates also end up owned by root, which breaks a later non-root user.",
+            "Run as a normal user: \"remoteUser\": \"node\" (or your image's user) in devcontainer.json, USER in the \
+             Dockerfile, or `docker exec -u`. In a disposable sandbox that must run as root, set IS_SANDBOX=1.",
+        )
+    }
+}
