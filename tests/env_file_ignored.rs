@@ -113,7 +113,10 @@ fn missing_env_file_is_evidence_not_a_failure() {
     );
     let f = w.check(ID);
     assert_eq!(f.status, Status::Skip);
-    assert_eq!(f.evidence["missing_env_files"][0], ".devcontainer/gone.env");
+    assert_eq!(
+        f.evidence["missing_env_files"][0]["path"],
+        ".devcontainer/gone.env"
+    );
 }
 
 #[test]

@@ -645,3 +645,78 @@ fn a_real_bind_mount_in_a_private_namespace_is_seen() {
     assert!(file["cause"].as_str().unwrap().contains("EBUSY"), "{file}");
     assert!(Path::new("/proc/self/mountinfo").exists());
 }
+
+mod compose {
+    use super::*;
+
+    fn with_compose(w: &World, compose: &str) {
+        w.workspace_file(
+            ".devcontainer/devcontainer.json",
+            r#"{"dockerComposeFile": ["../docker-compose.yml"], "service": "app"}"#,
+        );
+        w.workspace_file("docker-compose.yml", compose);
+    }
+
+    #[test]
+    fn an_interpolated_variable_the_host_lacked_warns() {
+        let w = World::new()
+            .with_env("ANTHROPIC_API_KEY", API_KEY)
+            .with_env("CLAUDE_CONFIG_DIR", "");
+        with_compose(
+            &w,
+            "services:\n  app:\n    environment:\n      CLAUDE_CONFIG_DIR: ${CFG_DIR}\n",
+        );
+        let f = w.check("devcontainer-env");
+        assert_eq!(f.status, Status::Warn);
+        assert!(f.cause.contains("from the host's CFG_DIR"), "{}", f.cause);
+    }
+
+    #[test]
+    fn a_passthrough_that_arrived_passes() {
+        let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+        with_compose(
+            &w,
+            "services:\n  app:\n    environment:\n      - ANTHROPIC_API_KEY\n",
+        );
+        assert_eq!(w.check("devcontainer-env").status, Status::Pass);
+    }
+
+    #[test]
+    fn compose_env_files_are_judged_for_git_and_missing_ones_reported() {
+        let w = World::new()
+            .with_env("PATH", &common::git_path())
+            .git_init();
+        with_compose(
+            &w,
+            "services:\n  app:\n    env_file:\n      - secrets.env\n      - gone.env\n",
+        );
+        w.workspace_file("secrets.env", &format!("ANTHROPIC_API_KEY={API_KEY}\n"));
+        let f = w.check("env-file-ignored");
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.cause
+                .contains("secrets.env (sets ANTHROPIC_API_KEY) is not git-ignored"),
+            "{}",
+            f.cause
+        );
+        let f = w.check("devcontainer-env");
+        assert!(
+            f.cause.contains("gone.env, which does not exist"),
+            "{}",
+            f.cause
+        );
+    }
+
+    #[test]
+    fn a_broken_compose_file_is_a_devcontainer_config_failure() {
+        let w = World::new();
+        with_compose(&w, "services:\n  app: [\n");
+        let f = w.check("devcontainer-config");
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.cause.contains("docker-compose.yml is not valid"),
+            "{}",
+            f.cause
+        );
+    }
+}

@@ -16,7 +16,7 @@ impl Check for DevcontainerConfig {
     }
 
     fn title(&self) -> &'static str {
-        "devcontainer.json can be read"
+        "devcontainer.json (and its compose file) can be read"
     }
 
     fn category(&self) -> Category {
@@ -35,13 +35,17 @@ impl Check for DevcontainerConfig {
                 ws.root.display()
             ));
         }
-        let problems: Vec<String> = ws
+        let configs = ws
             .devcontainers
             .iter()
-            .filter_map(|d| {
-                let error = d.content.as_ref().err()?;
-                Some(format!("{} {}", ws.display(&d.path), error.describe()))
-            })
+            .map(|d| (&d.path, d.content.as_ref().err()));
+        let composes = ws
+            .compose
+            .iter()
+            .map(|c| (&c.path, c.content.as_ref().err()));
+        let problems: Vec<String> = configs
+            .chain(composes)
+            .filter_map(|(path, error)| Some(format!("{} {}", ws.display(path), error?.describe())))
             .collect();
         let files: Vec<String> = ws
             .devcontainers

@@ -76,10 +76,40 @@ impl Check for DevcontainerEnv {
                 }
             }
         }
+        for file in &ctx.workspace.compose {
+            let Some(service) = file.ok() else { continue };
+            let shown = ctx.workspace.display(&file.path);
+            for (var, value) in &service.environment {
+                if !WATCHED.contains(&var.as_str()) {
+                    continue;
+                }
+                let host_var = match value {
+                    None => Some(var.as_str()),
+                    Some(v) => compose_variable(v),
+                };
+                let owned = credential_missing_owns && CREDENTIAL_VARS.contains(&var.as_str());
+                let state = ctx.env.state(var);
+                if let Some(host_var) = host_var
+                    && state != VarState::Set
+                    && !owned
+                {
+                    let here = if state == VarState::Empty {
+                        "empty"
+                    } else {
+                        "unset"
+                    };
+                    notes.push(format!(
+                        "{shown} gives service {} {var} from the host's {host_var}, and {var} is {here} here: the \
+                         host did not have it when the container was created",
+                        service.service
+                    ));
+                }
+            }
+        }
         for missing in &ctx.workspace.missing_env_files {
             notes.push(format!(
-                "runArgs names --env-file {missing}, which does not exist: `docker run` fails with \"no such file\" \
-                 on the next rebuild"
+                "{} names {}, which does not exist: the next container start fails with \"no such file\"",
+                missing.named_by, missing.path
             ));
         }
         if notes.is_empty() {
@@ -102,6 +132,19 @@ impl Check for DevcontainerEnv {
     }
 }
 
+/// `X` in a compose value `${X}` or `$X` (not `${X:-default}`).
+fn compose_variable(value: &str) -> Option<&str> {
+    let inner = value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| value.strip_prefix('$'))?;
+    let plain = !inner.is_empty()
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    plain.then_some(inner)
+}
+
 /// `X` in a value of the form `${localEnv:X}` or `${localEnv:X:default}`
 /// (only when there is no default).
 fn local_env_name(value: &str) -> Option<&str> {
@@ -121,5 +164,13 @@ mod tests {
         assert_eq!(local_env_name("x-${localEnv:A}-y"), Some("A"));
         assert_eq!(local_env_name("${localEnv:A:fallback}"), None);
         assert_eq!(local_env_name("plain"), None);
+    }
+
+    #[test]
+    fn reads_compose_interpolation() {
+        assert_eq!(compose_variable("${TOKEN}"), Some("TOKEN"));
+        assert_eq!(compose_variable("$TOKEN"), Some("TOKEN"));
+        assert_eq!(compose_variable("${TOKEN:-x}"), None);
+        assert_eq!(compose_variable("literal"), None);
     }
 }

@@ -5,6 +5,7 @@
 //! snapshot. Checks are pure functions of that snapshot.
 
 pub mod claude_state;
+pub mod compose;
 pub mod env;
 pub mod fsread;
 pub mod git;

@@ -38,10 +38,21 @@ pub struct Workspace {
     pub repo: Option<Repo>,
     /// Every `devcontainer.json` found, parsed.
     pub devcontainers: Vec<Loaded<Value>>,
+    /// The compose service of every devcontainer that names one.
+    pub compose: Vec<Loaded<super::compose::ComposeService>>,
     /// Env files that can carry credentials, with git's verdict on each.
     pub env_files: Vec<EnvFile>,
     /// Files named by `--env-file` that do not exist.
-    pub missing_env_files: Vec<String>,
+    pub missing_env_files: Vec<MissingEnvFile>,
+}
+
+/// An env file that a configuration names but that does not exist.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct MissingEnvFile {
+    /// The path as named (relative to the workspace when it is inside it).
+    pub path: String,
+    /// "--env-file in .devcontainer/devcontainer.json", "env_file in compose.yml".
+    pub named_by: String,
 }
 
 /// One env file that can carry credentials into the container.
@@ -62,8 +73,13 @@ impl Workspace {
     pub fn gather(root: &Path, env: &Env) -> Self {
         let repo = git::find_repo(root);
         let devcontainers = find_devcontainers(root);
+        let compose: Vec<_> = devcontainers
+            .iter()
+            .filter_map(|d| Some((d.path.as_path(), d.ok()?)))
+            .flat_map(|(path, config)| super::compose::load(path, config))
+            .collect();
         let mut missing = Vec::new();
-        let mut env_files = find_env_files(root, &devcontainers, &mut missing);
+        let mut env_files = find_env_files(root, &devcontainers, &compose, &mut missing);
         let base = repo.as_ref().map_or(root, |r| r.root.as_path());
         for file in &mut env_files {
             file.rel_path = relative(base, &root.join(&file.rel_path));
@@ -78,6 +94,7 @@ impl Workspace {
             root: root.to_path_buf(),
             repo,
             devcontainers,
+            compose,
             env_files,
             missing_env_files: missing,
         }
@@ -153,7 +170,7 @@ pub fn parse_jsonc(text: &str) -> Result<Value, LoadError> {
 }
 
 /// The deepest bracket nesting outside strings: a cheap guard for the parser.
-fn nesting_depth(text: &str) -> usize {
+pub(crate) fn nesting_depth(text: &str) -> usize {
     let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
     for b in text.bytes() {
         if in_string {
@@ -178,12 +195,14 @@ fn nesting_depth(text: &str) -> usize {
     deepest
 }
 
-/// Env files named by `runArgs`, the conventional `.devcontainer/api.env`,
-/// and any `.env`/`*.env` under `.devcontainer/` that sets a credential.
+/// Env files named by `runArgs` or a compose `env_file`, the conventional
+/// `.devcontainer/api.env`, and any `.env`/`*.env` under `.devcontainer/`
+/// that sets a credential.
 fn find_env_files(
     root: &Path,
     devcontainers: &[Loaded<Value>],
-    missing: &mut Vec<String>,
+    compose: &[Loaded<super::compose::ComposeService>],
+    missing: &mut Vec<MissingEnvFile>,
 ) -> Vec<EnvFile> {
     let mut found: Vec<EnvFile> = Vec::new();
     let mut add = |path: &Path, reason: String| {
@@ -201,14 +220,29 @@ fn find_env_files(
     for config in devcontainers {
         let Some(value) = config.ok() else { continue };
         let config_dir = config.path.parent().unwrap_or(root);
+        let named_by = format!("--env-file in {}", relative(root, &config.path));
         for named in env_file_args(value) {
             let candidates = [root.join(&named), config_dir.join(&named)];
             match candidates.iter().find(|p| p.is_file()) {
-                Some(path) => add(
-                    path,
-                    format!("named by --env-file in {}", relative(root, &config.path)),
-                ),
-                None => missing.push(named),
+                Some(path) => add(path, format!("named by {named_by}")),
+                None => missing.push(MissingEnvFile {
+                    path: named,
+                    named_by: named_by.clone(),
+                }),
+            }
+        }
+    }
+    for file in compose {
+        let Some(service) = file.ok() else { continue };
+        let named_by = format!("env_file in {}", relative(root, &file.path));
+        for (path, required) in &service.env_files {
+            if path.is_file() {
+                add(path, format!("named by {named_by}"));
+            } else if *required {
+                missing.push(MissingEnvFile {
+                    path: relative(root, path),
+                    named_by: named_by.clone(),
+                });
             }
         }
     }
