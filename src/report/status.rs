@@ -64,9 +64,12 @@ fn table(rows: &[SourceRow]) -> Table {
             used.join(", "),
         ]);
     }
-    // A masked value ("sk-ant-admin01-********abcd") is never split.
-    if let Some(column) = table.column_mut(2) {
-        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(27)));
+    // Variable names and masked values ("sk-ant-admin01-********abcd") are never split.
+    // Widths include the two padding spaces.
+    for (index, width) in [(0, 25), (2, 29)] {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
     }
     table
 }
