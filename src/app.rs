@@ -2,6 +2,7 @@
 
 use crate::checks::{self, CHECKS, Selection};
 use crate::cli::{Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, WorldArgs};
+use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
 use crate::report::{self, Report, Runtime};
 use crate::status::StatusReport;
@@ -61,9 +62,35 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     if !unknown.is_empty() {
         return usage_error(&format!("unknown check id '{}'", unknown.join("', '")));
     }
+    let named = args.fix.clone().unwrap_or_default();
+    let unknown: Vec<&str> = named
+        .iter()
+        .map(String::as_str)
+        .filter(|id| checks::find(id).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        return usage_error(&format!(
+            "unknown check id '{}' in --fix",
+            unknown.join("', '")
+        ));
+    }
     let (ctx, color) = gather_world(&args.world, args.color);
     let results = checks::run_all(&ctx, &selection);
-    let report = Report::new(Runtime::from_context(&ctx), results);
+    let report = match &args.fix {
+        None => Report::new(Runtime::from_context(&ctx), results),
+        Some(_) if args.dry_run => {
+            let outcomes = fix::run(&ctx, &results, &named, true);
+            Report::new(Runtime::from_context(&ctx), results).with_fixes(outcomes, None)
+        }
+        Some(_) => {
+            let outcomes = fix::run(&ctx, &results, &named, false);
+            let before = results.iter().map(|r| (r.id, r.finding.status)).collect();
+            // Check again, on a fresh snapshot of the repaired world.
+            let (after_ctx, _) = gather_world(&args.world, args.color);
+            let after = checks::run_all(&after_ctx, &selection);
+            Report::new(Runtime::from_context(&after_ctx), after).with_fixes(outcomes, Some(before))
+        }
+    };
     let text = match args.format {
         Format::Json => report::json::render(&report),
         Format::Human => report::human::render(

@@ -79,6 +79,14 @@ pub struct DoctorArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Repair what is safe to repair, then check again. `--fix=ID,…` limits the
+    /// repairs to those checks and also runs the ones that take your decision
+    /// (api-key-approval, config-file).
+    #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    pub fix: Option<Vec<String>>,
+    /// With --fix: show each change as a unified diff and change nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
     /// Show passing checks' details and every check's evidence.
     #[arg(short, long)]
     pub verbose: bool,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod checks;
 pub mod cli;
 pub mod devcontainer;
+pub mod fix;
 pub mod gather;
 pub mod report;
 pub mod secret;

@@ -137,17 +137,23 @@ impl Secret {
             || (body.len() >= 3 && body.chars().all(|c| c == 'x' || c == '*' || c == '-'))
     }
 
-    /// True when the last `n` characters of the trimmed value equal `suffix`:
-    /// how the client remembers approved and rejected API keys
-    /// (`customApiKeyResponses`, CLIENT-FACTS fact 28).
-    pub fn trimmed_tail_equals(&self, n: usize, suffix: &str) -> bool {
+    /// The last `n` characters of the trimmed value, still a secret: the form
+    /// in which the client remembers approved and rejected keys.
+    pub fn trimmed_tail(&self, n: usize) -> Secret {
         let trimmed = self.0.trim();
         let start = trimmed
             .char_indices()
             .rev()
             .nth(n.saturating_sub(1))
             .map_or(0, |(i, _)| i);
-        &trimmed[start..] == suffix
+        Secret(trimmed[start..].to_string())
+    }
+
+    /// True when the last `n` characters of the trimmed value equal `suffix`:
+    /// how the client remembers approved and rejected API keys
+    /// (`customApiKeyResponses`, CLIENT-FACTS fact 28).
+    pub fn trimmed_tail_equals(&self, n: usize, suffix: &str) -> bool {
+        self.trimmed_tail(n).0 == suffix
     }
 }
 

@@ -103,6 +103,19 @@ fn no_format_leaks_a_planted_secret() {
             &["doctor", "--format", "json", "-v", "--strict"],
             &["status"],
             &["status", "--format", "json"],
+            &["doctor", "--fix", "--dry-run"],
+            &[
+                "doctor",
+                "--fix=api-key-approval,config-file,onboarding-flag",
+                "--dry-run",
+                "--format",
+                "json",
+            ],
+            &[
+                "doctor",
+                "--fix=api-key-approval,onboarding-flag,credentials-file,env-file-ignored",
+                "-v",
+            ],
         ] {
             assert_clean(&w, args);
         }

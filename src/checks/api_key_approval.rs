@@ -3,6 +3,7 @@
 
 use super::{Category, Check, Finding};
 use crate::auth::{self, Approval, Mode, SourceKind};
+use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::system::Place;
 
@@ -83,5 +84,33 @@ impl Check for ApiKeyApproval {
         }
         .with("key", key)
         .with("config_file", config)
+    }
+
+    fn fixes(&self, ctx: &Context, finding: &Finding) -> Vec<Fix> {
+        let Some(config) = ctx.effective_config().filter(|c| c.ok().is_some()) else {
+            return Vec::new();
+        };
+        let key = auth::present(ctx)
+            .into_iter()
+            .find(|c| c.kind == SourceKind::ApiKey);
+        let Some(value) = key.and_then(|k| k.value) else {
+            return Vec::new();
+        };
+        if finding.status == crate::checks::Status::Pass {
+            return Vec::new();
+        }
+        vec![Fix {
+            check: self.id(),
+            summary: format!(
+                "approve ANTHROPIC_API_KEY ({}) in customApiKeyResponses of {}",
+                value.masked(),
+                config.path.display()
+            ),
+            needs_naming: true,
+            action: Action::ApproveApiKey {
+                path: config.path.clone(),
+                suffix: value.trimmed_tail(20),
+            },
+        }]
     }
 }

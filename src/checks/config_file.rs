@@ -1,6 +1,7 @@
 //! `config-file`: the client must be able to read and rewrite its config file.
 
 use super::{Category, Check, Finding, Status, shell_quote};
+use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::claude_state::LoadError;
 use crate::gather::fsread::FileProblem;
@@ -168,6 +169,29 @@ impl Check for ConfigFile {
         }
         .with("file", evidence.0)
         .with("backups", evidence.1)
+    }
+
+    fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
+        let Some(config) = ctx.effective_config() else {
+            return Vec::new();
+        };
+        let broken = matches!(&config.content, Err(LoadError::Parse(_) | LoadError::Empty));
+        let Some(backup) = ctx.backups.iter().find(|b| b.parses).filter(|_| broken) else {
+            return Vec::new();
+        };
+        vec![Fix {
+            check: self.id(),
+            summary: format!(
+                "restore {} over the broken {}",
+                backup.path.display(),
+                config.path.display()
+            ),
+            needs_naming: true,
+            action: Action::RestoreBackup {
+                path: config.path.clone(),
+                backup: backup.path.clone(),
+            },
+        }]
     }
 }
 

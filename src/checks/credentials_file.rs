@@ -3,6 +3,7 @@
 
 use super::{Category, Check, Finding, Status, shell_quote};
 use crate::auth::{self, Mode, SourceKind};
+use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::claude_state::{LoadError, StoredLogin};
 use crate::gather::fsread::FileMeta;
@@ -93,6 +94,25 @@ impl Check for CredentialsFile {
         }
         .with("login", evidence)
         .with("file", &ctx.meta.credentials)
+    }
+
+    fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
+        let (Some(file), Some(meta)) = (&ctx.credentials, &ctx.meta.credentials) else {
+            return Vec::new();
+        };
+        let too_open = meta.kind == "a regular file" && meta.mode & 0o077 != 0 && meta.writable;
+        if !too_open {
+            return Vec::new();
+        }
+        vec![Fix {
+            check: self.id(),
+            summary: format!("chmod 600 {}", file.path.display()),
+            needs_naming: false,
+            action: Action::Chmod {
+                path: file.path.clone(),
+                mode: 0o600,
+            },
+        }]
     }
 }
 

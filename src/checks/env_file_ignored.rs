@@ -1,6 +1,7 @@
 //! `env-file-ignored`: an env file full of keys must be git-ignored and untracked.
 
 use super::{Category, Check, Finding, Status, join_words, shell_quote};
+use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::workspace::EnvFile;
 use serde_json::json;
@@ -62,6 +63,35 @@ impl Check for EnvFileIgnored {
         finding
             .with("env_files", evidence)
             .with("missing_env_files", &ws.missing_env_files)
+    }
+
+    fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
+        let Some(repo) = &ctx.workspace.repo else {
+            return Vec::new();
+        };
+        ctx.workspace
+            .env_files
+            .iter()
+            .filter(|f| {
+                f.git.as_ref().is_some_and(|g| {
+                    let reincluded = g.rule.as_deref().is_some_and(|r| r.contains(":!"));
+                    !g.ignored && g.tracked != Some(true) && !reincluded
+                })
+            })
+            .map(|f| Fix {
+                check: self.id(),
+                summary: format!(
+                    "add {} to {}",
+                    ignore_line(&f.rel_path),
+                    repo.root.join(".gitignore").display()
+                ),
+                needs_naming: false,
+                action: Action::AppendIgnoreLine {
+                    gitignore: repo.root.join(".gitignore"),
+                    line: ignore_line(&f.rel_path),
+                },
+            })
+            .collect()
     }
 }
 

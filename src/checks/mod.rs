@@ -44,6 +44,11 @@ pub trait Check: Sync {
     fn doc(&self) -> &'static str;
     /// Judges the snapshot.
     fn run(&self, ctx: &Context) -> Finding;
+    /// Repairs for what `run` found, planned from the snapshot; nothing is
+    /// written here (`--fix` applies them). Most checks have none.
+    fn fixes(&self, _ctx: &Context, _finding: &Finding) -> Vec<crate::fix::Fix> {
+        Vec::new()
+    }
 }
 
 /// Every check, in report order.

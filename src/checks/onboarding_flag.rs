@@ -1,11 +1,13 @@
 //! `onboarding-flag`: with an env token, the interactive client still runs its
 //! first-run wizard until the effective config says `hasCompletedOnboarding`.
 
-use super::{Category, Check, Finding, shell_quote};
+use super::{Category, Check, Finding, Status, shell_quote};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
+use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::claude_state::{ClaudeJson, LoadError, Loaded};
+use serde_json::Value;
 use std::path::Path;
 
 /// Fails when an env token is set and the onboarding flag is not `true`.
@@ -37,6 +39,35 @@ impl Check for OnboardingFlag {
             finding.at_least_warn(&overwrite_warning(&overwriting), OVERWRITE_FIX)
         };
         finding.with("overwriting_commands", &overwriting)
+    }
+
+    fn fixes(&self, ctx: &Context, finding: &Finding) -> Vec<Fix> {
+        let Some(config) = ctx.effective_config() else {
+            return Vec::new();
+        };
+        let readable = match &config.content {
+            Ok(json) => !json.onboarding_done(),
+            Err(e) => e.is_missing(),
+        };
+        if finding.status != Status::Fail || !readable {
+            return Vec::new();
+        }
+        let mut keys = vec![("hasCompletedOnboarding".to_string(), Value::Bool(true))];
+        if let Some(version) = ctx.installs.first().and_then(|i| i.version.clone()) {
+            keys.push(("lastOnboardingVersion".to_string(), Value::String(version)));
+        }
+        vec![Fix {
+            check: self.id(),
+            summary: format!(
+                "merge \"hasCompletedOnboarding\": true into {}",
+                config.path.display()
+            ),
+            needs_naming: false,
+            action: Action::SetConfigKeys {
+                path: config.path.clone(),
+                keys,
+            },
+        }]
     }
 }
 

@@ -62,6 +62,10 @@ pub fn render(report: &Report, style: Style) -> String {
     out.push('\n');
     render_runtime(&mut out, &report.runtime, style);
     out.push('\n');
+    if let Some(outcomes) = &report.fixes {
+        render_fixes(&mut out, outcomes, style);
+        out.push('\n');
+    }
     let mut heading = None;
     for result in &report.checks {
         if heading != Some(result.category) {
@@ -71,7 +75,13 @@ pub fn render(report: &Report, style: Style) -> String {
             heading = Some(result.category);
             let _ = writeln!(out, "{}", style.bold(result.category.heading()));
         }
-        render_check(&mut out, result, style);
+        let was = report
+            .before
+            .as_ref()
+            .and_then(|b| b.iter().find(|(id, _)| *id == result.id))
+            .map(|(_, status)| *status)
+            .filter(|status| *status != result.finding.status);
+        render_check(&mut out, result, was, style);
     }
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(report, style));
@@ -136,7 +146,38 @@ fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
     }
 }
 
-fn render_check(out: &mut String, result: &CheckResult, style: Style) {
+fn render_fixes(out: &mut String, outcomes: &[crate::fix::Outcome], style: Style) {
+    let _ = writeln!(out, "{}", style.bold("Fixes"));
+    if outcomes.is_empty() {
+        let _ = writeln!(out, "  nothing to repair automatically");
+    }
+    for outcome in outcomes {
+        let (mark, status) = match outcome.result {
+            "applied" => ("fixed", Status::Pass),
+            "planned" => ("would fix", Status::Warn),
+            "unchanged" => ("already fine", Status::Skip),
+            "needs-naming" => ("needs naming", Status::Skip),
+            _ => ("could not fix", Status::Fail),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} {}",
+            style.paint(&format!("[{mark}]"), status),
+            outcome.fix.summary,
+            style.dim(&format!("({})", outcome.fix.check))
+        );
+        if let Some(detail) = &outcome.detail {
+            write_block(out, ("", 0), detail);
+        }
+        if let Some(diff) = &outcome.diff {
+            for line in diff.lines() {
+                let _ = writeln!(out, "{INDENT}{line}");
+            }
+        }
+    }
+}
+
+fn render_check(out: &mut String, result: &CheckResult, was: Option<Status>, style: Style) {
     let finding = &result.finding;
     let mark = match finding.status {
         Status::Pass => "[✓]",
@@ -144,9 +185,15 @@ fn render_check(out: &mut String, result: &CheckResult, style: Style) {
         Status::Fail => "[✗]",
         Status::Skip => "[-]",
     };
+    let change = was.map_or(String::new(), |before| {
+        format!(
+            " {}",
+            style.bold(&format!("{} → {}", word(before), word(finding.status)))
+        )
+    });
     let _ = writeln!(
         out,
-        "  {} {} {}",
+        "  {} {} {}{change}",
         style.paint(mark, finding.status),
         result.title,
         style.dim(&format!("({})", result.id))
@@ -213,6 +260,16 @@ fn list_marker_width(body: &str) -> Option<usize> {
     }
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
     (digits > 0 && body[digits..].starts_with(". ")).then_some(digits + 2)
+}
+
+/// A status as a word, for "fail → pass".
+fn word(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "pass",
+        Status::Warn => "warn",
+        Status::Fail => "fail",
+        Status::Skip => "skip",
+    }
 }
 
 fn wrap(line: &str, width: usize) -> Vec<String> {

@@ -31,6 +31,12 @@ pub struct Report {
     pub summary: Summary,
     /// One result per registered check, in registry order.
     pub checks: Vec<CheckResult>,
+    /// With `--fix`: what each repair did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixes: Option<Vec<crate::fix::Outcome>>,
+    /// With `--fix`: every check's status before the repairs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Vec<(&'static str, Status)>>,
 }
 
 /// The tool's name and version.
@@ -137,7 +143,25 @@ impl Report {
             runtime,
             summary,
             checks,
+            fixes: None,
+            before: None,
         }
+    }
+
+    /// Adds what `--fix` did, and the statuses before it.
+    pub fn with_fixes(
+        mut self,
+        mut outcomes: Vec<crate::fix::Outcome>,
+        before: Option<Vec<(&'static str, Status)>>,
+    ) -> Self {
+        for outcome in &mut outcomes {
+            outcome.fix.summary = secret::scrub(&outcome.fix.summary);
+            outcome.detail = outcome.detail.as_deref().map(secret::scrub);
+            outcome.diff = outcome.diff.as_deref().map(secret::scrub);
+        }
+        self.fixes = Some(outcomes);
+        self.before = before;
+        self
     }
 
     /// True when the report should make the process exit 1.

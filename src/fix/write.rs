@@ -1,0 +1,368 @@
+//! Rewriting a user's file without losing a byte of it.
+//!
+//! - A symlink is followed and its target written; the link stays a link.
+//! - The client's lock (`<file>.lock`, a directory) is taken while writing; a
+//!   lock older than the client's stale limit is not waited for.
+//! - Before the first change a backup copy is left next to the file.
+//! - The new content goes to a temporary file in the same directory, which gets
+//!   the original's mode and owner, is synced, and is renamed over the target.
+//!   Just before the rename the target is read again: if someone changed it in
+//!   the meantime, the edit is recomputed from the new content (a few times).
+//! - Where a rename is impossible (the file is itself a bind mount: `EBUSY`;
+//!   the directory is not writable) the content is written in place, and the
+//!   outcome says so.
+
+use crate::gather::fsread;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Files larger than this are not rewritten.
+const MAX_FILE: u64 = 1 << 30;
+/// How often the edit is recomputed when the file changes under us.
+const ATTEMPTS: usize = 3;
+/// A lock younger than this belongs to a running client: wait for it.
+const LOCK_STALE_AFTER: Duration = Duration::from_secs(10);
+/// How long to wait for a running client's lock.
+const LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// How a file ended up written.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "how", rename_all = "kebab-case")]
+pub enum Written {
+    /// Nothing to change.
+    Unchanged,
+    /// A temporary file was renamed over the target.
+    Atomic {
+        /// The copy of the original left next to it.
+        backup: Option<PathBuf>,
+    },
+    /// The target was rewritten in place, because a rename was impossible.
+    InPlace {
+        /// Why a rename could not be used.
+        reason: String,
+        /// The copy of the original left next to it.
+        backup: Option<PathBuf>,
+    },
+    /// The file did not exist and was created with this mode.
+    Created {
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// Only the permission bits changed.
+    ModeChanged {
+        /// Before.
+        from: u32,
+        /// After.
+        to: u32,
+    },
+}
+
+/// Rewrites `path` with what `edit` makes of its current content; `edit`
+/// returns `Ok(None)` when there is nothing to change.
+pub fn rewrite(
+    path: &Path,
+    edit: impl Fn(&[u8]) -> Result<Option<Vec<u8>>, String>,
+) -> Result<Written, String> {
+    let target = resolve(path);
+    let _lock = Lock::acquire(&target)?;
+    for _ in 0..ATTEMPTS {
+        let original = fsread::read_bounded(&target, MAX_FILE)
+            .map_err(|p| format!("{} {}", target.display(), p.describe()))?;
+        let Some(new) = edit(&original)? else {
+            return Ok(Written::Unchanged);
+        };
+        let staged = Staged::new(&target, &new);
+        let current = fsread::read_bounded(&target, MAX_FILE).map_err(|p| p.describe())?;
+        if current != original {
+            continue; // Someone wrote the file meanwhile: start again from their version.
+        }
+        let backup = Some(backup_copy(&target, &original)?);
+        return match staged.and_then(Staged::commit) {
+            Ok(()) => Ok(Written::Atomic { backup }),
+            Err(why) => {
+                write_in_place(&target, &new)
+                    .map_err(|e| format!("{}: {}", target.display(), fsread::describe_io(&e)))?;
+                Ok(Written::InPlace {
+                    reason: why,
+                    backup,
+                })
+            }
+        };
+    }
+    Err(format!(
+        "{} kept changing while ccauth tried to edit it; try again when claude is idle",
+        target.display()
+    ))
+}
+
+/// Creates a new file with `content` and `mode`; fails if it exists.
+pub fn create(path: &Path, content: &[u8], mode: u32) -> Result<Written, String> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .map_err(|e| format!("{}: {}", path.display(), fsread::describe_io(&e)))?;
+    file.write_all(content)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("{}: {}", path.display(), fsread::describe_io(&e)))?;
+    Ok(Written::Created { mode })
+}
+
+/// Sets the permission bits of a file (following a symlink).
+pub fn chmod(path: &Path, mode: u32) -> Result<Written, String> {
+    let target = resolve(path);
+    let meta = fs::metadata(&target).map_err(|e| fsread::describe_io(&e))?;
+    let from = meta.mode() & 0o7777;
+    if from == mode {
+        return Ok(Written::Unchanged);
+    }
+    fs::set_permissions(&target, fs::Permissions::from_mode(mode))
+        .map_err(|e| fsread::describe_io(&e))?;
+    Ok(Written::ModeChanged { from, to: mode })
+}
+
+/// The file a path finally names: symlinks are followed so the link survives.
+fn resolve(path: &Path) -> PathBuf {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// New content in a temporary file beside the target, not yet renamed.
+/// Dropping it without [`Staged::commit`] leaves the target untouched and
+/// removes the temporary file: what a crash before the rename amounts to.
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Writes `content` to a temporary file with the target's mode and owner.
+    pub fn new(target: &Path, content: &[u8]) -> Result<Self, String> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.ccauth-"))
+            .tempfile_in(dir)
+            .map_err(|e| {
+                format!(
+                    "cannot create a temporary file in {}: {}",
+                    dir.display(),
+                    fsread::describe_io(&e)
+                )
+            })?;
+        let meta = fs::metadata(target).map_err(|e| fsread::describe_io(&e))?;
+        temp.write_all(content)
+            .map_err(|e| fsread::describe_io(&e))?;
+        let file = temp.as_file();
+        file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
+            .map_err(|e| fsread::describe_io(&e))?;
+        if file
+            .metadata()
+            .is_ok_and(|m| m.uid() != meta.uid() || m.gid() != meta.gid())
+        {
+            // Only root can give a file away; anyone else keeps their own.
+            let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+        }
+        file.sync_all().map_err(|e| fsread::describe_io(&e))?;
+        Ok(Staged {
+            temp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Renames the temporary file over the target.
+    pub fn commit(self) -> Result<(), String> {
+        self.temp.persist(&self.target).map(|_| ()).map_err(|e| {
+            format!(
+                "renaming over it failed ({})",
+                fsread::describe_io(&e.error)
+            )
+        })
+    }
+}
+
+/// Rewrites the file's own inode: for a single-file bind mount or a
+/// directory that cannot take a new file.
+fn write_in_place(target: &Path, content: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new().write(true).open(target)?;
+    file.write_all(content)?;
+    file.set_len(content.len() as u64)?;
+    file.sync_all()
+}
+
+/// Leaves `<file>.ccauth-backup-<unix seconds>` beside the file, or in the
+/// temporary directory when the file's own directory cannot take it.
+fn backup_copy(target: &Path, original: &[u8]) -> Result<PathBuf, String> {
+    let stamp = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mode = fs::metadata(target).map_or(0o600, |m| m.mode() & 0o777);
+    let beside = target.with_file_name(format!("{name}.ccauth-backup-{stamp}"));
+    let fallback = std::env::temp_dir().join(format!("{name}.ccauth-backup-{stamp}"));
+    for path in [beside, fallback] {
+        if create(&path, original, mode).is_ok() {
+            return Ok(path);
+        }
+    }
+    Err(format!(
+        "no backup of {} could be written, so it was left alone",
+        target.display()
+    ))
+}
+
+/// The client's lock: a directory `<file>.lock`.
+struct Lock {
+    path: Option<PathBuf>,
+}
+
+impl Lock {
+    fn acquire(target: &Path) -> Result<Self, String> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = target.with_file_name(format!("{name}.lock"));
+        let started = Instant::now();
+        loop {
+            match fs::create_dir(&path) {
+                Ok(()) => return Ok(Lock { path: Some(path) }),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let age = fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok())
+                        .unwrap_or(Duration::MAX);
+                    if age > LOCK_STALE_AFTER {
+                        // A stale lock, left behind: proceed, guarded by the re-read before rename.
+                        return Ok(Lock { path: None });
+                    }
+                    if started.elapsed() > LOCK_WAIT {
+                        return Err(format!(
+                            "{} is locked by a running claude ({} exists); try again when it is idle",
+                            target.display(),
+                            path.display()
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                // A directory that cannot take the lock cannot take a temp file either;
+                // the re-read before writing still guards against a concurrent change.
+                Err(_) => return Ok(Lock { path: None }),
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            let _ = fs::remove_dir(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upper(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+        let up = bytes.to_ascii_uppercase();
+        Ok((up != bytes).then_some(up))
+    }
+
+    #[test]
+    fn rewrites_atomically_keeps_mode_and_leaves_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.json");
+        fs::write(&file, "abc").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+        let written = rewrite(&file, upper).unwrap();
+        let Written::Atomic {
+            backup: Some(backup),
+        } = written
+        else {
+            panic!("{written:?}")
+        };
+        assert_eq!(fs::read_to_string(&file).unwrap(), "ABC");
+        assert_eq!(fs::read_to_string(backup).unwrap(), "abc");
+        assert_eq!(fs::metadata(&file).unwrap().mode() & 0o777, 0o640);
+        assert_eq!(rewrite(&file, upper).unwrap(), Written::Unchanged);
+        assert!(
+            !dir.path().join("f.json.lock").exists(),
+            "the lock is released"
+        );
+    }
+
+    #[test]
+    fn a_symlink_stays_a_link_and_its_target_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        fs::write(&real, "abc").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        rewrite(&link, upper).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "ABC");
+    }
+
+    #[test]
+    fn a_crash_before_the_rename_leaves_the_original_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.json");
+        fs::write(&file, "original").unwrap();
+        let staged = Staged::new(&file, b"new content").unwrap();
+        drop(staged);
+        assert_eq!(fs::read_to_string(&file).unwrap(), "original");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "the temporary file is gone");
+    }
+
+    #[test]
+    fn a_fresh_lock_of_a_running_client_is_respected() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.json");
+        fs::write(&file, "abc").unwrap();
+        fs::create_dir(dir.path().join("f.json.lock")).unwrap();
+        let err = rewrite(&file, upper).unwrap_err();
+        assert!(err.contains("locked by a running claude"), "{err}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "abc");
+    }
+
+    #[test]
+    fn a_concurrent_change_is_merged_not_clobbered() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.json");
+        fs::write(&file, "abc").unwrap();
+        let first = std::cell::Cell::new(true);
+        // The first computation races with another writer, which appends "d".
+        let written = rewrite(&file, |bytes| {
+            if first.replace(false) {
+                fs::write(&file, "abcd").unwrap();
+            }
+            upper(bytes)
+        })
+        .unwrap();
+        assert!(matches!(written, Written::Atomic { .. }));
+        assert_eq!(fs::read_to_string(&file).unwrap(), "ABCD");
+    }
+}
