@@ -1,7 +1,9 @@
 //! Wiring: parse the command line, gather, check, render, choose the exit code.
 
-use crate::checks::{self, CHECKS, Selection};
-use crate::cli::{Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, WorldArgs};
+use crate::checks::{self, CHECKS, Overrides, Selection};
+use crate::cli::{
+    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WorldArgs,
+};
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
 use crate::report::{self, Report, Runtime};
@@ -58,50 +60,81 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
         only: args.only.clone(),
         skip: args.skip.clone(),
     };
-    let unknown = selection.unknown_ids();
+    let overrides = Overrides {
+        warn: args.warn_ids.clone(),
+        allow: args.allow_ids.clone(),
+        deny: args.deny_ids.clone(),
+    };
+    let named = args.fix.clone().unwrap_or_default();
+    let mut unknown: Vec<&str> = selection.unknown_ids();
+    unknown.extend(
+        named
+            .iter()
+            .chain(overrides.ids())
+            .map(String::as_str)
+            .filter(|id| checks::find(id).is_none()),
+    );
     if !unknown.is_empty() {
         return usage_error(&format!("unknown check id '{}'", unknown.join("', '")));
     }
-    let named = args.fix.clone().unwrap_or_default();
-    let unknown: Vec<&str> = named
-        .iter()
-        .map(String::as_str)
-        .filter(|id| checks::find(id).is_none())
-        .collect();
-    if !unknown.is_empty() {
-        return usage_error(&format!(
-            "unknown check id '{}' in --fix",
-            unknown.join("', '")
-        ));
-    }
     let (ctx, color) = gather_world(&args.world, args.color);
-    let results = checks::run_all(&ctx, &selection);
-    let report = match &args.fix {
-        None => Report::new(Runtime::from_context(&ctx), results),
+    let check = |ctx: &gather::Context| {
+        let mut results = checks::run_all(ctx, &selection);
+        overrides.apply(&mut results);
+        results
+    };
+    let results = check(&ctx);
+    let (report, ctx) = match &args.fix {
+        None => (Report::new(Runtime::from_context(&ctx), results), ctx),
         Some(_) if args.dry_run => {
             let outcomes = fix::run(&ctx, &results, &named, true);
-            Report::new(Runtime::from_context(&ctx), results).with_fixes(outcomes, None)
+            (
+                Report::new(Runtime::from_context(&ctx), results).with_fixes(outcomes, None),
+                ctx,
+            )
         }
         Some(_) => {
             let outcomes = fix::run(&ctx, &results, &named, false);
             let before = results.iter().map(|r| (r.id, r.finding.status)).collect();
             // Check again, on a fresh snapshot of the repaired world.
             let (after_ctx, _) = gather_world(&args.world, args.color);
-            let after = checks::run_all(&after_ctx, &selection);
-            Report::new(Runtime::from_context(&after_ctx), after).with_fixes(outcomes, Some(before))
+            let after = check(&after_ctx);
+            let report = Report::new(Runtime::from_context(&after_ctx), after)
+                .with_fixes(outcomes, Some(before));
+            (report, after_ctx)
         }
     };
-    let text = match args.format {
-        Format::Json => report::json::render(&report),
-        Format::Human => report::human::render(
-            &report,
-            report::human::Style {
-                color,
-                verbose: args.verbose,
-            },
-        ),
+    let in_actions = ctx.env.equals("GITHUB_ACTIONS", "true");
+    let human = || {
+        let style = report::human::Style {
+            color,
+            verbose: args.verbose,
+        };
+        report::human::render(&report, style)
     };
-    emit(&text);
+    let text = match args.format {
+        Format::Auto if in_actions => format!("{}\n{}", human(), report::github::render(&report)),
+        Format::Auto | Format::Human => human(),
+        Format::Json => report::json::render(&report),
+        Format::Github => report::github::render(&report),
+        Format::Markdown => report::markdown::render(&report),
+        Format::Junit => report::junit::render(&report),
+    };
+    let annotating = args.format == Format::Github || (args.format == Format::Auto && in_actions);
+    if let Some(summary) = ctx
+        .env
+        .non_empty("GITHUB_STEP_SUMMARY")
+        .filter(|_| annotating)
+        && let Err(why) = append(
+            std::path::Path::new(summary),
+            &report::markdown::render(&report),
+        )
+    {
+        eprintln!("ccauth: could not append to GITHUB_STEP_SUMMARY ({summary}): {why}");
+    }
+    if let Err(code) = deliver(&text, args.output.as_deref()) {
+        return code;
+    }
     if report.has_problems(args.strict) {
         ExitCode::from(1)
     } else {
@@ -109,12 +142,37 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     }
 }
 
+/// Writes the report to `--output` or standard output.
+fn deliver(text: &str, output: Option<&std::path::Path>) -> Result<(), ExitCode> {
+    let Some(path) = output else {
+        emit(text);
+        return Ok(());
+    };
+    std::fs::write(path, text).map_err(|e| {
+        eprintln!(
+            "ccauth: cannot write {}: {}",
+            path.display(),
+            gather::fsread::describe_io(&e)
+        );
+        ExitCode::from(USAGE)
+    })
+}
+
+/// Appends to a file, creating it if needed.
+fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
 fn status(args: &StatusArgs) -> ExitCode {
     let (ctx, color) = gather_world(&args.world, args.color);
     let report = StatusReport::from_context(&ctx);
     let text = match args.format {
-        Format::Json => report::status::json(&report),
-        Format::Human => report::status::human(
+        StatusFormat::Json => report::status::json(&report),
+        StatusFormat::Human => report::status::human(
             &report,
             report::human::Style {
                 color,

@@ -51,8 +51,8 @@ pub struct StatusArgs {
     #[command(flatten)]
     pub world: WorldArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -64,9 +64,21 @@ pub struct DoctorArgs {
     /// Where to look.
     #[command(flatten)]
     pub world: WorldArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
     pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lower a check's failure to a warning for this run (comma-separated ids).
+    #[arg(long = "warn", value_delimiter = ',', value_name = "ID")]
+    pub warn_ids: Vec<String>,
+    /// Accept a check's failure or warning for this run: it is reported as skipped.
+    #[arg(long = "allow", value_delimiter = ',', value_name = "ID")]
+    pub allow_ids: Vec<String>,
+    /// Raise a check's warning to a failure for this run.
+    #[arg(long = "deny", value_delimiter = ',', value_name = "ID")]
+    pub deny_ids: Vec<String>,
     /// When to colour the human report (NO_COLOR and CLICOLOR_FORCE are honoured in auto).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -104,12 +116,29 @@ pub struct WorldArgs {
     pub sysroot: PathBuf,
 }
 
-/// Report formats.
+/// Report formats of `ccauth doctor`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// human, plus GitHub annotations and a step summary when GITHUB_ACTIONS=true.
+    Auto,
     /// Grouped, coloured text for people.
     Human,
     /// One JSON document (schema_version 1) for scripts and bug reports.
+    Json,
+    /// GitHub Actions ::error/::warning annotations (and the step summary).
+    Github,
+    /// A Markdown document to paste into an issue.
+    Markdown,
+    /// JUnit XML, one test case per check, for CI dashboards.
+    Junit,
+}
+
+/// Output formats of `ccauth status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A table and two verdicts.
+    Human,
+    /// The same, as JSON mirroring `claude auth status --json`.
     Json,
 }
 

@@ -40,20 +40,54 @@ fn field_report_world() -> World {
     w
 }
 
+/// A format's output with everything machine-specific replaced by placeholders.
+fn normalized(w: &World, format: &str) -> String {
+    let json = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    // root-user depends on who runs the tests; everything else is fixed by the world.
+    let args = [
+        "doctor",
+        "--format",
+        format,
+        "--color",
+        "never",
+        "--skip",
+        "root-user",
+    ];
+    let out = w.ccauth(&args).output().unwrap();
+    let mut text = String::from_utf8(out.stdout).unwrap();
+    let root = w.home().parent().unwrap().display().to_string();
+    text = text.replace(&root, "[WORLD]");
+    for (key, placeholder) in [("os", "[os]"), ("kernel", "[kernel]")] {
+        if let Some(value) = report["runtime"][key].as_str() {
+            text = text.replace(value, placeholder);
+        }
+    }
+    let uid = report["runtime"]["uid"].to_string();
+    text.replace(&format!("uid {uid}"), "uid [uid]")
+        .replace(env!("CARGO_PKG_VERSION"), "[version]")
+}
+
+#[test]
+fn field_report_in_every_text_format() {
+    let w = field_report_world();
+    for format in ["human", "markdown", "github", "junit"] {
+        insta::assert_snapshot!(format!("field_report_{format}"), normalized(&w, format));
+    }
+}
+
 #[test]
 fn field_report_json() {
     let w = field_report_world();
-    let out = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
+    let out = w
+        .ccauth(&["doctor", "--format", "json", "--skip", "root-user"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let root = w.home().parent().unwrap().display().to_string();
-    let text = String::from_utf8(out.stdout)
-        .unwrap()
-        .replace(&root, "[WORLD]");
+    let text = normalized(&w, "json");
     let report: serde_json::Value = serde_json::from_str(&text).unwrap();
     insta::assert_json_snapshot!(report, {
-        ".tool.version" => "[version]",
         ".runtime.uid" => "[uid]",
-        ".runtime.os" => "[os]",
-        ".runtime.kernel" => "[kernel]",
+        ".checks[].evidence.paths[].uid" => "[uid]",
     });
 }

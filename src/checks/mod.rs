@@ -238,6 +238,49 @@ impl Selection {
     }
 }
 
+/// Severity changes asked for on the command line, in cargo-deny's spirit.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--warn`: a failure counts as a warning.
+    pub warn: Vec<String>,
+    /// `--allow`: a failure or warning is accepted and reported as skipped.
+    pub allow: Vec<String>,
+    /// `--deny`: a warning counts as a failure.
+    pub deny: Vec<String>,
+}
+
+impl Overrides {
+    /// Every id named, for validation.
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.warn.iter().chain(&self.allow).chain(&self.deny)
+    }
+
+    /// Applies the overrides, recording the original status in the evidence.
+    pub fn apply(&self, results: &mut [CheckResult]) {
+        let named = |list: &[String], id: &str| list.iter().any(|n| n == id);
+        for result in results {
+            let finding = &mut result.finding;
+            let (to, flag) = match finding.status {
+                Status::Fail | Status::Warn if named(&self.allow, result.id) => {
+                    (Status::Skip, "--allow")
+                }
+                Status::Fail if named(&self.warn, result.id) => (Status::Warn, "--warn"),
+                Status::Warn if named(&self.deny, result.id) => (Status::Fail, "--deny"),
+                _ => continue,
+            };
+            let from = finding.status;
+            if to == Status::Skip {
+                finding.cause = format!("Accepted with --allow for this run. {}", finding.cause);
+            }
+            finding.status = to;
+            finding.evidence.insert(
+                "severity_override".to_string(),
+                serde_json::json!({"from": from, "to": to, "flag": flag}),
+            );
+        }
+    }
+}
+
 /// Runs every check in registry order. A deselected check is reported as a
 /// skip, so every check appears once; a check that panics becomes a `fail`
 /// naming the panic, never a pass.

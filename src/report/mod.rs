@@ -3,8 +3,11 @@
 //! Renderers (`human`, `json`) only format a [`Report`]; every decision about
 //! authentication was made by the checks before it was built.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod status;
 
 use crate::checks::{CheckResult, Finding, Status};
