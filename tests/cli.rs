@@ -16,7 +16,7 @@ fn json_report(w: &World, extra: &[&str]) -> (Value, i32) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report = serde_json::from_slice(&out.stdout).expect("stdout is one JSON document");
+    let report = common::parse_output(&out.stdout);
     (report, out.status.code().unwrap())
 }
 
@@ -210,7 +210,7 @@ fn sysroot_flag_and_variable_are_the_same_input() {
         .env_remove("CCAUTH_SYSROOT")
         .output()
         .unwrap();
-    let report: Value = serde_json::from_slice(&flag.stdout).unwrap();
+    let report: Value = common::parse_output(&flag.stdout);
     assert_eq!(report["runtime"]["container"], "docker");
 }
 

@@ -170,7 +170,7 @@ fn workspace_in_a_subdirectory_uses_repository_paths() {
         ])
         .output()
         .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: serde_json::Value = common::parse_output(&out.stdout);
     let finding = report["checks"]
         .as_array()
         .unwrap()

@@ -302,7 +302,7 @@ mod file_ownership {
             eprintln!("skipped: setpriv is not installed");
             return;
         };
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let report: serde_json::Value = common::parse_output(&out.stdout);
         let finding = report["checks"]
             .as_array()
             .unwrap()
@@ -620,8 +620,7 @@ fn a_real_bind_mount_in_a_private_namespace_is_seen() {
         .current_dir(w.workspace())
         .output()
         .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("no JSON: {}", String::from_utf8_lossy(&out.stderr)));
+    let report: serde_json::Value = common::parse_output(&out.stdout));
     let finding = |id: &str| {
         report["checks"]
             .as_array()

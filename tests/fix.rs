@@ -14,8 +14,7 @@ fn fix_json(w: &World, args: &[&str]) -> (Value, i32) {
     let mut all = vec!["doctor", "--format", "json"];
     all.extend_from_slice(args);
     let out = w.ccauth(&all).output().unwrap();
-    let report = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("no JSON: {}", String::from_utf8_lossy(&out.stderr)));
+    let report = common::parse_output(&out.stdout));
     (report, out.status.code().unwrap())
 }
 
@@ -309,7 +308,7 @@ fn a_single_file_bind_mount_is_written_in_place() {
         .current_dir(w.workspace())
         .output()
         .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: Value = common::parse_output(&out.stdout);
     let fix = outcome(&report, "onboarding-flag");
     assert_eq!(fix["result"], "applied", "{fix}");
     let detail = fix["detail"].as_str().unwrap();
@@ -353,7 +352,7 @@ fn a_directory_that_cannot_take_a_temp_file_gets_an_in_place_write() {
         eprintln!("skipped: setpriv is not installed");
         return;
     };
-    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let report: Value = common::parse_output(&out.stdout);
     let detail = outcome(&report, "onboarding-flag")["detail"]
         .as_str()
         .unwrap()

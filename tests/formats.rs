@@ -150,7 +150,7 @@ fn warn_allow_and_deny_change_severity_for_one_run() {
         all.extend_from_slice(args);
         let out = w.ccauth(&all).output().unwrap();
         (
-            serde_json::from_slice(&out.stdout).unwrap(),
+            common::parse_output(&out.stdout),
             out.status.code().unwrap(),
         )
     };

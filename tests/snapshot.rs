@@ -43,7 +43,7 @@ fn field_report_world() -> World {
 /// A format's output with everything machine-specific replaced by placeholders.
 fn normalized(w: &World, format: &str) -> String {
     let json = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let report: serde_json::Value = common::parse_output(&json.stdout);
     // root-user depends on who runs the tests; everything else is fixed by the world.
     let args = [
         "doctor",

@@ -9,7 +9,7 @@ use serde_json::Value;
 fn status_json(w: &World) -> (Value, i32) {
     let out = w.ccauth(&["status", "--format", "json"]).output().unwrap();
     (
-        serde_json::from_slice(&out.stdout).unwrap(),
+        common::parse_output(&out.stdout),
         out.status.code().unwrap(),
     )
 }
@@ -127,7 +127,7 @@ fn human_table_shows_masked_values_and_both_verdicts() {
 fn doctor_runtime_carries_the_same_verdict() {
     let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
     let out = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: Value = common::parse_output(&out.stdout);
     assert_eq!(
         report["runtime"]["sign_in"],
         "claude and claude -p use CLAUDE_CODE_OAUTH_TOKEN (oauth_token)"

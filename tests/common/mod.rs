@@ -195,6 +195,38 @@ impl World {
     }
 }
 
+/// Parses a `--format json` output of `doctor` or `status` and validates it
+/// against the published schema (`schema/*.schema.json`), so every JSON the
+/// suite sees is held to the contract.
+pub fn parse_output(stdout: &[u8]) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(stdout)));
+    let schema = if value.get("checks").is_some() {
+        "report"
+    } else {
+        "status"
+    };
+    validate(&value, schema);
+    value
+}
+
+/// Validates a value against `schema/<name>.schema.json`.
+pub fn validate(value: &serde_json::Value, name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.schema.json"));
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{name} schema violations:\n{}",
+        errors.join("\n")
+    );
+}
+
 /// The directory holding the real `git`, for a PATH that finds it.
 pub fn git_path() -> String {
     std::env::var("PATH").unwrap_or_default()
