@@ -620,7 +620,7 @@ fn a_real_bind_mount_in_a_private_namespace_is_seen() {
         .current_dir(w.workspace())
         .output()
         .unwrap();
-    let report: serde_json::Value = common::parse_output(&out.stdout));
+    let report: serde_json::Value = common::parse_output(&out.stdout);
     let finding = |id: &str| {
         report["checks"]
             .as_array()

@@ -14,7 +14,7 @@ fn fix_json(w: &World, args: &[&str]) -> (Value, i32) {
     let mut all = vec!["doctor", "--format", "json"];
     all.extend_from_slice(args);
     let out = w.ccauth(&all).output().unwrap();
-    let report = common::parse_output(&out.stdout));
+    let report = common::parse_output(&out.stdout);
     (report, out.status.code().unwrap())
 }
 
