@@ -8,7 +8,7 @@ use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
 use crate::report::{self, Report, Runtime};
 use crate::status::StatusReport;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -44,6 +44,25 @@ fn run(cli: Cli) -> ExitCode {
                 .collect();
             emit(&text);
             ExitCode::SUCCESS
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ccauth", &mut out);
+            emit(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    emit(&String::from_utf8_lossy(&out));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("ccauth: {e}");
+                    ExitCode::from(INTERNAL)
+                }
+            }
         }
         Command::Explain { id } => match checks::find(&id) {
             Some(check) => {

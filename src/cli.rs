@@ -36,6 +36,13 @@ pub enum Command {
         /// The check id, as `ccauth checks` lists it.
         id: String,
     },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 const STATUS_EXIT_CODES: &str = "\
