@@ -96,7 +96,15 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     if !unknown.is_empty() {
         return usage_error(&format!("unknown check id '{}'", unknown.join("', '")));
     }
-    let (ctx, color) = gather_world(&args.world, args.color);
+    if args.online && !cfg!(feature = "online") {
+        return usage_error(
+            "this ccauth was built without the online feature, so --online is not available",
+        );
+    }
+    let online = args
+        .online
+        .then(|| std::time::Duration::from_secs_f64(args.timeout.clamp(0.1, 60.0)));
+    let (ctx, color) = gather_world(&args.world, args.color, online);
     let check = |ctx: &gather::Context| {
         let mut results = checks::run_all(ctx, &selection);
         overrides.apply(&mut results);
@@ -116,7 +124,7 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             let outcomes = fix::run(&ctx, &results, &named, false);
             let before = results.iter().map(|r| (r.id, r.finding.status)).collect();
             // Check again, on a fresh snapshot of the repaired world.
-            let (after_ctx, _) = gather_world(&args.world, args.color);
+            let (after_ctx, _) = gather_world(&args.world, args.color, online);
             let after = check(&after_ctx);
             let report = Report::new(Runtime::from_context(&after_ctx), after)
                 .with_fixes(outcomes, Some(before));
@@ -187,7 +195,7 @@ fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 }
 
 fn status(args: &StatusArgs) -> ExitCode {
-    let (ctx, color) = gather_world(&args.world, args.color);
+    let (ctx, color) = gather_world(&args.world, args.color, None);
     let report = StatusReport::from_context(&ctx);
     let text = match args.format {
         StatusFormat::Json => report::status::json(&report),
@@ -208,7 +216,11 @@ fn status(args: &StatusArgs) -> ExitCode {
 }
 
 /// Snapshots the world the way every inspecting command does, and decides colour.
-fn gather_world(world: &WorldArgs, color: ColorChoice) -> (gather::Context, bool) {
+fn gather_world(
+    world: &WorldArgs,
+    color: ColorChoice,
+    online: Option<std::time::Duration>,
+) -> (gather::Context, bool) {
     let env = Env::from_process();
     let color = use_color(color, &env);
     let cwd = std::env::current_dir().unwrap_or_else(|_| "/".into());
@@ -219,6 +231,7 @@ fn gather_world(world: &WorldArgs, color: ColorChoice) -> (gather::Context, bool
         sysroot: world.sysroot.clone(),
         now: std::time::SystemTime::now(),
         uid: None,
+        online,
     });
     (ctx, color)
 }

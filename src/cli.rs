@@ -103,6 +103,18 @@ pub struct DoctorArgs {
     /// (api-key-approval, config-file).
     #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true)]
     pub fix: Option<Vec<String>>,
+    /// Also probe the network: reach the sign-in hosts and try the credential
+    /// once (sent only to api.anthropic.com or your ANTHROPIC_BASE_URL).
+    #[arg(long)]
+    pub online: bool,
+    /// With --online: seconds each probe may take.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 3.0,
+        requires = "online"
+    )]
+    pub timeout: f64,
     /// With --fix: show each change as a unified diff and change nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,

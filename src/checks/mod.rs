@@ -23,9 +23,13 @@ mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
 mod localhost_resolution;
+mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;
 mod root_user;
+mod token_accepted;
+
+pub use gateway::url_host;
 
 use crate::gather::Context;
 use serde::Serialize;
@@ -60,11 +64,13 @@ pub static CHECKS: &[&dyn Check] = &[
     &credentials_file::CredentialsFile,
     &api_key_helper::ApiKeyHelper,
     &gateway::Gateway,
+    &token_accepted::TokenAccepted,
     &onboarding_flag::OnboardingFlag,
     &oauth_callback_port::OauthCallbackPort,
     &claude_install::ClaudeInstall,
     &localhost_resolution::LocalhostResolution,
     &firewall_allowlist::FirewallAllowlist,
+    &network_reachability::NetworkReachability,
     &host_credentials_mount::HostCredentialsMount,
     &config_file::ConfigFile,
     &config_location::ConfigLocation,
@@ -292,7 +298,7 @@ pub fn run_all(ctx: &Context, selection: &Selection) -> Vec<CheckResult> {
             title: check.title(),
             category: check.category(),
             finding: match selection.why_not_selected(check.id()) {
-                Some(reason) => Finding::skip(reason),
+                Some(reason) => Finding::skip(reason).with("not_selected", true),
                 None => run_guarded(*check, ctx),
             },
         })

@@ -12,6 +12,7 @@ pub mod git;
 pub mod helper;
 pub mod install;
 pub mod mountinfo;
+pub mod online;
 pub mod system;
 pub mod workspace;
 
@@ -45,6 +46,8 @@ pub struct GatherInput {
     /// The uid to judge ownership for; `None` is the process's effective uid.
     /// Tests set it to see a non-root world from a root test run.
     pub uid: Option<u32>,
+    /// `--online`: probe the network, each probe within this timeout.
+    pub online: Option<std::time::Duration>,
 }
 
 /// The read-only snapshot every check reads.
@@ -88,6 +91,10 @@ pub struct Context {
     pub installs: Vec<ClaudeInstall>,
     /// OS and kernel, for the runtime section.
     pub os: OsInfo,
+    /// Where system files were read from.
+    pub sysroot: PathBuf,
+    /// What the network said, with `--online` only.
+    pub online: Option<online::OnlineFacts>,
     /// File descriptors named by a `*_FILE_DESCRIPTOR` variable that are open
     /// in this process (the client reads its credential from them).
     pub open_fds: Vec<u32>,
@@ -143,6 +150,7 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         now,
         uid,
+        online: online_timeout,
     } = input;
     let user = User::detect(&sysroot, uid);
     let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
@@ -153,7 +161,7 @@ pub fn gather(input: GatherInput) -> Context {
     let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
     let helpers = helper::resolve_helpers(&settings, &env, &workspace_root, paths.home.as_deref());
     let workspace = Workspace::gather(&workspace_root, &env);
-    Context {
+    let mut ctx = Context {
         claude_json: paths
             .claude_json
             .as_deref()
@@ -184,7 +192,21 @@ pub fn gather(input: GatherInput) -> Context {
         user,
         env,
         now,
-    }
+        sysroot,
+        online: None,
+    };
+    ctx.online = online_timeout.and_then(|timeout| probe_network(&ctx, timeout));
+    ctx
+}
+
+#[cfg(feature = "online")]
+fn probe_network(ctx: &Context, timeout: std::time::Duration) -> Option<online::OnlineFacts> {
+    Some(online::probe(ctx, timeout))
+}
+
+#[cfg(not(feature = "online"))]
+fn probe_network(_ctx: &Context, _timeout: std::time::Duration) -> Option<online::OnlineFacts> {
+    None
 }
 
 /// The legacy file counts only when it exists and is not empty.

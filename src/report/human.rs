@@ -67,7 +67,9 @@ pub fn render(report: &Report, style: Style) -> String {
         out.push('\n');
     }
     let mut heading = None;
-    for result in &report.checks {
+    let not_selected = |r: &&CheckResult| r.finding.evidence.contains_key("not_selected");
+    let hidden = report.checks.iter().filter(not_selected).count();
+    for result in report.checks.iter().filter(|r| !not_selected(r)) {
         if heading != Some(result.category) {
             if heading.is_some() {
                 out.push('\n');
@@ -82,6 +84,13 @@ pub fn render(report: &Report, style: Style) -> String {
             .map(|(_, status)| *status)
             .filter(|status| *status != result.finding.status);
         render_check(&mut out, result, was, style);
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.dim(&format!("({hidden} checks not run: --only/--skip)"))
+        );
     }
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(report, style));

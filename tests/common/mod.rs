@@ -166,6 +166,7 @@ impl World {
             sysroot: self.sysroot(),
             now: SystemTime::now(),
             uid: self.uid,
+            online: None,
         })
     }
 

@@ -1,0 +1,683 @@
+//! `--online`: what the network says, gathered only when the user asks.
+//!
+//! For each host sign-in needs, one HTTPS request (DNS, TCP, TLS, and through
+//! `HTTPS_PROXY` unless `NO_PROXY` says otherwise), classified in words; and
+//! one cheap authenticated request (`GET /v1/models`) with the credential in
+//! use, sent only to `api.anthropic.com` or the user's own
+//! `ANTHROPIC_BASE_URL`. Trust is the platform's CA bundle plus
+//! `NODE_EXTRA_CA_CERTS`, as for the client. Every probe has a timeout and
+//! they run side by side.
+//!
+//! Tests point the hosts at loopback servers with `CCAUTH_ONLINE_ENDPOINTS`
+//! (`api.anthropic.com=https://localhost:4431,…`); nothing else changes.
+
+use super::Context;
+use serde::Serialize;
+
+/// The hosts sign-in can need.
+pub const API_HOST: &str = "api.anthropic.com";
+/// Token exchange and refresh since 2.1.7.
+pub const PLATFORM_HOST: &str = "platform.claude.com";
+/// Account sign-in.
+pub const CLAUDE_AI_HOST: &str = "claude.ai";
+
+/// Everything the probes found.
+#[derive(Clone, Debug, Serialize)]
+pub struct OnlineFacts {
+    /// The per-probe timeout.
+    pub timeout_ms: u64,
+    /// One probe per host.
+    pub hosts: Vec<HostProbe>,
+    /// The authenticated request, when there was a credential to send.
+    pub token: Option<TokenProbe>,
+    /// Why no authenticated request was made, when none was.
+    pub token_skipped: Option<String>,
+    /// `NODE_EXTRA_CA_CERTS`, when set.
+    pub extra_ca: Option<ExtraCa>,
+    /// The proxy in use (user info removed), when one is.
+    pub proxy: Option<String>,
+}
+
+/// How reaching a host went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// An HTTP answer came back over verified TLS.
+    Ok,
+    /// The name did not resolve.
+    DnsFailure,
+    /// The connection was refused (a REJECT rule, nothing listening).
+    Refused,
+    /// No route (a DROP/REJECT with ICMP unreachable, no network).
+    Unreachable,
+    /// No answer within the timeout.
+    TimedOut,
+    /// The certificate did not verify: often a TLS-intercepting proxy.
+    TlsVerification,
+    /// Another TLS failure.
+    Tls,
+    /// The proxy refused the CONNECT.
+    ProxyRefused,
+    /// Anything else.
+    Other,
+}
+
+/// One host's probe.
+#[derive(Clone, Debug, Serialize)]
+pub struct HostProbe {
+    /// The host name.
+    pub host: String,
+    /// Whether sign-in needs it with the credential in use.
+    pub required: bool,
+    /// Why it is (or is not) needed.
+    pub role: String,
+    /// The outcome.
+    pub reach: Reach,
+    /// The error in words, or the HTTP status.
+    pub detail: String,
+    /// It went through the proxy.
+    pub via_proxy: bool,
+    /// How long it took.
+    pub elapsed_ms: u64,
+    /// Local clock minus the server's `Date`, in seconds.
+    pub clock_skew_s: Option<i64>,
+}
+
+/// What the server said of the credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TokenVerdict {
+    /// Authenticated.
+    Accepted,
+    /// The token expired.
+    Expired,
+    /// Revoked, invalid, or unknown to the server.
+    Invalid,
+    /// An OAuth token sent as an API key, or the reverse.
+    WrongKind,
+    /// The organisation is disabled.
+    OrgDisabled,
+    /// No credit left on the API account.
+    NoCredit,
+    /// The request did not get an answer.
+    NoAnswer,
+    /// Another answer.
+    Unexpected,
+}
+
+/// The authenticated request.
+#[derive(Clone, Debug, Serialize)]
+pub struct TokenProbe {
+    /// Which credential was sent ("ANTHROPIC_API_KEY from the process environment").
+    pub credential: String,
+    /// How it was sent: `x-api-key` or `Authorization: Bearer`.
+    pub header: &'static str,
+    /// The host it went to.
+    pub host: String,
+    /// The HTTP status, when there was one.
+    pub status: Option<u16>,
+    /// The classification.
+    pub verdict: TokenVerdict,
+    /// The server's error message, or the transport error.
+    pub message: Option<String>,
+}
+
+/// `NODE_EXTRA_CA_CERTS` as found.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExtraCa {
+    /// The path it names.
+    pub path: String,
+    /// Certificates read from it.
+    pub certificates: usize,
+    /// Why it could not be used, when it could not.
+    pub problem: Option<String>,
+}
+
+/// The hosts to probe for this context, each with whether it is needed.
+pub fn plan_hosts(ctx: &Context) -> Vec<(String, bool, String)> {
+    use crate::auth::{self, Mode, SourceKind};
+    let winner = auth::resolve(ctx, Mode::Interactive)
+        .winner
+        .or(auth::resolve(ctx, Mode::Print).winner)
+        .map(|w| w.kind);
+    let base = crate::auth::effective_var(ctx, "ANTHROPIC_BASE_URL")
+        .and_then(|b| crate::checks::url_host(&b))
+        .filter(|h| h != API_HOST);
+    let oauth = matches!(
+        winner,
+        Some(SourceKind::OauthTokenEnv | SourceKind::StoredLogin)
+    );
+    let third_party = winner == Some(SourceKind::CloudProvider);
+    let login = winner.is_none();
+    let mut hosts = vec![(
+        API_HOST.to_string(),
+        !third_party && base.is_none(),
+        "the API and the first-run check".to_string(),
+    )];
+    hosts.push((
+        PLATFORM_HOST.to_string(),
+        oauth || login,
+        "OAuth token exchange and refresh, and the first-run check".to_string(),
+    ));
+    hosts.push((
+        CLAUDE_AI_HOST.to_string(),
+        login,
+        "the browser sign-in".to_string(),
+    ));
+    if let Some(base) = base {
+        hosts.push((
+            base,
+            !third_party,
+            "your ANTHROPIC_BASE_URL gateway".to_string(),
+        ));
+    }
+    hosts
+}
+
+#[cfg(feature = "online")]
+pub use probe::probe;
+
+#[cfg(feature = "online")]
+mod probe {
+    use super::*;
+    use crate::auth::{self, Credential, Mode, SourceKind};
+    use crate::gather::system;
+    use crate::secret::{Secret, TokenKind};
+    use std::io::Read;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant, SystemTime};
+    use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+
+    /// The platform CA bundles, first found wins.
+    const BUNDLES: &[&str] = &[
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/cert.pem",
+    ];
+    /// Bodies are read only this far.
+    const BODY_LIMIT: u64 = 64 << 10;
+
+    /// Runs every probe, side by side, each within `timeout`.
+    pub fn probe(ctx: &Context, timeout: Duration) -> OnlineFacts {
+        let (roots, extra_ca) = trust(ctx);
+        let proxy = proxy_url(ctx);
+        let endpoints = endpoints(ctx);
+        let hosts = plan_hosts(ctx);
+        let token_plan = token_plan(ctx, &endpoints);
+        let (host_probes, token) = std::thread::scope(|scope| {
+            let handles: Vec<_> = hosts
+                .iter()
+                .map(|(host, required, role)| {
+                    let url = endpoint(&endpoints, host);
+                    let agent = agent(&url, &proxy, &roots, timeout);
+                    scope.spawn(move || probe_host(&agent, host, *required, role, &url))
+                })
+                .collect();
+            let token = token_plan.as_ref().ok().map(|plan| {
+                let agent = agent(&plan.url, &proxy, &roots, timeout);
+                scope.spawn(move || probe_token(&agent, plan))
+            });
+            let hosts: Vec<HostProbe> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+            (hosts, token.and_then(|h| h.join().ok()))
+        });
+        OnlineFacts {
+            timeout_ms: timeout.as_millis() as u64,
+            hosts: host_probes,
+            token,
+            token_skipped: token_plan.err(),
+            extra_ca,
+            proxy: proxy.map(|(url, _)| without_userinfo(&url)),
+        }
+    }
+
+    /// The URL to use for a host: the test override, or https://host.
+    fn endpoint(overrides: &[(String, String)], host: &str) -> String {
+        overrides
+            .iter()
+            .find(|(h, _)| h == host)
+            .map_or(format!("https://{host}"), |(_, url)| {
+                url.trim_end_matches('/').to_string()
+            })
+    }
+
+    /// `CCAUTH_ONLINE_ENDPOINTS=host=url,…`: loopback stand-ins for tests.
+    fn endpoints(ctx: &Context) -> Vec<(String, String)> {
+        ctx.env
+            .get("CCAUTH_ONLINE_ENDPOINTS")
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(h, u)| (h.trim().to_string(), u.trim().to_string()))
+            .collect()
+    }
+
+    /// Platform bundle (under the sysroot) plus NODE_EXTRA_CA_CERTS.
+    fn trust(ctx: &Context) -> (RootCerts, Option<ExtraCa>) {
+        let mut certs: Vec<Certificate<'static>> = Vec::new();
+        let bundle = ctx
+            .env
+            .non_empty("SSL_CERT_FILE")
+            .map(std::path::PathBuf::from)
+            .into_iter()
+            .chain(BUNDLES.iter().map(|b| system::under(&ctx.sysroot, b)))
+            .find(|p| p.is_file());
+        if let Some(bundle) = bundle {
+            certs.extend(read_pem(&bundle).unwrap_or_default());
+        }
+        let platform = !certs.is_empty();
+        let extra_ca = ctx.env.non_empty("NODE_EXTRA_CA_CERTS").map(|path| {
+            let found = read_pem(std::path::Path::new(path));
+            let (count, problem) = match found {
+                Ok(list) if list.is_empty() => (0, Some("it holds no PEM certificate".to_string())),
+                Ok(list) => {
+                    let n = list.len();
+                    certs.extend(list);
+                    (n, None)
+                }
+                Err(why) => (0, Some(why)),
+            };
+            ExtraCa {
+                path: path.to_string(),
+                certificates: count,
+                problem,
+            }
+        });
+        let roots = if certs.is_empty() || (!platform && extra_ca.is_none()) {
+            RootCerts::WebPki
+        } else {
+            RootCerts::Specific(Arc::new(certs))
+        };
+        (roots, extra_ca)
+    }
+
+    fn read_pem(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, String> {
+        let bytes =
+            crate::gather::fsread::read_bounded(path, 16 << 20).map_err(|p| p.describe())?;
+        Ok(ureq::tls::parse_pem(&bytes)
+            .filter_map(Result::ok)
+            .filter_map(|item| match item {
+                PemItem::Certificate(cert) => Some(cert),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// HTTPS_PROXY (or https_proxy, ALL_PROXY) from the snapshot, with its NO_PROXY.
+    fn proxy_url(ctx: &Context) -> Option<(String, String)> {
+        let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+            .iter()
+            .find_map(|v| ctx.env.non_empty(v))?;
+        let no_proxy = ["NO_PROXY", "no_proxy"]
+            .iter()
+            .find_map(|v| ctx.env.non_empty(v))
+            .unwrap_or("");
+        Some((url.to_string(), no_proxy.to_string()))
+    }
+
+    /// True when NO_PROXY exempts the host.
+    pub fn bypasses_proxy(no_proxy: &str, host: &str) -> bool {
+        no_proxy
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .any(|entry| {
+                let entry = entry.trim_start_matches('*').trim_start_matches('.');
+                entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
+            })
+            || no_proxy.trim() == "*"
+    }
+
+    /// An agent for one URL: the proxy unless NO_PROXY exempts the URL's host.
+    fn agent(
+        url: &str,
+        proxy: &Option<(String, String)>,
+        roots: &RootCerts,
+        timeout: Duration,
+    ) -> ureq::Agent {
+        let host = crate::checks::url_host(url).unwrap_or_default();
+        let proxy = proxy
+            .as_ref()
+            .filter(|(_, no)| !bypasses_proxy(no, &host))
+            .and_then(|(url, _)| ureq::Proxy::new(url).ok());
+        ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(proxy)
+            .tls_config(TlsConfig::builder().root_certs(roots.clone()).build())
+            .user_agent(concat!("ccauth/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent()
+    }
+
+    fn probe_host(
+        agent: &ureq::Agent,
+        host: &str,
+        required: bool,
+        role: &str,
+        url: &str,
+    ) -> HostProbe {
+        let started = Instant::now();
+        let via_proxy = agent.config().proxy().is_some();
+        let result = agent.get(&format!("{url}/")).call();
+        let (reach, detail, skew) = match result {
+            Ok(response) => {
+                let skew = response
+                    .headers()
+                    .get("date")
+                    .and_then(|d| d.to_str().ok())
+                    .and_then(|d| httpdate::parse_http_date(d).ok())
+                    .map(|server| skew_seconds(SystemTime::now(), server));
+                (
+                    Reach::Ok,
+                    format!("HTTP {}", response.status().as_u16()),
+                    skew,
+                )
+            }
+            Err(e) => {
+                let (reach, detail) = classify(&e);
+                (reach, detail, None)
+            }
+        };
+        HostProbe {
+            host: host.to_string(),
+            required,
+            role: role.to_string(),
+            reach,
+            detail,
+            via_proxy,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            clock_skew_s: skew,
+        }
+    }
+
+    /// Local minus server time, in whole seconds.
+    fn skew_seconds(local: SystemTime, server: SystemTime) -> i64 {
+        match local.duration_since(server) {
+            Ok(d) => d.as_secs() as i64,
+            Err(e) => -(e.duration().as_secs() as i64),
+        }
+    }
+
+    /// A transport error in the words of the classification.
+    pub fn classify(e: &ureq::Error) -> (Reach, String) {
+        use std::io::ErrorKind;
+        let text = crate::secret::scrub(&e.to_string());
+        if text.contains("invalid peer certificate") {
+            return (Reach::TlsVerification, text);
+        }
+        let reach = match e {
+            ureq::Error::HostNotFound => Reach::DnsFailure,
+            ureq::Error::Timeout(_) => Reach::TimedOut,
+            ureq::Error::ConnectProxyFailed(_) => Reach::ProxyRefused,
+            ureq::Error::Rustls(_) | ureq::Error::Tls(_) => Reach::Tls,
+            ureq::Error::Io(io) => match io.kind() {
+                ErrorKind::ConnectionRefused => Reach::Refused,
+                ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => Reach::Unreachable,
+                ErrorKind::TimedOut | ErrorKind::WouldBlock => Reach::TimedOut,
+                _ if io.raw_os_error() == Some(113) || io.raw_os_error() == Some(101) => {
+                    Reach::Unreachable
+                }
+                _ if text.contains("failed to lookup") || text.contains("Name or service") => {
+                    Reach::DnsFailure
+                }
+                _ => Reach::Other,
+            },
+            ureq::Error::ConnectionFailed => Reach::Refused,
+            _ => Reach::Other,
+        };
+        (reach, text)
+    }
+
+    /// What the authenticated request will send, and where.
+    struct TokenPlan {
+        credential: Credential,
+        secret: Secret,
+        header: &'static str,
+        oauth_beta: bool,
+        host: String,
+        url: String,
+    }
+
+    fn token_plan(ctx: &Context, overrides: &[(String, String)]) -> Result<TokenPlan, String> {
+        let winner = auth::resolve(ctx, Mode::Print)
+            .winner
+            .ok_or("no credential is in effect, so there is nothing to send")?;
+        let base = auth::effective_var(ctx, "ANTHROPIC_BASE_URL").filter(|b| !b.trim().is_empty());
+        let (host, url) = match &base {
+            Some(base) => {
+                let host = crate::checks::url_host(base)
+                    .ok_or("ANTHROPIC_BASE_URL is not an http(s) URL")?;
+                let url = overrides
+                    .iter()
+                    .find(|(h, _)| *h == host)
+                    .map_or(base.trim_end_matches('/').to_string(), |(_, u)| u.clone());
+                (host, url)
+            }
+            None => (API_HOST.to_string(), endpoint(overrides, API_HOST)),
+        };
+        let (secret, header, oauth_beta) = match winner.kind {
+            SourceKind::CloudProvider => {
+                return Err("a cloud provider authenticates these requests".into());
+            }
+            SourceKind::ApiKeyHelper => (run_helper(&winner)?, "x-api-key", false),
+            SourceKind::ApiKey | SourceKind::PrimaryApiKey => (value(&winner)?, "x-api-key", false),
+            SourceKind::AuthToken => (value(&winner)?, "authorization", false),
+            SourceKind::OauthTokenEnv | SourceKind::StoredLogin => {
+                (value(&winner)?, "authorization", true)
+            }
+        };
+        Ok(TokenPlan {
+            credential: winner,
+            secret,
+            header,
+            oauth_beta,
+            host,
+            url,
+        })
+    }
+
+    fn value(c: &Credential) -> Result<Secret, String> {
+        c.value.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
+            format!(
+                "{} comes from a file descriptor, which ccauth cannot read",
+                c.name
+            )
+        })
+    }
+
+    /// Runs the apiKeyHelper command (only ever under --online) and takes
+    /// its first line of output as the key.
+    fn run_helper(c: &Credential) -> Result<Secret, String> {
+        let command = c
+            .value
+            .as_ref()
+            .ok_or("the apiKeyHelper command is empty")?;
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command.expose())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("the apiKeyHelper could not start: {e}"))?;
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                let mut out = String::new();
+                if let Some(mut pipe) = child.stdout.take() {
+                    let _ = pipe.read_to_string(&mut out);
+                }
+                let key = out.lines().next().unwrap_or("").trim().to_string();
+                return match (status.success(), key.is_empty()) {
+                    (true, false) => Ok(Secret::new(key)),
+                    (true, true) => Err("the apiKeyHelper printed nothing".into()),
+                    (false, _) => Err(format!("the apiKeyHelper failed ({status})")),
+                };
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                return Err("the apiKeyHelper did not finish within 10 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn probe_token(agent: &ureq::Agent, plan: &TokenPlan) -> TokenProbe {
+        let mut request = agent
+            .get(&format!("{}/v1/models", plan.url))
+            .header("anthropic-version", "2023-06-01");
+        request = if plan.header == "x-api-key" {
+            request.header("x-api-key", plan.secret.expose())
+        } else {
+            request.header("authorization", format!("Bearer {}", plan.secret.expose()))
+        };
+        if plan.oauth_beta {
+            request = request.header("anthropic-beta", "oauth-2025-04-20");
+        }
+        let header = if plan.header == "x-api-key" {
+            "x-api-key"
+        } else {
+            "Authorization: Bearer"
+        };
+        let (status, body) = match request.call() {
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                let body = response
+                    .body_mut()
+                    .with_config()
+                    .limit(BODY_LIMIT)
+                    .read_to_string()
+                    .unwrap_or_default();
+                (Some(status), body)
+            }
+            Err(e) => {
+                return TokenProbe {
+                    credential: plan.credential.describe(),
+                    header,
+                    host: plan.host.clone(),
+                    status: None,
+                    verdict: TokenVerdict::NoAnswer,
+                    message: Some(classify(&e).1),
+                };
+            }
+        };
+        let message = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(String::from))
+            .map(|m| crate::secret::scrub(&m));
+        let sent_kind = plan.secret.kind();
+        TokenProbe {
+            credential: plan.credential.describe(),
+            header,
+            host: plan.host.clone(),
+            verdict: verdict(
+                status.unwrap_or(0),
+                message.as_deref().unwrap_or(""),
+                header,
+                sent_kind,
+            ),
+            status,
+            message,
+        }
+    }
+
+    /// Maps the API's answer to a cause.
+    pub fn verdict(status: u16, message: &str, header: &str, sent: TokenKind) -> TokenVerdict {
+        let m = message.to_ascii_lowercase();
+        let as_api_key = header == "x-api-key";
+        match status {
+            200..=299 | 429 => TokenVerdict::Accepted,
+            _ if m.contains("credit balance") => TokenVerdict::NoCredit,
+            _ if m.contains("disabled") => TokenVerdict::OrgDisabled,
+            _ if m.contains("expired") => TokenVerdict::Expired,
+            401 if as_api_key && sent == TokenKind::OauthAccessToken => TokenVerdict::WrongKind,
+            401 if !as_api_key && sent == TokenKind::ApiKey => TokenVerdict::WrongKind,
+            401 | 403 if m.contains("oauth authentication is currently not supported") => {
+                TokenVerdict::WrongKind
+            }
+            401 | 403 => TokenVerdict::Invalid,
+            _ => TokenVerdict::Unexpected,
+        }
+    }
+
+    fn without_userinfo(url: &str) -> String {
+        match (url.find("://"), url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!("{}{}", &url[..scheme + 3], &url[at + 1..])
+            }
+            _ => url.to_string(),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn no_proxy_matches_hosts_and_suffixes() {
+            assert!(bypasses_proxy(
+                "localhost,.anthropic.com",
+                "api.anthropic.com"
+            ));
+            assert!(bypasses_proxy("*", "claude.ai"));
+            assert!(!bypasses_proxy("example.com", "claude.ai"));
+            assert!(!bypasses_proxy("", "claude.ai"));
+        }
+
+        #[test]
+        fn answers_map_to_causes() {
+            use TokenVerdict::*;
+            let oat = TokenKind::OauthAccessToken;
+            assert_eq!(verdict(200, "", "x-api-key", TokenKind::ApiKey), Accepted);
+            assert_eq!(
+                verdict(
+                    401,
+                    "OAuth token has expired. Please obtain a new token",
+                    "Authorization: Bearer",
+                    oat
+                ),
+                Expired
+            );
+            assert_eq!(
+                verdict(401, "invalid x-api-key", "x-api-key", oat),
+                WrongKind
+            );
+            assert_eq!(
+                verdict(401, "invalid x-api-key", "x-api-key", TokenKind::ApiKey),
+                Invalid
+            );
+            assert_eq!(
+                verdict(
+                    400,
+                    "This organization has been disabled.",
+                    "x-api-key",
+                    TokenKind::ApiKey
+                ),
+                OrgDisabled
+            );
+            assert_eq!(
+                verdict(
+                    400,
+                    "Your credit balance is too low to access the Anthropic API.",
+                    "x-api-key",
+                    TokenKind::ApiKey
+                ),
+                NoCredit
+            );
+            assert_eq!(
+                verdict(500, "Overloaded", "x-api-key", TokenKind::ApiKey),
+                Unexpected
+            );
+        }
+
+        #[test]
+        fn proxy_credentials_are_not_shown() {
+            assert_eq!(
+                without_userinfo("http://user:pw@proxy:3128"),
+                "http://proxy:3128"
+            );
+            assert_eq!(without_userinfo("http://proxy:3128"), "http://proxy:3128");
+        }
+    }
+}

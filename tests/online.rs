@@ -1,0 +1,613 @@
+//! `--online` against loopback servers only: a trusted TLS server, a
+//! self-signed one (interception), a closed port, a silent server (timeout),
+//! proxies that refuse or tunnel, API error bodies; DNS failure and "no
+//! route" inside a private network namespace. Nothing leaves the machine:
+//! every host is redirected with CCAUTH_ONLINE_ENDPOINTS to 127.0.0.1 or
+//! `localhost` (resolved by /etc/hosts).
+#![cfg(feature = "online")]
+
+mod common;
+
+use common::{API_KEY, OAUTH_TOKEN, World};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+/// Servers stop by themselves after this long, or this many connections.
+const SERVER_LIFETIME: Duration = Duration::from_secs(30);
+const SERVER_CONNECTIONS: usize = 32;
+
+/// A certificate authority and a server configuration it signed for localhost.
+struct Pki {
+    ca_pem: String,
+    trusted: Arc<rustls::ServerConfig>,
+    self_signed: Arc<rustls::ServerConfig>,
+}
+
+fn pki() -> Pki {
+    let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(names.clone())
+        .unwrap()
+        .signed_by(&leaf_key, &issuer)
+        .unwrap();
+    let lonely_key = rcgen::KeyPair::generate().unwrap();
+    let lonely = rcgen::CertificateParams::new(names)
+        .unwrap()
+        .self_signed(&lonely_key)
+        .unwrap();
+    let config = |cert: &rcgen::Certificate, key: &rcgen::KeyPair| {
+        let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let chain = vec![CertificateDer::from(cert.der().to_vec())];
+        Arc::new(
+            rustls::ServerConfig::builder()
+                .with_no_client_auth()
+                .with_single_cert(chain, der)
+                .unwrap(),
+        )
+    };
+    Pki {
+        ca_pem: ca_cert.pem(),
+        trusted: config(&leaf, &leaf_key),
+        self_signed: config(&lonely, &lonely_key),
+    }
+}
+
+/// What an HTTPS fixture answers: status, extra headers, body, by path.
+type Answer = fn(&str) -> (u16, String);
+
+/// Answers `/` with 200 and `/v1/models` with a list: the healthy API.
+fn healthy(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        (200, r#"{"data": []}"#.into())
+    } else {
+        (200, "ok".into())
+    }
+}
+
+fn listener() -> (TcpListener, u16) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (listener, port)
+}
+
+/// Accepts connections for a bounded time and count, handing each to `handle`.
+fn serve_loop(listener: TcpListener, handle: impl Fn(TcpStream) + Send + 'static) {
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut served = 0;
+        while started.elapsed() < SERVER_LIFETIME && served < SERVER_CONNECTIONS {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    stream.set_nonblocking(false).unwrap();
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(5)))
+                        .unwrap();
+                    served += 1;
+                    handle(stream);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    });
+}
+
+/// An HTTPS server; `date` shifts the Date header (clock-skew tests).
+fn https(config: Arc<rustls::ServerConfig>, answer: Answer, date: SystemTime) -> u16 {
+    let (listener, port) = listener();
+    serve_loop(listener, move |tcp| {
+        let connection = rustls::ServerConnection::new(config.clone()).unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, tcp);
+        let Some(path) = read_request_path(&mut tls) else {
+            return;
+        };
+        let (status, body) = answer(&path);
+        let response = format!(
+            "HTTP/1.1 {status} X\r\nDate: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            httpdate::fmt_http_date(date),
+            body.len()
+        );
+        let _ = tls.write_all(response.as_bytes());
+        let _ = tls.flush();
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+    });
+    port
+}
+
+fn read_request_path(stream: &mut impl Read) -> Option<String> {
+    let mut request = Vec::new();
+    let mut byte = [0u8; 1];
+    while !request.ends_with(b"\r\n\r\n") && request.len() < 16 << 10 {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        request.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&request);
+    text.split_whitespace().nth(1).map(String::from)
+}
+
+/// A server that accepts and never says a word: every probe times out.
+fn silent() -> u16 {
+    let (listener, port) = listener();
+    serve_loop(listener, |stream| {
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(8));
+            drop(stream);
+        });
+    });
+    port
+}
+
+/// An HTTP proxy that answers every CONNECT with 403.
+fn refusing_proxy() -> u16 {
+    let (listener, port) = listener();
+    serve_loop(listener, |mut stream| {
+        let _ = read_request_path(&mut stream);
+        let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    });
+    port
+}
+
+/// An HTTP proxy that tunnels CONNECT to the target it names (loopback only).
+fn tunnelling_proxy() -> u16 {
+    let (listener, port) = listener();
+    serve_loop(listener, |mut client| {
+        std::thread::spawn(move || {
+            let Some(target) = read_request_path(&mut client) else {
+                return;
+            };
+            let port = target
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse::<u16>().ok())
+                .unwrap_or(0);
+            let Ok(upstream) = TcpStream::connect(("127.0.0.1", port)) else {
+                return;
+            };
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let (mut a, mut b) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+            let (mut c, mut d) = (upstream, client);
+            let one = std::thread::spawn(move || std::io::copy(&mut a, &mut c));
+            let _ = std::io::copy(&mut b, &mut d);
+            let _ = one.join();
+        });
+    });
+    port
+}
+
+/// A port nothing listens on.
+fn closed_port() -> u16 {
+    let (listener, port) = listener();
+    drop(listener);
+    port
+}
+
+/// A world with the CA trusted through NODE_EXTRA_CA_CERTS and every sign-in
+/// host pointed at `api`, `platform` and `claude` endpoints.
+fn world(pki: &Pki, api: &str, platform: &str, claude: &str) -> World {
+    let w = World::new();
+    let ca = w.home_file("ca.pem", &pki.ca_pem);
+    let endpoints =
+        format!("api.anthropic.com={api},platform.claude.com={platform},claude.ai={claude}");
+    w.with_env("NODE_EXTRA_CA_CERTS", &ca.display().to_string())
+        .with_env("CCAUTH_ONLINE_ENDPOINTS", &endpoints)
+}
+
+fn online(w: &World, extra: &[&str]) -> Value {
+    let mut args = vec!["doctor", "--format", "json", "--online"];
+    if !extra.contains(&"--timeout") {
+        args.extend(["--timeout", "2"]);
+    }
+    args.extend_from_slice(extra);
+    let out = w.ccauth(&args).output().unwrap();
+    common::parse_output(&out.stdout)
+}
+
+fn finding(report: &Value, id: &str) -> Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+fn https_url(port: u16) -> String {
+    format!("https://localhost:{port}")
+}
+
+#[test]
+fn without_online_nothing_is_probed() {
+    let report = common::parse_output(
+        &World::new()
+            .ccauth(&["doctor", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(finding(&report, "network-reachability")["status"], "skip");
+    assert_eq!(finding(&report, "token-accepted")["status"], "skip");
+}
+
+#[test]
+fn a_healthy_network_and_an_accepted_key_pass() {
+    let pki = pki();
+    let api = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
+    let other = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
+    let w = world(&pki, &api, &other, &other).with_env("ANTHROPIC_API_KEY", API_KEY);
+    let out = w
+        .ccauth(&[
+            "doctor",
+            "--online",
+            "--timeout",
+            "2",
+            "--only",
+            "network-reachability,token-accepted",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{text}");
+    assert!(!text.contains(API_KEY));
+    let report = online(&w, &[]);
+    let reach = finding(&report, "network-reachability");
+    assert_eq!(reach["status"], "pass", "{reach}");
+    let token = finding(&report, "token-accepted");
+    assert_eq!(token["status"], "pass", "{token}");
+    assert_eq!(token["evidence"]["token"]["header"], "x-api-key");
+}
+
+#[test]
+fn a_refused_port_fails_for_a_needed_host_and_warns_for_another() {
+    let pki = pki();
+    let ok = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
+    let closed = format!("https://127.0.0.1:{}", closed_port());
+    let w = world(&pki, &closed, &ok, &closed).with_env("ANTHROPIC_API_KEY", API_KEY);
+    let reach = finding(&online(&w, &[]), "network-reachability");
+    assert_eq!(reach["status"], "fail");
+    let cause = reach["cause"].as_str().unwrap();
+    assert!(
+        cause.contains("api.anthropic.com refused the connection"),
+        "{cause}"
+    );
+    assert!(cause.contains("it is needed for the API"), "{cause}");
+    assert!(
+        cause.contains("claude.ai refused the connection"),
+        "{cause}"
+    );
+}
+
+#[test]
+fn a_silent_server_times_out_within_the_bound() {
+    let pki = pki();
+    let quiet = format!("https://127.0.0.1:{}", silent());
+    let w = world(&pki, &quiet, &quiet, &quiet).with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    let started = Instant::now();
+    let report = online(&w, &["--timeout", "1"]);
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_secs(4),
+        "probes run side by side, bounded: {elapsed:?}"
+    );
+    let reach = finding(&report, "network-reachability");
+    assert!(
+        reach["cause"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer in time"),
+        "{reach}"
+    );
+}
+
+#[test]
+fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_certs() {
+    let pki = pki();
+    let intercepted = https_url(https(pki.self_signed.clone(), healthy, SystemTime::now()));
+    let w = world(&pki, &intercepted, &intercepted, &intercepted)
+        .with_env("ANTHROPIC_API_KEY", API_KEY);
+    let reach = finding(&online(&w, &[]), "network-reachability");
+    assert_eq!(reach["status"], "fail");
+    assert!(
+        reach["cause"].as_str().unwrap().contains("does not verify"),
+        "{reach}"
+    );
+    assert!(
+        reach["fix"]
+            .as_str()
+            .unwrap()
+            .contains("none of which signed this one"),
+        "{reach}"
+    );
+
+    let not_pem = w.home_file("not.pem", "hello");
+    let w = w.with_env("NODE_EXTRA_CA_CERTS", &not_pem.display().to_string());
+    let reach = finding(&online(&w, &[]), "network-reachability");
+    assert!(
+        reach["fix"]
+            .as_str()
+            .unwrap()
+            .contains("holds no PEM certificate"),
+        "{reach}"
+    );
+    let w = w.without_env("NODE_EXTRA_CA_CERTS");
+    let reach = finding(&online(&w, &[]), "network-reachability");
+    assert!(
+        reach["fix"]
+            .as_str()
+            .unwrap()
+            .contains("set NODE_EXTRA_CA_CERTS"),
+        "{reach}"
+    );
+}
+
+#[test]
+fn a_refusing_proxy_is_named_and_no_proxy_goes_around_it() {
+    let pki = pki();
+    let api = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
+    let proxy = format!("http://user:secret@127.0.0.1:{}", refusing_proxy());
+    let w = world(&pki, &api, &api, &api)
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .with_env("HTTPS_PROXY", &proxy);
+    let report = online(&w, &[]);
+    let reach = finding(&report, "network-reachability");
+    assert_eq!(reach["status"], "fail");
+    assert!(
+        reach["cause"]
+            .as_str()
+            .unwrap()
+            .contains("through the proxy was refused by the proxy"),
+        "{reach}"
+    );
+    assert!(
+        !serde_json::to_string(&report).unwrap().contains("secret"),
+        "proxy credentials are not shown"
+    );
+
+    let w = w.with_env("NO_PROXY", "localhost");
+    assert_eq!(
+        finding(&online(&w, &[]), "network-reachability")["status"],
+        "pass"
+    );
+}
+
+#[test]
+fn a_tunnelling_proxy_works() {
+    let pki = pki();
+    let api = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
+    let proxy = format!("http://127.0.0.1:{}", tunnelling_proxy());
+    let w = world(&pki, &api, &api, &api)
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .with_env("HTTPS_PROXY", &proxy);
+    let report = online(&w, &[]);
+    let reach = finding(&report, "network-reachability");
+    assert_eq!(reach["status"], "pass", "{reach}");
+    assert!(
+        reach["cause"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("through {proxy}")),
+        "{reach}"
+    );
+    assert_eq!(finding(&report, "token-accepted")["status"], "pass");
+}
+
+#[test]
+fn a_skewed_clock_warns() {
+    let pki = pki();
+    let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let api = https_url(https(pki.trusted.clone(), healthy, an_hour_ago));
+    let w = world(&pki, &api, &api, &api).with_env("ANTHROPIC_API_KEY", API_KEY);
+    let reach = finding(&online(&w, &[]), "network-reachability");
+    assert_eq!(reach["status"], "warn", "{reach}");
+    assert!(
+        reach["cause"]
+            .as_str()
+            .unwrap()
+            .contains("ahead of api.anthropic.com"),
+        "{reach}"
+    );
+}
+
+fn expired(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        (401, r#"{"type":"error","error":{"type":"authentication_error","message":"OAuth token has expired. Please obtain a new token or refresh your existing token."}}"#.into())
+    } else {
+        healthy(path)
+    }
+}
+
+fn invalid_key(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        (401, r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#.into())
+    } else {
+        healthy(path)
+    }
+}
+
+fn disabled(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        (400, r#"{"type":"error","error":{"type":"invalid_request_error","message":"This organization has been disabled."}}"#.into())
+    } else {
+        healthy(path)
+    }
+}
+
+fn no_credit(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        (400, r#"{"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}"#.into())
+    } else {
+        healthy(path)
+    }
+}
+
+#[test]
+fn api_answers_map_to_causes_and_the_token_never_shows() {
+    let pki = pki();
+    let cases: [(Answer, &str, &str, &str); 5] = [
+        (
+            expired,
+            "CLAUDE_CODE_OAUTH_TOKEN",
+            OAUTH_TOKEN,
+            "has expired",
+        ),
+        (
+            invalid_key,
+            "ANTHROPIC_API_KEY",
+            API_KEY,
+            "rejected as invalid or revoked",
+        ),
+        (
+            invalid_key,
+            "ANTHROPIC_API_KEY",
+            OAUTH_TOKEN,
+            "is the wrong kind for that header",
+        ),
+        (
+            disabled,
+            "ANTHROPIC_API_KEY",
+            API_KEY,
+            "disabled organization",
+        ),
+        (no_credit, "ANTHROPIC_API_KEY", API_KEY, "no credit left"),
+    ];
+    for (answer, var, value, expected) in cases {
+        let api = https_url(https(pki.trusted.clone(), answer, SystemTime::now()));
+        let w = world(&pki, &api, &api, &api).with_env(var, value);
+        let report = online(&w, &[]);
+        let token = finding(&report, "token-accepted");
+        assert_eq!(token["status"], "fail", "{expected}: {token}");
+        assert!(
+            token["cause"].as_str().unwrap().contains(expected),
+            "{expected}: {token}"
+        );
+        assert!(
+            !serde_json::to_string(&report).unwrap().contains(value),
+            "the credential leaked"
+        );
+    }
+}
+
+#[test]
+fn the_token_goes_only_to_the_users_gateway_when_one_is_set() {
+    let pki = pki();
+    let gateway = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
+    let closed = format!("https://127.0.0.1:{}", closed_port());
+    let w = world(&pki, &closed, &closed, &closed)
+        .with_env("ANTHROPIC_AUTH_TOKEN", "gateway-token-1234567890")
+        .with_env("ANTHROPIC_BASE_URL", &gateway);
+    let report = online(&w, &[]);
+    let token = finding(&report, "token-accepted");
+    assert_eq!(token["status"], "pass", "{token}");
+    assert_eq!(token["evidence"]["token"]["host"], "localhost");
+}
+
+/// Runs ccauth inside a fresh network namespace: `lo_up` decides whether
+/// even loopback works there.
+fn in_empty_netns(w: &World, lo_up: bool) -> Option<Value> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-n", "true"])
+        .output();
+    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: this machine cannot create a network namespace (unshare -n)");
+        return None;
+    }
+    let up = if lo_up {
+        "ip link set lo up 2>/dev/null; "
+    } else {
+        ""
+    };
+    let script = format!(
+        "{up}exec {} doctor --format json --online --timeout 2",
+        assert_cmd::cargo::cargo_bin("ccauth").display()
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-n", "sh", "-c", &script])
+        .env_clear()
+        .envs(w.env_pairs())
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .env("CCAUTH_SYSROOT", w.sysroot())
+        .current_dir(w.workspace())
+        .output()
+        .unwrap();
+    Some(common::parse_output(&out.stdout))
+}
+
+#[test]
+fn no_route_and_dns_failure_inside_an_empty_network_namespace() {
+    let pki = pki();
+    // Loopback is down: connecting to 127.0.0.1 has no route.
+    let w = world(
+        &pki,
+        "https://127.0.0.1:9",
+        "https://127.0.0.1:9",
+        "https://127.0.0.1:9",
+    )
+    .with_env("ANTHROPIC_API_KEY", API_KEY);
+    let Some(report) = in_empty_netns(&w, false) else {
+        return;
+    };
+    let reach = finding(&report, "network-reachability");
+    assert!(
+        reach["cause"].as_str().unwrap().contains("is unreachable"),
+        "{reach}"
+    );
+
+    // No interface but loopback, so no resolver can be asked: DNS fails.
+    let w = world(
+        &pki,
+        "https://dns-failure.invalid",
+        "https://dns-failure.invalid",
+        "https://dns-failure.invalid",
+    )
+    .with_env("ANTHROPIC_API_KEY", API_KEY);
+    let Some(report) = in_empty_netns(&w, true) else {
+        return;
+    };
+    let reach = finding(&report, "network-reachability");
+    assert!(
+        reach["cause"]
+            .as_str()
+            .unwrap()
+            .contains("does not resolve (DNS failure)"),
+        "{reach}"
+    );
+}
+
+/// The mixed report shown in the README: an intercepting proxy in front of
+/// platform.claude.com, claude.ai refused, and an expired token.
+#[test]
+fn readme_example() {
+    let pki = pki();
+    let api = https_url(https(pki.trusted.clone(), expired, SystemTime::now()));
+    let intercepted = https_url(https(pki.self_signed.clone(), healthy, SystemTime::now()));
+    let closed = format!("https://127.0.0.1:{}", closed_port());
+    let w =
+        world(&pki, &api, &intercepted, &closed).with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    let out = w
+        .ccauth(&[
+            "doctor",
+            "--online",
+            "--only",
+            "network-reachability,token-accepted",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    eprintln!("{text}");
+    assert!(text.contains("[✗] The hosts sign-in needs can be reached"));
+    assert!(text.contains("[✗] The API accepts the credential in use"));
+}
