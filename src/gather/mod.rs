@@ -161,12 +161,19 @@ pub fn gather(input: GatherInput) -> Context {
     let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
     let helpers = helper::resolve_helpers(&settings, &env, &workspace_root, paths.home.as_deref());
     let workspace = Workspace::gather(&workspace_root, &env);
+    let claude_json = paths
+        .claude_json
+        .as_deref()
+        .map(claude_state::load_claude_json);
+    let legacy_config = paths.legacy_config.as_deref().and_then(load_legacy_config);
+    // Backups matter only when the config is broken; they can be as large as it.
+    let broken = legacy_config
+        .as_ref()
+        .or(claude_json.as_ref())
+        .is_some_and(|c| matches!(c.content, Err(LoadError::Parse(_) | LoadError::Empty)));
     let mut ctx = Context {
-        claude_json: paths
-            .claude_json
-            .as_deref()
-            .map(claude_state::load_claude_json),
-        legacy_config: paths.legacy_config.as_deref().and_then(load_legacy_config),
+        claude_json,
+        legacy_config,
         credentials: paths
             .credentials
             .as_deref()
@@ -175,6 +182,7 @@ pub fn gather(input: GatherInput) -> Context {
         backups: paths
             .config_dir
             .as_deref()
+            .filter(|_| broken)
             .map(find_backups)
             .unwrap_or_default(),
         hosts: fsread::read_text_bounded(&system::under(&sysroot, "/etc/hosts"), 1 << 20).ok(),
