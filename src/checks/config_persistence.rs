@@ -3,7 +3,7 @@
 
 use super::{Category, Check, Finding};
 use crate::gather::Context;
-use crate::gather::mountinfo::MountOrigin;
+use crate::gather::mountinfo::{Mount, MountOrigin};
 
 /// Warns when the config dir persists but the config file does not.
 pub struct ConfigPersistence;
@@ -45,8 +45,8 @@ impl Check for ConfigPersistence {
         };
         let dir_mount = table.covering(dir);
         let file_mount = table.covering(&config.path);
-        let dir_persists = persists(dir_mount.map(|m| m.origin()));
-        let file_persists = persists(file_mount.map(|m| m.origin()));
+        let dir_persists = persists(dir_mount.as_ref().map(Mount::origin));
+        let file_persists = persists(file_mount.as_ref().map(Mount::origin));
         let finding = match (dir_persists, file_persists) {
             (true, false) => Finding::warn(
                 format!(
@@ -54,7 +54,9 @@ impl Check for ConfigPersistence {
                      onboarding, the account, trusted folders and approved keys, and you sign in again although \
                      .credentials.json survived.",
                     dir.display(),
-                    dir_mount.map_or(String::new(), |m| m.mount_point.display().to_string()),
+                    dir_mount
+                        .as_ref()
+                        .map_or(String::new(), |m| m.mount_point.display().to_string()),
                     config.path.display()
                 ),
                 format!(
@@ -81,7 +83,13 @@ impl Check for ConfigPersistence {
             ),
         };
         finding
-            .with("config_dir_mount", dir_mount.map(|m| &m.mount_point))
-            .with("config_file_mount", file_mount.map(|m| &m.mount_point))
+            .with(
+                "config_dir_mount",
+                dir_mount.as_ref().map(|m| &m.mount_point),
+            )
+            .with(
+                "config_file_mount",
+                file_mount.as_ref().map(|m| &m.mount_point),
+            )
     }
 }

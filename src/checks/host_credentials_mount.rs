@@ -125,7 +125,7 @@ fn host_bound_paths<'a>(
     ctx: &'a Context,
     table: &'a MountTable,
     config_dir: &'a Path,
-) -> Vec<(&'a Path, &'a Mount)> {
+) -> Vec<(&'a Path, Mount)> {
     let exact = |path: Option<&'a Path>| path.and_then(|p| table.at(p).map(|m| (p, m)));
     [
         exact(ctx.paths.credentials.as_deref()),
@@ -140,12 +140,12 @@ fn host_bound_paths<'a>(
 
 fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {
     let covering = table.covering(config_dir);
-    let (cause, origin) = match covering.map(|m| (m, m.origin())) {
+    let (cause, origin) = match covering.as_ref().map(|m| (m, m.origin())) {
         Some((m, MountOrigin::NamedVolume)) => (
             format!(
                 "{} is on a named volume ({}): the recommended setup.",
                 config_dir.display(),
-                host_source(m)
+                host_source(&m)
             ),
             "named-volume",
         ),
@@ -167,7 +167,7 @@ fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {
     Finding::pass(cause)
         .with("config_dir", config_dir)
         .with("origin", origin)
-        .with("mount_point", covering.map(|m| &m.mount_point))
+        .with("mount_point", covering.as_ref().map(|m| &m.mount_point))
 }
 
 fn describe_mount(mount: &Mount) -> String {

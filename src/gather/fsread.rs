@@ -51,7 +51,10 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileProblem> {
 
 /// Reads a regular file as text, replacing invalid UTF-8 sequences.
 pub fn read_text_bounded(path: &Path, limit: u64) -> Result<String, FileProblem> {
-    read_bounded(path, limit).map(|b| String::from_utf8_lossy(&b).into_owned())
+    read_bounded(path, limit).map(|bytes| {
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    })
 }
 
 /// Opens a regular file of at most `limit` bytes for a streaming reader.

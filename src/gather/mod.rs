@@ -257,7 +257,7 @@ fn load_settings_layers(
 fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {
     let path = system::under(sysroot, "/proc/self/mountinfo");
     fsread::read_text_bounded(&path, MOUNTINFO_LIMIT)
-        .map(|text| MountTable::parse(&text))
+        .map(MountTable::from_text)
         .map_err(|problem| format!("{} {}", path.display(), problem.describe()))
 }
 

@@ -5,6 +5,7 @@
 //! and backslash as octal (`\040`); the parser decodes them, which `procfs`
 //! does not. Malformed lines are skipped and counted, never fatal.
 
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 /// One mount, as far as the checks need it.
@@ -23,12 +24,26 @@ pub struct Mount {
 }
 
 /// The parsed mount table.
+///
+/// Mount tables can have tens of thousands of lines, and lookups touch only a
+/// few of them: the text is kept once, each line's mount point is indexed
+/// without allocating, and a line is parsed into a [`Mount`] only when a
+/// lookup returns it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MountTable {
-    /// Mounts in file order; a later mount on the same point hides an earlier one.
-    pub mounts: Vec<Mount>,
+    text: String,
+    entries: Vec<Entry>,
     /// Lines that could not be parsed.
     pub skipped_lines: usize,
+}
+
+/// One line of the table: where it is, and its mount point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    line: std::ops::Range<usize>,
+    point: std::ops::Range<usize>,
+    /// The mount point decoded, for the rare line whose path has escapes.
+    decoded: Option<Box<[u8]>>,
 }
 
 /// Where a mount's content comes from, judged from its fields.
@@ -111,52 +126,146 @@ fn is_named_volume_path(path: &str) -> bool {
 impl MountTable {
     /// Parses mountinfo text.
     pub fn parse(text: &str) -> Self {
-        let mut table = MountTable::default();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            match parse_line(line) {
-                Some(mount) => table.mounts.push(mount),
-                None => table.skipped_lines += 1,
+        Self::from_text(text.to_string())
+    }
+
+    /// Parses mountinfo text, keeping it.
+    pub fn from_text(text: String) -> Self {
+        let mut entries = Vec::new();
+        let mut skipped_lines = 0;
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let range = start..end;
+            start = end + 1;
+            let line = &text[range.clone()];
+            if line.trim().is_empty() {
+                continue;
+            }
+            match index_line(line) {
+                Some(point) => {
+                    let raw = &line[point.clone()];
+                    let decoded = raw
+                        .contains('\\')
+                        .then(|| unescape(raw).into_bytes().into_boxed_slice());
+                    entries.push(Entry {
+                        point: range.start + point.start..range.start + point.end,
+                        line: range,
+                        decoded,
+                    });
+                }
+                None => skipped_lines += 1,
             }
         }
-        table
+        MountTable {
+            text,
+            entries,
+            skipped_lines,
+        }
+    }
+
+    /// The number of mounts.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True for a table with no mount.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every mount, in file order (parses them all).
+    pub fn mounts(&self) -> impl Iterator<Item = Mount> + '_ {
+        (0..self.entries.len()).filter_map(|i| self.mount(i))
+    }
+
+    fn point<'a>(&'a self, entry: &'a Entry) -> &'a [u8] {
+        entry
+            .decoded
+            .as_deref()
+            .unwrap_or(&self.text.as_bytes()[entry.point.clone()])
+    }
+
+    fn mount(&self, index: usize) -> Option<Mount> {
+        let entry = self.entries.get(index)?;
+        parse_line(&self.text[entry.line.clone()])
     }
 
     /// The mount that holds `path`: the longest mount point that is a prefix
     /// of it, the last one listed when several share a point.
-    pub fn covering(&self, path: &Path) -> Option<&Mount> {
-        self.mounts
+    pub fn covering(&self, path: &Path) -> Option<Mount> {
+        let path = path.as_os_str().as_bytes();
+        let best = self
+            .entries
             .iter()
             .enumerate()
-            .filter(|(_, m)| path.starts_with(&m.mount_point))
-            .max_by_key(|(index, m)| (m.mount_point.components().count(), *index))
-            .map(|(_, m)| m)
+            .filter(|(_, e)| is_under(path, self.point(e)))
+            .max_by_key(|(index, e)| (self.point(e).len(), *index))?;
+        self.mount(best.0)
     }
 
     /// The mount whose mount point is exactly `path` (a dedicated mount).
-    pub fn at(&self, path: &Path) -> Option<&Mount> {
-        self.mounts.iter().rev().find(|m| m.mount_point == path)
+    pub fn at(&self, path: &Path) -> Option<Mount> {
+        let path = path.as_os_str().as_bytes();
+        let index = self.entries.iter().rposition(|e| self.point(e) == path)?;
+        self.mount(index)
     }
 }
 
-fn parse_line(line: &str) -> Option<Mount> {
-    let (before, after) = line.split_once(" - ")?;
-    let fields: Vec<&str> = before.split(' ').collect();
-    if fields.len() < 6 {
-        return None;
+/// The byte range of a line's mount point, when the line has every field:
+/// id, parent, major:minor, root, mount point, options, optional fields, a
+/// lone "-", then fstype. A plain byte scan: this runs once per line of
+/// tables that can have tens of thousands.
+fn index_line(line: &str) -> Option<std::ops::Range<usize>> {
+    let bytes = line.as_bytes();
+    let next_space = |from: usize| memchr::memchr(b' ', bytes.get(from..)?).map(|i| from + i);
+    let mut space = 0;
+    let mut ends = [0usize; 6];
+    for (n, end) in ends.iter_mut().enumerate() {
+        space = next_space(if n == 0 { 0 } else { space + 1 })?;
+        *end = space;
     }
-    let mut tail = after.split(' ');
-    let fstype = tail.next()?.to_string();
-    let source = unescape(tail.next().unwrap_or(""));
-    let root = unescape(fields[3]);
-    let mount_point = PathBuf::from(unescape(fields[4]));
+    // ends[3] closes the root, ends[4] the mount point, ends[5] the options.
+    let mut at = ends[5];
+    if !(bytes.get(at + 1) == Some(&b'-') && bytes.get(at + 2) == Some(&b' ')) {
+        at = ends[5] + memchr::memmem::find(&bytes[ends[5]..], b" - ")?;
+    }
+    let fstype = bytes.get(at + 3).filter(|&&c| c != b' ');
+    fstype.map(|_| ends[3] + 1..ends[4])
+}
+
+/// `path` is `mount_point` or below it. Byte comparison: mount tables can
+/// have tens of thousands of entries, and component-wise comparison of each
+/// costs milliseconds there.
+fn is_under(path: &[u8], mount_point: &[u8]) -> bool {
+    let mount_point = if mount_point.len() > 1 {
+        mount_point.strip_suffix(b"/").unwrap_or(mount_point)
+    } else {
+        mount_point
+    };
+    path.starts_with(mount_point)
+        && (path.len() == mount_point.len()
+            || mount_point == b"/"
+            || path[mount_point.len()] == b'/')
+}
+
+fn parse_line(line: &str) -> Option<Mount> {
+    // id, parent, major:minor, root, mount point, options, optional fields
+    // up to a lone "-", then fstype and source. One pass over the spaces.
+    let mut parts = line.split(' ').skip(3);
+    let (root, point, options) = (parts.next()?, parts.next()?, parts.next()?);
+    parts.by_ref().find(|p| *p == "-")?;
+    let fstype = parts.next()?.to_string();
+    let source = unescape(parts.next().unwrap_or(""));
+    let mount_point = PathBuf::from(unescape(point));
     if !mount_point.is_absolute() {
         return None;
     }
-    let read_only = fields[5].split(',').any(|o| o == "ro");
     Some(Mount {
-        root,
+        root: unescape(root),
         mount_point,
-        read_only,
+        read_only: options.split(',').any(|o| o == "ro"),
         fstype,
         source,
     })
@@ -164,6 +273,9 @@ fn parse_line(line: &str) -> Option<Mount> {
 
 /// Decodes the kernel's `\ooo` octal escapes.
 fn unescape(field: &str) -> String {
+    if !field.contains('\\') {
+        return field.to_string();
+    }
     let bytes = field.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -202,17 +314,31 @@ garbage line
     #[test]
     fn parses_fields_and_escapes() {
         let table = MountTable::parse(SAMPLE);
-        assert_eq!(table.mounts.len(), 5);
+        let mounts: Vec<Mount> = table.mounts().collect();
+        assert_eq!(mounts.len(), 5);
         assert_eq!(table.skipped_lines, 1);
-        assert_eq!(table.mounts[2].mount_point, Path::new("/home/ann/my dir"));
-        assert!(table.mounts[4].read_only);
-        assert_eq!(table.mounts[4].fstype, "ext4");
+        assert_eq!(mounts[2].mount_point, Path::new("/home/ann/my dir"));
+        assert!(mounts[4].read_only);
+        assert_eq!(mounts[4].fstype, "ext4");
+        assert!(table.at(Path::new("/home/ann/my dir")).is_some());
+        assert!(
+            MountTable::parse("1 2 3 / /x rw\n").is_empty(),
+            "no separator"
+        );
+        assert!(
+            MountTable::parse("1 2 3 / /x rw - \n").is_empty(),
+            "no fstype"
+        );
+        assert_eq!(
+            MountTable::parse("1 2 3 / /x rw shared:1 master:2 - ext4 /dev/a rw\n").len(),
+            1
+        );
     }
 
     #[test]
     fn classifies_origins() {
         let table = MountTable::parse(SAMPLE);
-        let origins: Vec<_> = table.mounts.iter().map(Mount::origin).collect();
+        let origins: Vec<_> = table.mounts().map(|m| m.origin()).collect();
         assert_eq!(
             origins,
             [
@@ -223,8 +349,9 @@ garbage line
                 MountOrigin::HostBind,
             ]
         );
-        assert_eq!(table.mounts[2].host_os_hint(), Some("macOS"));
-        assert_eq!(table.mounts[4].host_os_hint(), Some("Linux"));
+        let mounts: Vec<Mount> = table.mounts().collect();
+        assert_eq!(mounts[2].host_os_hint(), Some("macOS"));
+        assert_eq!(mounts[4].host_os_hint(), Some("Linux"));
     }
 
     #[test]
@@ -239,6 +366,15 @@ garbage line
             .unwrap();
         assert_eq!(m.mount_point, Path::new("/"));
         assert!(table.at(Path::new("/root/.claude.json")).is_some());
+    }
+
+    #[test]
+    fn prefixes_respect_component_boundaries() {
+        assert!(is_under(b"/home/a/.claude", b"/home/a"));
+        assert!(is_under(b"/home/a", b"/home/a"));
+        assert!(is_under(b"/x", b"/"));
+        assert!(!is_under(b"/home/ab", b"/home/a"));
+        assert!(is_under(b"/home/a/b", b"/home/a/"));
     }
 
     #[test]
