@@ -145,7 +145,7 @@ fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {
             format!(
                 "{} is on a named volume ({}): the recommended setup.",
                 config_dir.display(),
-                host_source(&m)
+                host_source(m)
             ),
             "named-volume",
         ),
