@@ -207,7 +207,7 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
             if meta.len() == 0 {
                 return Err(LoadError::Empty);
             }
-            let mut de = serde_json::Deserializer::from_reader(BufReader::new(file));
+            let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
             let value = serde::Deserializer::deserialize_map(&mut de, ObjectVisitor(PhantomData))
                 .and_then(|v| de.end().map(|()| v));
             value.map_err(|e| LoadError::Parse(describe_json_error(&e)))
