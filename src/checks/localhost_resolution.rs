@@ -61,7 +61,7 @@ impl Check for LocalhostResolution {
 }
 
 /// The address of the first line that names `localhost`, and its line number.
-fn first_localhost(hosts: &str) -> Option<(String, usize)> {
+pub fn first_localhost(hosts: &str) -> Option<(String, usize)> {
     hosts.lines().enumerate().find_map(|(i, line)| {
         let line = line.split('#').next().unwrap_or("");
         let mut fields = line.split_whitespace();

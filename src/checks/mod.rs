@@ -22,7 +22,7 @@ mod file_ownership;
 mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
-mod localhost_resolution;
+pub mod localhost_resolution;
 mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;

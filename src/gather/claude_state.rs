@@ -207,15 +207,20 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
             if meta.len() == 0 {
                 return Err(LoadError::Empty);
             }
-            let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, file));
-            let value = serde::Deserializer::deserialize_map(&mut de, ObjectVisitor(PhantomData))
-                .and_then(|v| de.end().map(|()| v));
-            value.map_err(|e| LoadError::Parse(describe_json_error(&e)))
+            parse_claude_json(BufReader::with_capacity(1 << 16, file))
         });
     Loaded {
         path: path.to_path_buf(),
         content,
     }
+}
+
+/// Streams the keys that matter out of `.claude.json` content.
+pub fn parse_claude_json(reader: impl std::io::Read) -> Result<ClaudeJson, LoadError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let value = serde::Deserializer::deserialize_map(&mut de, ObjectVisitor(PhantomData))
+        .and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| LoadError::Parse(describe_json_error(&e)))
 }
 
 /// Deserializes a struct only from a JSON object (serde's derive would also
@@ -268,7 +273,16 @@ impl StoredLogin {
 
 /// Reads `.credentials.json`.
 pub fn load_credentials(path: &Path) -> Loaded<StoredLogin> {
-    let content = load_small_json(path).map(|value| {
+    let content = read_small(path).and_then(|bytes| parse_credentials(&bytes));
+    Loaded {
+        path: path.to_path_buf(),
+        content,
+    }
+}
+
+/// Reads `.credentials.json` content.
+pub fn parse_credentials(bytes: &[u8]) -> Result<StoredLogin, LoadError> {
+    parse_small_json(bytes).map(|value| {
         let oauth = value.get("claudeAiOauth");
         let text = |key: &str| {
             oauth
@@ -297,11 +311,7 @@ pub fn load_credentials(path: &Path) -> Loaded<StoredLogin> {
                 .and_then(Value::as_str)
                 .map(String::from),
         }
-    });
-    Loaded {
-        path: path.to_path_buf(),
-        content,
-    }
+    })
 }
 
 /// Which settings file a layer is.
@@ -349,7 +359,19 @@ pub struct SettingsLayer {
 
 /// Reads one settings layer.
 pub fn load_settings(scope: SettingsScope, path: &Path) -> SettingsLayer {
-    let content = load_small_json(path).map(|value| {
+    let content = read_small(path).and_then(|bytes| parse_settings(&bytes));
+    SettingsLayer {
+        scope,
+        file: Loaded {
+            path: path.to_path_buf(),
+            content,
+        },
+    }
+}
+
+/// Reads a settings file's content.
+pub fn parse_settings(bytes: &[u8]) -> Result<Settings, LoadError> {
+    parse_small_json(bytes).map(|value| {
         let env = value
             .get("env")
             .and_then(Value::as_object)
@@ -368,14 +390,7 @@ pub fn load_settings(scope: SettingsScope, path: &Path) -> SettingsLayer {
             env,
             api_key_helper,
         }
-    });
-    SettingsLayer {
-        scope,
-        file: Loaded {
-            path: path.to_path_buf(),
-            content,
-        },
-    }
+    })
 }
 
 fn scalar_to_string(value: &Value) -> String {
@@ -386,12 +401,15 @@ fn scalar_to_string(value: &Value) -> String {
     }
 }
 
-fn load_small_json(path: &Path) -> Result<Value, LoadError> {
-    let bytes = fsread::read_bounded(path, SMALL_FILE_LIMIT).map_err(LoadError::File)?;
+fn read_small(path: &Path) -> Result<Vec<u8>, LoadError> {
+    fsread::read_bounded(path, SMALL_FILE_LIMIT).map_err(LoadError::File)
+}
+
+fn parse_small_json(bytes: &[u8]) -> Result<Value, LoadError> {
     if bytes.is_empty() {
         return Err(LoadError::Empty);
     }
-    serde_json::from_slice::<Value>(&bytes)
+    serde_json::from_slice::<Value>(bytes)
         .map_err(|e| LoadError::Parse(describe_json_error(&e)))
         .and_then(|v| {
             if v.is_object() {

@@ -51,12 +51,18 @@ pub fn load(devcontainer: &Path, config: &Value) -> Vec<Loaded<ComposeService>> 
 
 fn read_service(path: &Path, service: &str) -> Result<ComposeService, LoadError> {
     let text = fsread::read_text_bounded(path, COMPOSE_LIMIT).map_err(LoadError::File)?;
+    parse_service(&text, service, path.parent().unwrap_or(Path::new(".")))
+}
+
+/// A compose file's text: the named service's environment and env files
+/// (relative paths resolved against `dir`).
+pub fn parse_service(text: &str, service: &str, dir: &Path) -> Result<ComposeService, LoadError> {
     if nesting_depth(&text) > MAX_DEPTH {
         return Err(LoadError::Parse(format!(
             "nested deeper than {MAX_DEPTH} levels"
         )));
     }
-    let docs = YamlLoader::load_from_str(&text).map_err(|e| LoadError::Parse(e.to_string()))?;
+    let docs = YamlLoader::load_from_str(text).map_err(|e| LoadError::Parse(e.to_string()))?;
     let doc = docs.first().ok_or(LoadError::Empty)?;
     let found = &doc["services"][service];
     if found.is_badvalue() {
@@ -65,7 +71,6 @@ fn read_service(path: &Path, service: &str) -> Result<ComposeService, LoadError>
             ..ComposeService::default()
         });
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
     Ok(ComposeService {
         service: service.to_string(),
         environment: environment(&found["environment"]),

@@ -210,6 +210,15 @@ fn finish_git(mut child: Child, started: Instant) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Judges one path against one `.gitignore` at the repository root, the
+/// way the fallback does (for fuzzing and tests of the matcher).
+pub fn judge_with_root_rules(gitignore: &[u8], rel_path: &str) -> (bool, Option<String>) {
+    let parse = gix_ignore::search::Ignore::default();
+    let mut search = gix_ignore::Search::default();
+    let _ = search.add_patterns_buffer(gitignore, ".gitignore", None, parse);
+    IgnoreRules { search }.judge(rel_path)
+}
+
 /// The ignore rules that apply to the paths asked about, layered like git's.
 struct IgnoreRules {
     search: gix_ignore::Search,

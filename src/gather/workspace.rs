@@ -309,9 +309,13 @@ fn env_like_files(dir: &Path) -> Vec<PathBuf> {
 
 /// The credential variables an env file assigns a real-looking value.
 fn read_credentials(path: &Path) -> Vec<(String, Secret)> {
-    let Ok(text) = fsread::read_text_bounded(path, ENV_FILE_LIMIT) else {
-        return Vec::new();
-    };
+    fsread::read_text_bounded(path, ENV_FILE_LIMIT)
+        .map(|text| parse_env_file(&text))
+        .unwrap_or_default()
+}
+
+/// The credential variables an env file's text assigns a real-looking value.
+pub fn parse_env_file(text: &str) -> Vec<(String, Secret)> {
     text.lines()
         .filter_map(|line| {
             let line = line.trim_start();
