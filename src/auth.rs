@@ -421,7 +421,7 @@ pub fn approval(ctx: &Context, key: &Secret) -> Approval {
     let lists = ctx
         .effective_config()
         .and_then(|c| c.ok())
-        .map(|c| c.api_key_responses());
+        .map(super::gather::claude_state::ClaudeJson::api_key_responses);
     let (approved, rejected) = lists.unwrap_or_default();
     let matches = |list: &[String]| {
         list.iter()

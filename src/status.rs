@@ -166,7 +166,10 @@ fn row(c: &Credential, print: &Resolution, interactive: &Resolution) -> SourceRo
             .as_ref()
             .is_some_and(|w| w.kind == c.kind && w.name == c.name && w.origin == c.origin)
     };
-    let empty = c.value.as_ref().is_some_and(|v| v.is_empty());
+    let empty = c
+        .value
+        .as_ref()
+        .is_some_and(super::secret::Secret::is_empty);
     SourceRow {
         source: c.name.to_string(),
         state: match (c.present, empty) {
@@ -178,7 +181,7 @@ fn row(c: &Credential, print: &Resolution, interactive: &Resolution) -> SourceRo
             .value
             .as_ref()
             .filter(|v| !v.is_empty())
-            .map(|v| v.masked()),
+            .map(super::secret::Secret::masked),
         kind: (!empty).then(|| kind_of(c)),
         origin: Some(c.origin.describe()),
         origin_short: Some(c.origin.short()),
@@ -194,7 +197,7 @@ fn kind_of(c: &Credential) -> &'static str {
         SourceKind::CloudProvider => "provider flag",
         SourceKind::ApiKeyHelper => "command",
         _ if c.value.is_none() => "file descriptor",
-        _ => match c.value.as_ref().map(|v| v.kind()) {
+        _ => match c.value.as_ref().map(super::secret::Secret::kind) {
             Some(TokenKind::ApiKey) => "API key",
             Some(TokenKind::AdminKey) => "admin key",
             Some(TokenKind::OauthAccessToken) => "OAuth token",
@@ -229,7 +232,7 @@ fn onboarding_note(ctx: &Context, r: &Resolution) -> Option<String> {
     let done = ctx
         .effective_config()
         .and_then(|c| c.ok())
-        .is_some_and(|c| c.onboarding_done());
+        .is_some_and(super::gather::claude_state::ClaudeJson::onboarding_done);
     (env_token && !done).then(|| {
         "the first-run wizard runs before the token is used: hasCompletedOnboarding is not true \
          (ccauth explain onboarding-flag)"

@@ -54,7 +54,11 @@ impl Check for CredentialMissing {
                 "\n{} is set, but {problem}.",
                 credential.describe()
             ));
-            if credential.value.as_ref().is_some_and(|v| v.is_empty()) {
+            if credential
+                .value
+                .as_ref()
+                .is_some_and(super::super::secret::Secret::is_empty)
+            {
                 cause.push_str(&local_env_hint(ctx, credential.name));
             }
         }

@@ -57,7 +57,7 @@ fn read_service(path: &Path, service: &str) -> Result<ComposeService, LoadError>
 /// A compose file's text: the named service's environment and env files
 /// (relative paths resolved against `dir`).
 pub fn parse_service(text: &str, service: &str, dir: &Path) -> Result<ComposeService, LoadError> {
-    if nesting_depth(&text) > MAX_DEPTH {
+    if nesting_depth(text) > MAX_DEPTH {
         return Err(LoadError::Parse(format!(
             "nested deeper than {MAX_DEPTH} levels"
         )));
