@@ -2,7 +2,7 @@
 
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
-    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WorldArgs,
+    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs, WorldArgs,
 };
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
@@ -36,6 +36,7 @@ fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Doctor(args) => doctor(&args),
         Command::Status(args) => status(&args),
+        Command::Why(args) => why(&args),
         Command::Checks => {
             let width = CHECKS.iter().map(|c| c.id().len()).max().unwrap_or(0);
             let text: String = CHECKS
@@ -212,6 +213,45 @@ fn status(args: &StatusArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+fn why(args: &WhyArgs) -> ExitCode {
+    let message = match args.message.as_deref() {
+        Some(text) if text != "-" => text.to_string(),
+        _ => {
+            let mut text = String::new();
+            // A pasted log is enough; a stream without end is cut.
+            let _ = std::io::Read::read_to_string(
+                &mut std::io::Read::take(std::io::stdin(), 1 << 20),
+                &mut text,
+            );
+            text
+        }
+    };
+    if message.trim().is_empty() {
+        eprintln!("error: give the message you see, as an argument or on standard input");
+        return ExitCode::from(USAGE);
+    }
+    let online =
+        (args.online && cfg!(feature = "online")).then(|| std::time::Duration::from_secs(3));
+    let (ctx, color) = gather_world(&args.world, args.color, online);
+    let report = crate::why::diagnose(&ctx, &message);
+    let text = match args.format {
+        StatusFormat::Json => report::why::json(&report),
+        StatusFormat::Human => report::why::human(
+            &report,
+            report::human::Style {
+                color,
+                verbose: false,
+            },
+        ),
+    };
+    emit(&text);
+    if report.matches.iter().any(|m| m.holds) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

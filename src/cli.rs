@@ -29,6 +29,9 @@ pub enum Command {
     /// Show which credential Claude Code will use, from where, and why.
     #[command(after_help = STATUS_EXIT_CODES)]
     Status(StatusArgs),
+    /// From the message you see to the causes that hold here.
+    #[command(after_help = WHY_HELP)]
+    Why(WhyArgs),
     /// List every check's id and title.
     Checks,
     /// Print the documentation of one check.
@@ -50,6 +53,35 @@ Exit codes (as `claude auth status`):
   0    a credential is in effect for `claude -p`
   1    not logged in
   2    usage error";
+
+const WHY_HELP: &str = "\
+Examples:
+  ccauth why \"Not logged in · Please run /login\"
+  claude -p hi 2>&1 | ccauth why
+
+Exit codes:
+  0    no matching cause holds here
+  1    a matching cause holds here
+  2    usage error";
+
+/// Options of `ccauth why`.
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The message, or a whole log; read from standard input when absent or `-`.
+    pub message: Option<String>,
+    /// Where to look.
+    #[command(flatten)]
+    pub world: WorldArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
+    /// When to colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also try the network, for the causes only a probe can tell.
+    #[arg(long)]
+    pub online: bool,
+}
 
 /// Options of `ccauth status`.
 #[derive(Debug, Args)]

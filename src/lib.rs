@@ -15,3 +15,4 @@ pub mod gather;
 pub mod report;
 pub mod secret;
 pub mod status;
+pub mod why;

@@ -231,7 +231,7 @@ fn render_check(out: &mut String, result: &CheckResult, was: Option<Status>, sty
 /// visible width every following line is indented by. Prose and list items
 /// are wrapped (list items with a hanging indent); other indented lines are
 /// commands or snippets and stay whole so they can be copied.
-fn write_block(out: &mut String, label: (&str, usize), text: &str) {
+pub(crate) fn write_block(out: &mut String, label: (&str, usize), text: &str) {
     let (painted, label_width) = label;
     let mut first = true;
     let mut lead = || {

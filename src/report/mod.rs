@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod status;
+pub mod why;
 
 use crate::checks::{CheckResult, Finding, Status};
 use crate::gather::Context;
