@@ -120,10 +120,9 @@ pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
     scored.sort_by_key(|(check, ..)| CHECKS.iter().position(|c| c.id() == check.id()));
     let mut matches: Vec<WhyMatch> = scored
         .into_iter()
-        .filter_map(|(check, symptom, share, chars)| {
+        .filter_map(|(check, symptom, share, _)| {
             let finding = finding_of(check.id())?;
             let holds = matches!(finding.status, Status::Fail | Status::Warn);
-            let _ = chars;
             Some(WhyMatch {
                 id: check.id(),
                 title: check.title(),
@@ -196,7 +195,7 @@ fn closest(input: &str) -> Vec<String> {
         })
         .filter(|(shared, _)| *shared > 0)
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
     ranked.dedup_by(|a, b| a.1 == b.1);
     ranked.into_iter().take(CLOSEST).map(|(_, s)| s).collect()
 }
