@@ -10,13 +10,6 @@ use ccauth::why;
 use common::{API_KEY, OAUTH_TOKEN, World};
 use predicates::prelude::*;
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
 /// A world in which the check's cause holds, and whether it needs online facts.
 fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
     let suffix = &API_KEY[API_KEY.len() - 20..];
