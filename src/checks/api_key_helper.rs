@@ -85,19 +85,12 @@ impl Check for ApiKeyHelper {
             }
         }
         let evidence = serde_json::to_value(&ctx.helpers).unwrap_or_default();
-        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+        let Some(finding) = Finding::from_problems(&problems) else {
             let mut cause = fine.join(" ");
             cause.push_str(" ccauth does not run it; --online will.");
             return Finding::pass(cause).with("helpers", evidence);
         };
-        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        let fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
-        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
-        Finding {
-            status: worst,
-            ..finding
-        }
-        .with("helpers", evidence)
+        finding.with("helpers", evidence)
     }
 }
 

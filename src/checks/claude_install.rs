@@ -101,7 +101,7 @@ impl Check for ClaudeInstall {
                 )
             })
             .collect();
-        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+        let Some(finding) = Finding::from_problems(&problems) else {
             let also = if versions.len() > 1 {
                 format!(" Also on PATH, unused: {}.", join_words(&versions[1..]))
             } else {
@@ -115,14 +115,8 @@ impl Check for ClaudeInstall {
             ))
             .with("installs", &ctx.installs);
         };
-        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        let fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
-        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
-        Finding {
-            status: worst,
-            ..finding
-        }
-        .with("installs", &ctx.installs)
-        .with("install_method", recorded)
+        finding
+            .with("installs", &ctx.installs)
+            .with("install_method", recorded)
     }
 }

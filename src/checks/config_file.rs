@@ -152,7 +152,7 @@ impl Check for ConfigFile {
             }
         }
         let evidence = (&ctx.meta.config_file, &ctx.backups);
-        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+        let Some(finding) = Finding::from_problems(&problems) else {
             let state = if matches!(&config.content, Err(e) if e.is_missing()) {
                 "does not exist yet; the client will create it"
             } else {
@@ -160,15 +160,7 @@ impl Check for ConfigFile {
             };
             return Finding::pass(format!("{shown} {state}.")).with("file", evidence.0);
         };
-        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        let fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
-        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
-        Finding {
-            status: worst,
-            ..finding
-        }
-        .with("file", evidence.0)
-        .with("backups", evidence.1)
+        finding.with("file", evidence.0).with("backups", evidence.1)
     }
 
     fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {

@@ -47,7 +47,7 @@ impl Check for ConfigLocation {
             "claude_config_dir": ctx.env.get("CLAUDE_CONFIG_DIR"),
             "config_dir": ctx.paths.config_dir,
         });
-        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+        let Some(finding) = Finding::from_problems(&problems) else {
             let dir = ctx
                 .paths
                 .config_dir
@@ -56,14 +56,7 @@ impl Check for ConfigLocation {
             return Finding::pass(format!("HOME and the config dir ({dir}) are sound."))
                 .with("paths", evidence);
         };
-        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        let fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
-        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
-        Finding {
-            status: worst,
-            ..finding
-        }
-        .with("paths", evidence)
+        finding.with("paths", evidence)
     }
 }
 

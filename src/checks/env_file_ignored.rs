@@ -44,22 +44,13 @@ impl Check for EnvFileIgnored {
         let verdicts: Vec<(Status, String, String)> =
             ws.env_files.iter().filter_map(judge).collect();
         let evidence: Vec<_> = ws.env_files.iter().map(evidence_of).collect();
-        let worst = verdicts.iter().map(|(s, _, _)| *s).max();
-        let finding = match worst {
-            None => {
-                let names: Vec<&str> = ws.env_files.iter().map(|f| f.rel_path.as_str()).collect();
-                Finding::pass(format!(
-                    "{} git-ignored and not tracked.",
-                    describe_files(&names)
-                ))
-            }
-            Some(status) => {
-                let causes: Vec<&str> = verdicts.iter().map(|(_, c, _)| c.as_str()).collect();
-                let fixes: Vec<&str> = verdicts.iter().map(|(_, _, f)| f.as_str()).collect();
-                let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
-                Finding { status, ..finding }
-            }
-        };
+        let finding = Finding::from_problems(&verdicts).unwrap_or_else(|| {
+            let names: Vec<&str> = ws.env_files.iter().map(|f| f.rel_path.as_str()).collect();
+            Finding::pass(format!(
+                "{} git-ignored and not tracked.",
+                describe_files(&names)
+            ))
+        });
         finding
             .with("env_files", evidence)
             .with("missing_env_files", &ws.missing_env_files)

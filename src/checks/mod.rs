@@ -173,6 +173,21 @@ impl Finding {
         Self::new(Status::Skip, reason, None)
     }
 
+    /// Several problems as one finding: the worst status, the causes and the
+    /// fixes one per line (a fix shared by two problems is said once).
+    /// `None` when there is no problem.
+    pub fn from_problems(problems: &[(Status, String, String)]) -> Option<Finding> {
+        let worst = problems.iter().map(|(s, _, _)| *s).max()?;
+        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
+        let mut fixes: Vec<&str> = Vec::new();
+        for (_, _, fix) in problems {
+            if !fixes.contains(&fix.as_str()) {
+                fixes.push(fix);
+            }
+        }
+        Some(Self::new(worst, causes.join("\n"), Some(fixes.join("\n"))))
+    }
+
     /// Adds a side problem that is worth at least a warning: the note joins
     /// the cause; a failure keeps its status and gains the extra fix, any other
     /// status becomes a warning with this fix.

@@ -59,7 +59,7 @@ impl Check for NetworkReachability {
             .filter(|p| p.reach == Reach::Ok)
             .map(|p| format!("{} ({} ms)", p.host, p.elapsed_ms))
             .collect();
-        let Some(worst) = problems.iter().map(|(s, _, _)| *s).max() else {
+        let Some(finding) = Finding::from_problems(&problems) else {
             let proxy = online
                 .proxy
                 .as_ref()
@@ -67,15 +67,7 @@ impl Check for NetworkReachability {
             return Finding::pass(format!("Reached {}{proxy}.", join_words(&reached)))
                 .with("online", online);
         };
-        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        let mut fixes: Vec<&str> = problems.iter().map(|(_, _, f)| f.as_str()).collect();
-        fixes.dedup();
-        let finding = Finding::fail(causes.join("\n"), fixes.join("\n"));
-        Finding {
-            status: worst,
-            ..finding
-        }
-        .with("online", online)
+        finding.with("online", online)
     }
 }
 
