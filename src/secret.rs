@@ -58,15 +58,17 @@ impl Secret {
         self.0.is_empty()
     }
 
-    /// The `sk-ant-<kind>-` prefix, when the value has one.
+    /// The `sk-ant-<kind>-` prefix, when the value has one of the real
+    /// kinds (`api03`, `oat01`, `ort01`, `admin01`, any version digits). An
+    /// unknown segment is not shown: it may be part of the secret.
     pub fn known_prefix(&self) -> Option<&str> {
         let rest = self.0.strip_prefix("sk-ant-")?;
         let dash = rest.find('-')?;
         let segment = &rest[..dash];
-        let plausible = !segment.is_empty()
-            && segment.len() <= 8
-            && segment.bytes().all(|b| b.is_ascii_alphanumeric());
-        plausible.then(|| &self.0[.."sk-ant-".len() + dash + 1])
+        let letters = segment.trim_end_matches(|c: char| c.is_ascii_digit());
+        let versioned = letters.len() < segment.len() && segment.len() <= 8;
+        let known = matches!(letters, "api" | "oat" | "ort" | "admin");
+        (versioned && known).then(|| &self.0[.."sk-ant-".len() + dash + 1])
     }
 
     /// The kind of credential the prefix suggests.
@@ -77,13 +79,13 @@ impl Secret {
         let Some(prefix) = self.known_prefix() else {
             return TokenKind::Unknown;
         };
-        let segment = &prefix["sk-ant-".len()..prefix.len() - 1];
-        match segment.trim_end_matches(|c: char| c.is_ascii_digit()) {
+        match prefix["sk-ant-".len()..prefix.len() - 1]
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+        {
             "api" => TokenKind::ApiKey,
             "admin" => TokenKind::AdminKey,
             "oat" => TokenKind::OauthAccessToken,
-            "ort" => TokenKind::OauthRefreshToken,
-            _ => TokenKind::Unknown,
+            _ => TokenKind::OauthRefreshToken,
         }
     }
 
@@ -223,6 +225,14 @@ mod tests {
         ] {
             assert!(!shown.contains("AbCdEfGh"), "{shown}");
         }
+    }
+
+    #[test]
+    fn an_unknown_segment_is_not_shown() {
+        let odd = Secret::new("sk-ant-OKENtna-s0meSecretMaterial1234567890");
+        assert_eq!(odd.known_prefix(), None);
+        assert!(!odd.masked().contains("OKENtna"), "{}", odd.masked());
+        assert_eq!(Secret::new("sk-ant-api-nodigits").known_prefix(), None);
     }
 
     #[test]
