@@ -9,12 +9,11 @@
 
 mod common;
 
-use common::{API_KEY, OAUTH_TOKEN, World};
+use common::{API_KEY, OAUTH_TOKEN, World, login_json, now_ms};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The client version the rules were read from.
 const CLIENT_VERSION: &str = "2.1.332";
@@ -77,24 +76,11 @@ fn client() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-fn now_ms() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_millis()
-}
-
-fn login(access: &str, refresh: &str, expires: i128, scopes: &[&str]) -> String {
-    json!({"claudeAiOauth": {"accessToken": access, "refreshToken": refresh, "expiresAt": expires,
-        "scopes": scopes, "subscriptionType": "max"}})
-    .to_string()
-}
-
 fn valid_login() -> String {
-    login(
+    login_json(
         OAUTH_TOKEN,
         "sk-ant-ort01-refresh",
-        now_ms() as i128 + 3_600_000,
+        now_ms() + 3_600_000,
         &["user:inference", "user:profile"],
     )
 }
@@ -297,34 +283,24 @@ fn scenarios() -> Vec<Scenario> {
             with_file(World::new(), ".claude/.credentials.json", &valid_login())
         }),
         scenario("blank stored /login after a failed refresh", || {
-            let blank = login("", "", 0, &["user:inference"]);
+            let blank = login_json("", "", 0, &["user:inference"]);
             with_file(World::new(), ".claude/.credentials.json", &blank)
         }),
         scenario("expired stored /login with a refresh token", || {
-            let expired = login(
+            let expired = login_json(
                 OAUTH_TOKEN,
                 "sk-ant-ort01-r",
-                now_ms() as i128 - 3_600_000,
+                now_ms() - 3_600_000,
                 &["user:inference"],
             );
             with_file(World::new(), ".claude/.credentials.json", &expired)
         }),
         scenario("expired stored /login without a refresh token", || {
-            let expired = login(
-                OAUTH_TOKEN,
-                "",
-                now_ms() as i128 - 3_600_000,
-                &["user:inference"],
-            );
+            let expired = login_json(OAUTH_TOKEN, "", now_ms() - 3_600_000, &["user:inference"]);
             with_file(World::new(), ".claude/.credentials.json", &expired)
         }),
         scenario("stored /login without user:inference", || {
-            let narrow = login(
-                OAUTH_TOKEN,
-                "r",
-                now_ms() as i128 + 3_600_000,
-                &["user:profile"],
-            );
+            let narrow = login_json(OAUTH_TOKEN, "r", now_ms() + 3_600_000, &["user:profile"]);
             with_file(World::new(), ".claude/.credentials.json", &narrow)
         }),
         scenario("stored /login without scopes", || {

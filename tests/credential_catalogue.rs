@@ -5,21 +5,8 @@
 mod common;
 
 use ccauth::checks::Status;
-use common::{API_KEY, OAUTH_TOKEN, World};
+use common::{API_KEY, OAUTH_TOKEN, World, login_json, now_ms};
 use std::os::unix::fs::PermissionsExt;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
-}
-
-fn login_json(access: &str, refresh: &str, expires_at: i64, scopes: &str) -> String {
-    format!(
-        r#"{{"claudeAiOauth": {{"accessToken": "{access}", "refreshToken": "{refresh}", "expiresAt": {expires_at}, "scopes": {scopes}}}}}"#
-    )
-}
 
 const REFRESH: &str = "sk-ant-ort01-RefreshTokenValue0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -113,7 +100,7 @@ mod credential_format {
                 API_KEY,
                 OAUTH_TOKEN,
                 now_ms() + 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         let f = w.check(ID);
@@ -217,7 +204,7 @@ mod credential_conflict {
                 OAUTH_TOKEN,
                 REFRESH,
                 now_ms() + 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         assert_eq!(w.check(ID).status, Status::Warn);
@@ -229,7 +216,7 @@ mod credential_conflict {
                 OAUTH_TOKEN,
                 REFRESH,
                 now_ms() + 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         assert_eq!(w.check(ID).status, Status::Warn);
@@ -350,7 +337,7 @@ mod credentials_file {
                 OAUTH_TOKEN,
                 REFRESH,
                 now_ms() + 5 * 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         let f = w.check(ID);
@@ -371,7 +358,7 @@ mod credentials_file {
                 OAUTH_TOKEN,
                 REFRESH,
                 now_ms() - 3 * 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         let f = w.check(ID);
@@ -387,7 +374,7 @@ mod credentials_file {
     fn blank_missing_token_and_narrow_scopes_fail() {
         let cases = [
             (
-                login_json("", "", 0, r#"["user:inference"]"#),
+                login_json("", "", 0, &["user:inference"]),
                 "blanked after a failed refresh",
             ),
             (
@@ -400,17 +387,12 @@ mod credentials_file {
                     OAUTH_TOKEN,
                     REFRESH,
                     now_ms() + 3_600_000,
-                    r#"["user:profile"]"#,
+                    &["user:profile"],
                 ),
                 "user:inference",
             ),
             (
-                login_json(
-                    OAUTH_TOKEN,
-                    "",
-                    now_ms() - 86_400_000,
-                    r#"["user:inference"]"#,
-                ),
+                login_json(OAUTH_TOKEN, "", now_ms() - 86_400_000, &["user:inference"]),
                 "expired 24 hours ago, and there is no refresh token",
             ),
             ("{\"claudeAiOauth\": {".to_string(), "not valid JSON"),
@@ -447,7 +429,7 @@ mod credentials_file {
     #[test]
     fn problems_only_warn_when_another_credential_wins() {
         let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-        with_login(&w, &login_json("", "", 0, r#"["user:inference"]"#));
+        with_login(&w, &login_json("", "", 0, &["user:inference"]));
         let f = w.check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("not in use now"), "{}", f.cause);
@@ -472,7 +454,7 @@ mod credentials_file {
                 OAUTH_TOKEN,
                 REFRESH,
                 now_ms() + 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -487,7 +469,7 @@ mod credentials_file {
                 OAUTH_TOKEN,
                 REFRESH,
                 now_ms() + 3_600_000,
-                r#"["user:inference"]"#,
+                &["user:inference"],
             ),
         );
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();

@@ -584,11 +584,7 @@ mod devcontainer_env {
 #[test]
 fn a_real_bind_mount_in_a_private_namespace_is_seen() {
     // unshare -m needs root (or user namespaces); elsewhere the reason is printed.
-    let probe = std::process::Command::new("unshare")
-        .args(["-m", "true"])
-        .output();
-    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: this machine cannot create a private mount namespace (unshare -m)");
+    if !common::can_unshare("-m") {
         return;
     }
     let w = World::new().docker();

@@ -283,11 +283,7 @@ fn a_symlinked_config_stays_a_link_and_owner_is_kept() {
 
 #[test]
 fn a_single_file_bind_mount_is_written_in_place() {
-    let probe = std::process::Command::new("unshare")
-        .args(["-m", "true"])
-        .output();
-    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: this machine cannot create a private mount namespace (unshare -m)");
+    if !common::can_unshare("-m") {
         return;
     }
     let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);

@@ -516,11 +516,7 @@ fn the_token_goes_only_to_the_users_gateway_when_one_is_set() {
 /// Runs ccauth inside a fresh network namespace: `lo_up` decides whether
 /// even loopback works there.
 fn in_empty_netns(w: &World, lo_up: bool) -> Option<Value> {
-    let probe = std::process::Command::new("unshare")
-        .args(["-n", "true"])
-        .output();
-    if !probe.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: this machine cannot create a network namespace (unshare -n)");
+    if !common::can_unshare("-n") {
         return None;
     }
     let up = if lo_up {

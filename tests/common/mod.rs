@@ -228,6 +228,34 @@ pub fn validate(value: &serde_json::Value, name: &str) {
     );
 }
 
+/// Now, in Unix milliseconds, as `.credentials.json` writes times.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// A `.credentials.json` holding a `/login` credential.
+pub fn login_json(access: &str, refresh: &str, expires_at_ms: i64, scopes: &[&str]) -> String {
+    serde_json::json!({"claudeAiOauth": {"accessToken": access, "refreshToken": refresh,
+        "expiresAt": expires_at_ms, "scopes": scopes, "subscriptionType": "max"}})
+    .to_string()
+}
+
+/// True when this machine lets the tests create a namespace with
+/// `unshare <flag>` (`-m` mounts, `-n` network); prints why not otherwise.
+pub fn can_unshare(flag: &str) -> bool {
+    let probe = std::process::Command::new("unshare")
+        .args([flag, "true"])
+        .output();
+    let ok = probe.as_ref().is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: this machine cannot create a namespace with unshare {flag}");
+    }
+    ok
+}
+
 /// The directory holding the real `git`, for a PATH that finds it.
 pub fn git_path() -> String {
     std::env::var("PATH").unwrap_or_default()
