@@ -196,19 +196,15 @@ fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
 }
 
 fn status(args: &StatusArgs) -> ExitCode {
-    let (ctx, color) = gather_world(&args.world, args.color, None);
+    let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
     let report = StatusReport::from_context(&ctx);
-    let text = match args.format {
-        StatusFormat::Json => report::status::json(&report),
-        StatusFormat::Human => report::status::human(
-            &report,
-            report::human::Style {
-                color,
-                verbose: false,
-            },
-        ),
-    };
-    emit(&text);
+    emit(&render_view(
+        args.view.format,
+        color,
+        &report,
+        report::status::json,
+        report::status::human,
+    ));
     if report.logged_in {
         ExitCode::SUCCESS
     } else {
@@ -235,23 +231,39 @@ fn why(args: &WhyArgs) -> ExitCode {
     }
     let online =
         (args.online && cfg!(feature = "online")).then(|| std::time::Duration::from_secs(3));
-    let (ctx, color) = gather_world(&args.world, args.color, online);
+    let (ctx, color) = gather_world(&args.view.world, args.view.color, online);
     let report = crate::why::diagnose(&ctx, &message);
-    let text = match args.format {
-        StatusFormat::Json => report::why::json(&report),
-        StatusFormat::Human => report::why::human(
-            &report,
+    emit(&render_view(
+        args.view.format,
+        color,
+        &report,
+        report::why::json,
+        report::why::human,
+    ));
+    if report.matches.iter().any(|m| m.holds) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Renders a `status` or `why` answer in the format asked for.
+fn render_view<R>(
+    format: StatusFormat,
+    color: bool,
+    report: &R,
+    json: fn(&R) -> String,
+    human: fn(&R, report::human::Style) -> String,
+) -> String {
+    match format {
+        StatusFormat::Json => json(report),
+        StatusFormat::Human => human(
+            report,
             report::human::Style {
                 color,
                 verbose: false,
             },
         ),
-    };
-    emit(&text);
-    if report.matches.iter().any(|m| m.holds) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 

@@ -69,15 +69,8 @@ Exit codes:
 pub struct WhyArgs {
     /// The message, or a whole log; read from standard input when absent or `-`.
     pub message: Option<String>,
-    /// Where to look.
     #[command(flatten)]
-    pub world: WorldArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
-    pub format: StatusFormat,
-    /// When to colour the human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub view: ViewArgs,
     /// Also try the network, for the causes only a probe can tell.
     #[arg(long)]
     pub online: bool,
@@ -86,6 +79,14 @@ pub struct WhyArgs {
 /// Options of `ccauth status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// Where to look and how to show it: shared by `status` and `why`, whose
+/// answers come as human text or JSON only.
+#[derive(Debug, Args)]
+pub struct ViewArgs {
     /// Where to look.
     #[command(flatten)]
     pub world: WorldArgs,

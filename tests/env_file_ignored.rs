@@ -171,12 +171,7 @@ fn workspace_in_a_subdirectory_uses_repository_paths() {
         .output()
         .unwrap();
     let report: serde_json::Value = common::parse_output(&out.stdout);
-    let finding = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == ID)
-        .unwrap();
+    let finding = common::finding(&report, ID);
     assert_eq!(finding["status"], "fail");
     assert_eq!(
         finding["evidence"]["env_files"][0]["path"],

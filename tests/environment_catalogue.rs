@@ -303,13 +303,7 @@ mod file_ownership {
             return;
         };
         let report: serde_json::Value = common::parse_output(&out.stdout);
-        let finding = report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == ID)
-            .unwrap()
-            .clone();
+        let finding = common::finding(&report, ID).clone();
         // HOME itself belongs to root and is 0700: uid 1000 cannot even look inside.
         assert_eq!(finding["status"], "fail", "{finding}");
         assert!(
@@ -617,15 +611,7 @@ fn a_real_bind_mount_in_a_private_namespace_is_seen() {
         .output()
         .unwrap();
     let report: serde_json::Value = common::parse_output(&out.stdout);
-    let finding = |id: &str| {
-        report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let finding = |id: &str| common::finding(&report, id).clone();
     let mount = finding("host-credentials-mount");
     assert_eq!(mount["status"], "fail", "{mount}");
     assert!(

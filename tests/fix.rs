@@ -19,12 +19,7 @@ fn fix_json(w: &World, args: &[&str]) -> (Value, i32) {
 }
 
 fn status_of(report: &Value, id: &str) -> String {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap()["status"]
+    common::finding(report, id)["status"]
         .as_str()
         .unwrap()
         .to_string()

@@ -154,15 +154,7 @@ fn warn_allow_and_deny_change_severity_for_one_run() {
             out.status.code().unwrap(),
         )
     };
-    let status = |r: &Value, id: &str| {
-        r["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()["status"]
-            .clone()
-    };
+    let status = |r: &Value, id: &str| common::finding(r, id)["status"].clone();
     let (base, code) = json(&[]);
     assert_eq!(code, 1);
     assert_eq!(status(&base, "credential-missing"), "fail");
@@ -170,12 +162,7 @@ fn warn_allow_and_deny_change_severity_for_one_run() {
     let (lowered, code) = json(&["--warn", "credential-missing,oauth-callback-port"]);
     assert_eq!(status(&lowered, "credential-missing"), "warn");
     assert_eq!(code, 0);
-    let finding = lowered["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "credential-missing")
-        .unwrap();
+    let finding = common::finding(&lowered, "credential-missing");
     assert_eq!(finding["evidence"]["severity_override"]["from"], "fail");
 
     let (allowed, _) = json(&["--allow", "credential-missing"]);

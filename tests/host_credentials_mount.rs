@@ -17,12 +17,7 @@ fn login_file(w: &World) {
 #[test]
 fn mac_home_bind_mount_without_login_fails() {
     let w = World::new().docker();
-    w.mountinfo(&[(
-        "/Users/ann/.claude",
-        &w.home().join(".claude"),
-        "virtiofs",
-        "virtiofs",
-    )]);
+    w.mount_mac_claude_dir();
     let f = w.check(ID);
     assert_eq!(f.status, Status::Fail);
     assert!(f.cause.contains("/Users/ann/.claude"), "{}", f.cause);

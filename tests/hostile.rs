@@ -195,13 +195,7 @@ fn trouble_in_a_state_file_is_reported_in_words() {
         plant(&w.home().join(".claude.json"), kind);
         let out = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
         let report = common::parse_output(&out.stdout);
-        let finding = report["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == "config-file")
-            .unwrap()
-            .clone();
+        let finding = common::finding(&report, "config-file").clone();
         assert_eq!(finding["status"], "fail", "{kind:?}: {finding}");
         assert!(
             finding["cause"].as_str().unwrap().contains(expected),
@@ -248,13 +242,7 @@ fn an_unreadable_file_is_reported_as_such() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report = common::parse_output(&out.stdout);
-    let finding = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "credentials-file")
-        .unwrap()
-        .clone();
+    let finding = common::finding(&report, "credentials-file").clone();
     assert!(
         finding["cause"].as_str().unwrap().contains("EACCES"),
         "{finding}"

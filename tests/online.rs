@@ -214,16 +214,6 @@ fn online(w: &World, extra: &[&str]) -> Value {
     common::parse_output(&out.stdout)
 }
 
-fn finding(report: &Value, id: &str) -> Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap()
-        .clone()
-}
-
 fn https_url(port: u16) -> String {
     format!("https://localhost:{port}")
 }
@@ -237,8 +227,11 @@ fn without_online_nothing_is_probed() {
             .unwrap()
             .stdout,
     );
-    assert_eq!(finding(&report, "network-reachability")["status"], "skip");
-    assert_eq!(finding(&report, "token-accepted")["status"], "skip");
+    assert_eq!(
+        common::finding(&report, "network-reachability")["status"],
+        "skip"
+    );
+    assert_eq!(common::finding(&report, "token-accepted")["status"], "skip");
 }
 
 #[test]
@@ -262,9 +255,9 @@ fn a_healthy_network_and_an_accepted_key_pass() {
     eprintln!("{text}");
     assert!(!text.contains(API_KEY));
     let report = online(&w, &[]);
-    let reach = finding(&report, "network-reachability");
+    let reach = common::finding(&report, "network-reachability");
     assert_eq!(reach["status"], "pass", "{reach}");
-    let token = finding(&report, "token-accepted");
+    let token = common::finding(&report, "token-accepted");
     assert_eq!(token["status"], "pass", "{token}");
     assert_eq!(token["evidence"]["token"]["header"], "x-api-key");
 }
@@ -275,7 +268,7 @@ fn a_refused_port_fails_for_a_needed_host_and_warns_for_another() {
     let ok = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
     let closed = format!("https://127.0.0.1:{}", closed_port());
     let w = world(&pki, &closed, &ok, &closed).with_env("ANTHROPIC_API_KEY", API_KEY);
-    let reach = finding(&online(&w, &[]), "network-reachability");
+    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
     assert_eq!(reach["status"], "fail");
     let cause = reach["cause"].as_str().unwrap();
     assert!(
@@ -301,7 +294,7 @@ fn a_silent_server_times_out_within_the_bound() {
         elapsed < Duration::from_secs(4),
         "probes run side by side, bounded: {elapsed:?}"
     );
-    let reach = finding(&report, "network-reachability");
+    let reach = common::finding(&report, "network-reachability");
     assert!(
         reach["cause"]
             .as_str()
@@ -317,7 +310,7 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
     let intercepted = https_url(https(pki.self_signed.clone(), healthy, SystemTime::now()));
     let w = world(&pki, &intercepted, &intercepted, &intercepted)
         .with_env("ANTHROPIC_API_KEY", API_KEY);
-    let reach = finding(&online(&w, &[]), "network-reachability");
+    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
     assert_eq!(reach["status"], "fail");
     assert!(
         reach["cause"].as_str().unwrap().contains("does not verify"),
@@ -333,7 +326,7 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
 
     let not_pem = w.home_file("not.pem", "hello");
     let w = w.with_env("NODE_EXTRA_CA_CERTS", &not_pem.display().to_string());
-    let reach = finding(&online(&w, &[]), "network-reachability");
+    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
     assert!(
         reach["fix"]
             .as_str()
@@ -342,7 +335,7 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
         "{reach}"
     );
     let w = w.without_env("NODE_EXTRA_CA_CERTS");
-    let reach = finding(&online(&w, &[]), "network-reachability");
+    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
     assert!(
         reach["fix"]
             .as_str()
@@ -361,7 +354,7 @@ fn a_refusing_proxy_is_named_and_no_proxy_goes_around_it() {
         .with_env("ANTHROPIC_API_KEY", API_KEY)
         .with_env("HTTPS_PROXY", &proxy);
     let report = online(&w, &[]);
-    let reach = finding(&report, "network-reachability");
+    let reach = common::finding(&report, "network-reachability");
     assert_eq!(reach["status"], "fail");
     assert!(
         reach["cause"]
@@ -377,7 +370,7 @@ fn a_refusing_proxy_is_named_and_no_proxy_goes_around_it() {
 
     let w = w.with_env("NO_PROXY", "localhost");
     assert_eq!(
-        finding(&online(&w, &[]), "network-reachability")["status"],
+        common::finding(&online(&w, &[]), "network-reachability")["status"],
         "pass"
     );
 }
@@ -391,7 +384,7 @@ fn a_tunnelling_proxy_works() {
         .with_env("ANTHROPIC_API_KEY", API_KEY)
         .with_env("HTTPS_PROXY", &proxy);
     let report = online(&w, &[]);
-    let reach = finding(&report, "network-reachability");
+    let reach = common::finding(&report, "network-reachability");
     assert_eq!(reach["status"], "pass", "{reach}");
     assert!(
         reach["cause"]
@@ -400,7 +393,7 @@ fn a_tunnelling_proxy_works() {
             .contains(&format!("through {proxy}")),
         "{reach}"
     );
-    assert_eq!(finding(&report, "token-accepted")["status"], "pass");
+    assert_eq!(common::finding(&report, "token-accepted")["status"], "pass");
 }
 
 #[test]
@@ -409,7 +402,7 @@ fn a_skewed_clock_warns() {
     let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
     let api = https_url(https(pki.trusted.clone(), healthy, an_hour_ago));
     let w = world(&pki, &api, &api, &api).with_env("ANTHROPIC_API_KEY", API_KEY);
-    let reach = finding(&online(&w, &[]), "network-reachability");
+    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
     assert_eq!(reach["status"], "warn", "{reach}");
     assert!(
         reach["cause"]
@@ -486,7 +479,7 @@ fn api_answers_map_to_causes_and_the_token_never_shows() {
         let api = https_url(https(pki.trusted.clone(), answer, SystemTime::now()));
         let w = world(&pki, &api, &api, &api).with_env(var, value);
         let report = online(&w, &[]);
-        let token = finding(&report, "token-accepted");
+        let token = common::finding(&report, "token-accepted");
         assert_eq!(token["status"], "fail", "{expected}: {token}");
         assert!(
             token["cause"].as_str().unwrap().contains(expected),
@@ -508,7 +501,7 @@ fn the_token_goes_only_to_the_users_gateway_when_one_is_set() {
         .with_env("ANTHROPIC_AUTH_TOKEN", "gateway-token-1234567890")
         .with_env("ANTHROPIC_BASE_URL", &gateway);
     let report = online(&w, &[]);
-    let token = finding(&report, "token-accepted");
+    let token = common::finding(&report, "token-accepted");
     assert_eq!(token["status"], "pass", "{token}");
     assert_eq!(token["evidence"]["token"]["host"], "localhost");
 }
@@ -554,7 +547,7 @@ fn no_route_and_dns_failure_inside_an_empty_network_namespace() {
     let Some(report) = in_empty_netns(&w, false) else {
         return;
     };
-    let reach = finding(&report, "network-reachability");
+    let reach = common::finding(&report, "network-reachability");
     assert!(
         reach["cause"].as_str().unwrap().contains("is unreachable"),
         "{reach}"
@@ -571,7 +564,7 @@ fn no_route_and_dns_failure_inside_an_empty_network_namespace() {
     let Some(report) = in_empty_netns(&w, true) else {
         return;
     };
-    let reach = finding(&report, "network-reachability");
+    let reach = common::finding(&report, "network-reachability");
     assert!(
         reach["cause"]
             .as_str()

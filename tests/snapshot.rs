@@ -31,12 +31,7 @@ fn field_report_world() -> World {
         ".devcontainer/api.env",
         "ANTHROPIC_API_KEY=sk-ant-api03-Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4-AbCd\n",
     );
-    w.mountinfo(&[(
-        "/Users/ann/.claude",
-        &w.home().join(".claude"),
-        "virtiofs",
-        "virtiofs",
-    )]);
+    w.mount_mac_claude_dir();
     w
 }
 

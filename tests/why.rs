@@ -81,12 +81,7 @@ fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
         }
         "host-credentials-mount" => {
             let w = World::new().docker();
-            w.mountinfo(&[(
-                "/Users/ann/.claude",
-                &w.home().join(".claude"),
-                "virtiofs",
-                "virtiofs",
-            )]);
+            w.mount_mac_claude_dir();
             w
         }
         "config-file" => {

@@ -166,13 +166,7 @@ impl ClaudeJson {
             self.custom_api_key_responses
                 .as_ref()
                 .and_then(|r| r.get(name))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(String::from)
-                        .collect()
-                })
+                .and_then(string_array)
                 .unwrap_or_default()
         };
         (list("approved"), list("rejected"))
@@ -297,15 +291,7 @@ pub fn parse_credentials(bytes: &[u8]) -> Result<StoredLogin, LoadError> {
             refresh_token: text("refreshToken"),
             expires_at_ms: number("expiresAt"),
             refresh_expires_at_ms: number("refreshTokenExpiresAt"),
-            scopes: oauth
-                .and_then(|o| o.get("scopes"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(String::from)
-                        .collect()
-                }),
+            scopes: oauth.and_then(|o| o.get("scopes")).and_then(string_array),
             subscription_type: oauth
                 .and_then(|o| o.get("subscriptionType"))
                 .and_then(Value::as_str)
@@ -390,6 +376,18 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, LoadError> {
             env,
             api_key_helper,
         }
+    })
+}
+
+/// The strings of a JSON array, skipping other items; `None` when `value`
+/// is not an array (the difference matters for `scopes`).
+fn string_array(value: &Value) -> Option<Vec<String>> {
+    value.as_array().map(|items| {
+        items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect()
     })
 }
 

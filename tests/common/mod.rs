@@ -127,6 +127,17 @@ impl World {
         self.sys_file("proc/self/mountinfo", &text);
     }
 
+    /// Mounts a Mac's `~/.claude` over this home's `.claude`, the way Docker
+    /// Desktop shares it (virtiofs): the field report's third failure.
+    pub fn mount_mac_claude_dir(&self) {
+        self.mountinfo(&[(
+            "/Users/ann/.claude",
+            &self.home().join(".claude"),
+            "virtiofs",
+            "virtiofs",
+        )]);
+    }
+
     /// Runs `git init` in the workspace.
     pub fn git_init(self) -> Self {
         self.git(&["init", "-q"]);
@@ -259,4 +270,12 @@ pub fn can_unshare(flag: &str) -> bool {
 /// The directory holding the real `git`, for a PATH that finds it.
 pub fn git_path() -> String {
     std::env::var("PATH").unwrap_or_default()
+}
+
+/// The finding with this id in a `doctor --format json` report.
+pub fn finding<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no finding {id} in {report}"))
 }
