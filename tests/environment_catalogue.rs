@@ -208,12 +208,7 @@ mod config_persistence {
     #[test]
     fn a_volume_on_the_dir_alone_warns() {
         let w = World::new().docker();
-        w.mountinfo(&[(
-            "/var/lib/docker/volumes/cfg/_data",
-            &w.home().join(".claude"),
-            "ext4",
-            "/dev/sda1",
-        )]);
+        w.mount_claude_dir("/var/lib/docker/volumes/cfg/_data", "ext4", "/dev/sda1");
         let f = w.check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.fix.unwrap().contains("CLAUDE_CONFIG_DIR"));

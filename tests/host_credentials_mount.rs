@@ -30,12 +30,7 @@ fn mac_home_bind_mount_without_login_fails() {
 fn linux_bind_mount_with_a_login_warns_about_shared_refresh_tokens() {
     let w = World::new().docker();
     login_file(&w);
-    w.mountinfo(&[(
-        "/home/ann/.claude",
-        &w.home().join(".claude"),
-        "ext4",
-        "/dev/sda1",
-    )]);
+    w.mount_claude_dir("/home/ann/.claude", "ext4", "/dev/sda1");
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn);
     assert!(f.cause.contains("refresh-token family"), "{}", f.cause);
@@ -44,12 +39,7 @@ fn linux_bind_mount_with_a_login_warns_about_shared_refresh_tokens() {
 #[test]
 fn bind_mount_made_useless_by_another_credential_warns() {
     let w = World::new().docker().with_env("ANTHROPIC_API_KEY", API_KEY);
-    w.mountinfo(&[(
-        "/home/ann/.claude",
-        &w.home().join(".claude"),
-        "ext4",
-        "/dev/sda1",
-    )]);
+    w.mount_claude_dir("/home/ann/.claude", "ext4", "/dev/sda1");
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn);
     assert!(f.cause.contains("ANTHROPIC_API_KEY"), "{}", f.cause);
@@ -73,12 +63,11 @@ fn single_file_bind_mount_of_credentials_counts() {
 #[test]
 fn named_volume_passes() {
     let w = World::new().docker();
-    w.mountinfo(&[(
+    w.mount_claude_dir(
         "/var/lib/docker/volumes/claude-config/_data",
-        &w.home().join(".claude"),
         "ext4",
         "/dev/sda1",
-    )]);
+    );
     let f = w.check(ID);
     assert_eq!(f.status, Status::Pass);
     assert!(f.cause.contains("named volume"), "{}", f.cause);
@@ -87,7 +76,7 @@ fn named_volume_passes() {
 #[test]
 fn tmpfs_and_no_mount_pass() {
     let w = World::new().docker();
-    w.mountinfo(&[("/", &w.home().join(".claude"), "tmpfs", "tmpfs")]);
+    w.mount_claude_dir("/", "tmpfs", "tmpfs");
     assert!(w.check(ID).cause.contains("tmpfs"));
     let f = World::new().docker().check(ID);
     assert_eq!(f.status, Status::Pass);

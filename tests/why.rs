@@ -97,12 +97,7 @@ fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
                 .docker()
                 .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
             w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
-            w.mountinfo(&[(
-                "/var/lib/docker/volumes/c/_data",
-                &w.home().join(".claude"),
-                "ext4",
-                "/dev/sda1",
-            )]);
+            w.mount_claude_dir("/var/lib/docker/volumes/c/_data", "ext4", "/dev/sda1");
             w
         }
         "root-user" => World::new().judged_as_uid(0),

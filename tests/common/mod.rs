@@ -130,12 +130,13 @@ impl World {
     /// Mounts a Mac's `~/.claude` over this home's `.claude`, the way Docker
     /// Desktop shares it (virtiofs): the field report's third failure.
     pub fn mount_mac_claude_dir(&self) {
-        self.mountinfo(&[(
-            "/Users/ann/.claude",
-            &self.home().join(".claude"),
-            "virtiofs",
-            "virtiofs",
-        )]);
+        self.mount_claude_dir("/Users/ann/.claude", "virtiofs", "virtiofs");
+    }
+
+    /// Makes this home's `.claude` the only mount besides `/`, with this
+    /// mount root, filesystem type and source.
+    pub fn mount_claude_dir(&self, root: &str, fstype: &str, source: &str) {
+        self.mountinfo(&[(root, &self.home().join(".claude"), fstype, source)]);
     }
 
     /// Runs `git init` in the workspace.
