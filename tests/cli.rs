@@ -109,23 +109,9 @@ fn json_lists_every_check_once_in_registry_order() {
 #[test]
 fn json_runtime_names_markers_paths_and_the_claude_binary() {
     let w = World::new().docker().with_env("REMOTE_CONTAINERS", "true");
-    let pkg = w
-        .home()
-        .join("npm/lib/node_modules/@anthropic-ai/claude-code");
-    w.file(
-        &pkg.join("package.json"),
-        r#"{"name": "@anthropic-ai/claude-code", "version": "2.1.332"}"#,
-    );
-    w.file(&pkg.join("bin/claude.exe"), "#!/bin/sh\n");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(
-        pkg.join("bin/claude.exe"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
+    let exe = w.npm_claude("2.1.332");
     std::fs::create_dir_all(w.home().join("npm/bin")).unwrap();
-    std::os::unix::fs::symlink(pkg.join("bin/claude.exe"), w.home().join("npm/bin/claude"))
-        .unwrap();
+    std::os::unix::fs::symlink(exe, w.home().join("npm/bin/claude")).unwrap();
     let path = w.home().join("npm/bin").display().to_string();
     let w = w.with_env("PATH", &path);
     let (report, _) = json_report(&w, &[]);

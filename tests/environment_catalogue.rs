@@ -284,17 +284,10 @@ mod file_ownership {
         std::os::unix::fs::chown(&file, Some(501), Some(20)).unwrap();
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
         // Judge as uid 1000 with a real non-root process: drop privileges for the binary.
-        let out = std::process::Command::new("setpriv")
-            .args(["--reuid=1000", "--regid=1000", "--clear-groups"])
-            .arg(assert_cmd::cargo::cargo_bin("ccauth"))
-            .args(["doctor", "--format", "json", "--only", ID])
-            .env_clear()
-            .env("HOME", w.home())
-            .env("CCAUTH_SYSROOT", w.sysroot())
-            .current_dir("/")
-            .output();
-        let Ok(out) = out else {
-            eprintln!("skipped: setpriv is not installed");
+        let Some(out) = w.ccauth_as_uid_1000(
+            &["doctor", "--format", "json", "--only", ID],
+            Path::new("/"),
+        ) else {
             return;
         };
         let report: serde_json::Value = common::parse_output(&out.stdout);
@@ -439,14 +432,7 @@ mod claude_install {
                 "#!/bin/sh\n",
             )
         } else {
-            let pkg = w
-                .home()
-                .join("npm/lib/node_modules/@anthropic-ai/claude-code");
-            w.file(
-                &pkg.join("package.json"),
-                &format!(r#"{{"name": "@anthropic-ai/claude-code", "version": "{version}"}}"#),
-            );
-            w.file(&pkg.join("bin/claude.exe"), "#!/bin/sh\n")
+            w.npm_claude(version)
         };
         std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
         std::os::unix::fs::symlink(&target, bin.join("claude")).unwrap();

@@ -89,16 +89,7 @@ fn world() -> World {
         &format!("ANTHROPIC_API_KEY={API_KEY}\n"),
     );
     w.home_file(".claude.json", "{\"broken\": ");
-    let pkg = w
-        .home()
-        .join("npm/lib/node_modules/@anthropic-ai/claude-code");
-    w.file(
-        &pkg.join("package.json"),
-        r#"{"name": "@anthropic-ai/claude-code", "version": "2.1.332"}"#,
-    );
-    let exe = w.file(&pkg.join("bin/claude.exe"), "#!/bin/sh\n");
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let exe = w.npm_claude("2.1.332");
     std::fs::create_dir_all(w.home().join("npm/bin")).unwrap();
     std::os::unix::fs::symlink(&exe, w.home().join("npm/bin/claude")).unwrap();
     let path = format!("{}:{}", w.home().join("npm/bin").display(), git_path());
@@ -223,17 +214,7 @@ fn an_unreadable_file_is_reported_as_such() {
     }
     let creds = w.home_file(".claude/.credentials.json", "{}");
     std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let out = std::process::Command::new("setpriv")
-        .args(["--reuid=1000", "--regid=1000", "--clear-groups"])
-        .arg(assert_cmd::cargo::cargo_bin("ccauth"))
-        .args(["doctor", "--format", "json"])
-        .env_clear()
-        .env("HOME", w.home())
-        .env("CCAUTH_SYSROOT", w.sysroot())
-        .current_dir(w.workspace())
-        .output();
-    let Ok(out) = out else {
-        eprintln!("skipped: setpriv is not installed");
+    let Some(out) = w.ccauth_as_uid_1000(&["doctor", "--format", "json"], &w.workspace()) else {
         return;
     };
     assert!(

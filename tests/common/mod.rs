@@ -206,6 +206,41 @@ impl World {
             .args(args);
         cmd
     }
+
+    /// The built binary run as uid/gid 1000 through `setpriv`, from `cwd`, with
+    /// only the world's environment: a real unprivileged process, for what a
+    /// uid override cannot show. `None` when `setpriv` is not installed.
+    pub fn ccauth_as_uid_1000(&self, args: &[&str], cwd: &Path) -> Option<std::process::Output> {
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=1000", "--regid=1000", "--clear-groups"])
+            .arg(assert_cmd::cargo::cargo_bin("ccauth"))
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().cloned())
+            .env("CCAUTH_SYSROOT", self.sysroot())
+            .current_dir(cwd)
+            .output();
+        if out.is_err() {
+            eprintln!("skipped: setpriv is not installed");
+        }
+        out.ok()
+    }
+
+    /// Installs a fake npm package of the client at this version under
+    /// `~/npm`, and returns its executable `bin/claude.exe`.
+    pub fn npm_claude(&self, version: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let pkg = self
+            .home()
+            .join("npm/lib/node_modules/@anthropic-ai/claude-code");
+        self.file(
+            &pkg.join("package.json"),
+            &format!(r#"{{"name": "@anthropic-ai/claude-code", "version": "{version}"}}"#),
+        );
+        let exe = self.file(&pkg.join("bin/claude.exe"), "#!/bin/sh\n");
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        exe
+    }
 }
 
 /// Parses a `--format json` output of `doctor` or `status` and validates it
