@@ -457,6 +457,15 @@ pub struct Resolution {
     pub note: Option<String>,
 }
 
+/// The credential a session sends: the interactive winner, else the one
+/// `claude -p` sends. For what depends on the credential but not the mode
+/// (which hosts are needed, which token to probe with).
+pub fn session_winner(ctx: &Context) -> Option<Credential> {
+    resolve(ctx, Mode::Interactive)
+        .winner
+        .or_else(|| resolve(ctx, Mode::Print).winner)
+}
+
 /// Resolves the winner for one mode.
 pub fn resolve(ctx: &Context, mode: Mode) -> Resolution {
     let present = present(ctx);

@@ -2,7 +2,7 @@
 //! `api.anthropic.com` but not the hosts that sign-in and token refresh use.
 
 use super::{Category, Check, Finding, join_words};
-use crate::auth::{self, Mode, SourceKind};
+use crate::auth::{self, SourceKind};
 use crate::gather::Context;
 
 /// Warns when a firewall script omits the OAuth hosts while OAuth is in use.
@@ -82,9 +82,7 @@ impl Check for FirewallAllowlist {
 
 /// Why OAuth hosts are needed here, if they are.
 fn oauth_need(ctx: &Context) -> Option<&'static str> {
-    let winner = auth::resolve(ctx, Mode::Interactive)
-        .winner
-        .or(auth::resolve(ctx, Mode::Print).winner);
+    let winner = auth::session_winner(ctx);
     let onboarded = ctx
         .effective_config()
         .and_then(|c| c.ok())

@@ -135,11 +135,8 @@ pub struct ExtraCa {
 
 /// The hosts to probe for this context, each with whether it is needed.
 pub fn plan_hosts(ctx: &Context) -> Vec<(String, bool, String)> {
-    use crate::auth::{self, Mode, SourceKind};
-    let winner = auth::resolve(ctx, Mode::Interactive)
-        .winner
-        .or(auth::resolve(ctx, Mode::Print).winner)
-        .map(|w| w.kind);
+    use crate::auth::{self, SourceKind};
+    let winner = auth::session_winner(ctx).map(|w| w.kind);
     let base = crate::auth::effective_var(ctx, "ANTHROPIC_BASE_URL")
         .and_then(|b| crate::checks::url_host(&b))
         .filter(|h| h != API_HOST);
