@@ -57,7 +57,7 @@ impl Check for CredentialMissing {
             if credential
                 .value
                 .as_ref()
-                .is_some_and(super::super::secret::Secret::is_empty)
+                .is_some_and(crate::secret::Secret::is_empty)
             {
                 cause.push_str(&local_env_hint(ctx, credential.name));
             }

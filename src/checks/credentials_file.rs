@@ -123,10 +123,8 @@ fn login_problems(login: &StoredLogin, now_ms: i64) -> Vec<String> {
             "has no claudeAiOauth entry: no /login credential is stored in it".to_string(),
         ];
     }
-    let empty = |t: &Option<crate::secret::Secret>| {
-        t.as_ref()
-            .is_none_or(super::super::secret::Secret::is_empty)
-    };
+    let empty =
+        |t: &Option<crate::secret::Secret>| t.as_ref().is_none_or(crate::secret::Secret::is_empty);
     if login.access_token.is_none() {
         return vec!["lacks claudeAiOauth.accessToken".to_string()];
     }

@@ -86,7 +86,7 @@ fn oauth_need(ctx: &Context) -> Option<&'static str> {
     let onboarded = ctx
         .effective_config()
         .and_then(|c| c.ok())
-        .is_some_and(super::super::gather::claude_state::ClaudeJson::onboarding_done);
+        .is_some_and(crate::gather::claude_state::ClaudeJson::onboarding_done);
     match winner.map(|w| w.kind) {
         None => Some("no credential is set, so the browser login (which needs both) is the way in"),
         Some(SourceKind::StoredLogin) => {

@@ -71,11 +71,11 @@ fn judge_mounts(ctx: &Context) -> Finding {
         .credentials
         .as_ref()
         .and_then(|c| c.ok())
-        .is_some_and(super::super::gather::claude_state::StoredLogin::is_usable);
+        .is_some_and(crate::gather::claude_state::StoredLogin::is_usable);
     let others: Vec<String> = auth::present(ctx)
         .iter()
         .filter(|c| c.kind != SourceKind::StoredLogin)
-        .map(super::super::auth::Credential::describe)
+        .map(crate::auth::Credential::describe)
         .collect();
     let evidence = json!({
         "path": path,
