@@ -5,8 +5,11 @@
 //! unless `CLAUDE_CONFIG_DIR` moves it inside; a non-empty legacy
 //! `<config dir>/.config.json` replaces it; credentials live in
 //! `$CLAUDE_SECURESTORAGE_CONFIG_DIR` or the config dir. `.claude.json` can be
-//! hundreds of megabytes, so it is streamed and only named keys are kept.
+//! hundreds of megabytes, so it is read in bounded memory (a fast pass that
+//! reduces each project entry to its trust bit, else a streaming parse) and
+//! only named keys are kept.
 
+use super::claude_json_fast;
 use super::env::Env;
 use super::fsread::{self, FileProblem};
 use crate::secret::Secret;
@@ -14,7 +17,7 @@ use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, Visitor, value::MapAccessDeserializer};
 use serde_json::Value;
 use std::fmt;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
@@ -126,7 +129,7 @@ fn config_file_suffix(env: &Env) -> &'static str {
 }
 
 /// The keys of `.claude.json` that matter for sign-in.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ClaudeJson {
     /// Must be `true` or the interactive wizard runs (FACTS §3).
@@ -146,11 +149,17 @@ pub struct ClaudeJson {
 }
 
 /// The part of a `projects[<path>]` entry that matters here.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectState {
-    /// The "Do you trust the files in this folder?" dialog was accepted.
-    pub has_trust_dialog_accepted: Option<Value>,
+    /// The "Do you trust the files in this folder?" dialog was accepted:
+    /// the value is JSON `true`, as the client tests it.
+    #[serde(default, deserialize_with = "is_json_true")]
+    pub has_trust_dialog_accepted: bool,
+}
+
+fn is_json_true<'de, D: serde::Deserializer<'de>>(value: D) -> Result<bool, D::Error> {
+    Ok(Value::deserialize(value)? == Value::Bool(true))
 }
 
 impl ClaudeJson {
@@ -180,7 +189,7 @@ impl ClaudeJson {
         dir.ancestors().any(|d| {
             projects
                 .get(d.to_string_lossy().as_ref())
-                .is_some_and(|p| p.has_trust_dialog_accepted == Some(Value::Bool(true)))
+                .is_some_and(|p| p.has_trust_dialog_accepted)
         })
     }
 
@@ -193,7 +202,7 @@ impl ClaudeJson {
     }
 }
 
-/// Streams `.claude.json`, keeping only [`ClaudeJson`]'s keys.
+/// Reads `.claude.json`, keeping only [`ClaudeJson`]'s keys.
 pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
     let content = fsread::open_bounded(path, CLAUDE_JSON_LIMIT)
         .map_err(LoadError::File)
@@ -201,7 +210,7 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
             if meta.len() == 0 {
                 return Err(LoadError::Empty);
             }
-            parse_claude_json(BufReader::with_capacity(1 << 16, file))
+            parse_claude_json(file)
         });
     Loaded {
         path: path.to_path_buf(),
@@ -209,12 +218,35 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
     }
 }
 
-/// Streams the keys that matter out of `.claude.json` content.
-pub fn parse_claude_json(reader: impl std::io::Read) -> Result<ClaudeJson, LoadError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let value = serde::Deserializer::deserialize_map(&mut de, ObjectVisitor(PhantomData))
-        .and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| LoadError::Parse(describe_json_error(&e)))
+/// The keys that matter out of `.claude.json` content: the fast path of
+/// [`claude_json_fast`](super::claude_json_fast) when it is sure, else
+/// [`stream_claude_json`] from the start.
+pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, LoadError> {
+    let fast = claude_json_fast::reduce(&mut reader)
+        .and_then(|small| parse_object(serde_json::Deserializer::from_slice(&small)).ok());
+    if let Some(config) = fast {
+        return Ok(config);
+    }
+    reader
+        .rewind()
+        .map_err(|e| LoadError::File(FileProblem::Unreadable(fsread::describe_io(&e))))?;
+    stream_claude_json(BufReader::with_capacity(1 << 16, reader))
+}
+
+/// Streams the keys that matter out of `.claude.json` content: the reference
+/// answer, in bounded memory at about 200 MB/s, with exact error positions.
+pub fn stream_claude_json(reader: impl Read) -> Result<ClaudeJson, LoadError> {
+    parse_object(serde_json::Deserializer::from_reader(reader))
+        .map_err(|e| LoadError::Parse(describe_json_error(&e)))
+}
+
+/// One JSON object, and nothing after it, as [`ClaudeJson`].
+fn parse_object<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> serde_json::Result<ClaudeJson> {
+    let config = serde::Deserializer::deserialize_map(&mut de, ObjectVisitor(PhantomData))?;
+    de.end()?;
+    Ok(config)
 }
 
 /// Deserializes a struct only from a JSON object (serde's derive would also

@@ -4,6 +4,7 @@
 //! container markers, the workspace and PATH into a [`Context`], a read-only
 //! snapshot. Checks are pure functions of that snapshot.
 
+mod claude_json_fast;
 pub mod claude_state;
 pub mod compose;
 pub mod env;
