@@ -199,9 +199,15 @@ mod tests {
         let whole = reduced(json).unwrap();
         for cut in 0..json.len() {
             let chunks = std::io::Read::chain(&json.as_bytes()[..cut], &json.as_bytes()[cut..]);
-            assert_eq!(reduce(chunks).map(String::from_utf8).unwrap().unwrap(), whole);
+            assert_eq!(
+                reduce(chunks).map(String::from_utf8).unwrap().unwrap(),
+                whole
+            );
         }
-        assert!(whole.contains(r#""/x\"" : {"hasTrustDialogAccepted":true}"#), "{whole}");
+        assert!(
+            whole.contains(r#""/x\"" : {"hasTrustDialogAccepted":true}"#),
+            "{whole}"
+        );
     }
 
     #[test]
@@ -219,7 +225,10 @@ mod tests {
     fn doubt_falls_back_to_streaming() {
         let bad_entry = r#"{"projects":{"/x":{"h":tru}}}"#;
         let deep = format!(r#"{{"a":{}{}}}"#, "[".repeat(100), "]".repeat(100));
-        let huge = format!(r#"{{"projects":{{"/x":{{"h":"{}"}}}}}}"#, "y".repeat(ENTRY_LIMIT));
+        let huge = format!(
+            r#"{{"projects":{{"/x":{{"h":"{}"}}}}}}"#,
+            "y".repeat(ENTRY_LIMIT)
+        );
         for json in [bad_entry, "]", &deep, &huge] {
             assert_eq!(reduced(json), None, "{}", &json[..json.len().min(40)]);
         }
@@ -264,24 +273,38 @@ mod tests {
 
         fn config() -> impl Strategy<Value = String> {
             let projects = prop::collection::vec((r#"/[a-z\\"]{0,6}"#, entry()), 0..6);
-            (projects, value(), value(), any::<bool>()).prop_map(|(projects, other, kept, pretty)| {
-                let projects: Map<String, Value> = projects.into_iter().collect();
-                let doc = json!({"numStartups": 3, "projects": projects, "other": other,
+            (projects, value(), value(), any::<bool>()).prop_map(
+                |(projects, other, kept, pretty)| {
+                    let projects: Map<String, Value> = projects.into_iter().collect();
+                    let doc = json!({"numStartups": 3, "projects": projects, "other": other,
                     "customApiKeyResponses": kept, "hasCompletedOnboarding": true});
-                if pretty { serde_json::to_string_pretty(&doc) } else { serde_json::to_string(&doc) }.unwrap()
-            })
+                    if pretty {
+                        serde_json::to_string_pretty(&doc)
+                    } else {
+                        serde_json::to_string(&doc)
+                    }
+                    .unwrap()
+                },
+            )
         }
 
         /// A damage to a document: none, truncation, a byte dropped, a byte inserted.
         fn damaged() -> impl Strategy<Value = Vec<u8>> {
-            (config(), any::<prop::sample::Index>(), 0..4u8, prop::sample::select(b"{}[]\":,\\ 1".to_vec()))
+            (
+                config(),
+                any::<prop::sample::Index>(),
+                0..4u8,
+                prop::sample::select(b"{}[]\":,\\ 1".to_vec()),
+            )
                 .prop_map(|(doc, at, how, byte)| {
                     let mut bytes = doc.into_bytes();
                     let at = at.index(bytes.len());
                     match how {
                         0 => {}
                         1 => bytes.truncate(at),
-                        2 => { bytes.remove(at); }
+                        2 => {
+                            bytes.remove(at);
+                        }
                         _ => bytes.insert(at, byte),
                     }
                     bytes
