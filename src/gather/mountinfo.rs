@@ -40,8 +40,8 @@ pub struct MountTable {
 }
 
 /// One line of the table: where it is, and its mount point, as byte offsets
-/// into the text (the table is read with a 64 MiB limit, so `u32` holds them,
-/// and ten thousand entries stay at 160 KiB).
+/// into the text. `u32` keeps ten thousand entries at 160 KiB; the table is
+/// read with a 64 MiB limit, and a line past 4 GiB would be skipped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Entry {
     line: (u32, u32),
@@ -146,7 +146,9 @@ impl MountTable {
             if line.trim().is_empty() {
                 continue;
             }
-            let Some((point, escaped)) = index_line(line) else {
+            // Offsets are kept as u32: a line ending past 4 GiB is skipped.
+            let indexed = index_line(line).filter(|_| u32::try_from(end).is_ok());
+            let Some((point, escaped)) = indexed else {
                 skipped_lines += 1;
                 continue;
             };
