@@ -1,58 +1,150 @@
 //! The fast path for big `.claude.json` files.
 //!
-//! serde_json's streaming reader walks about 200 MB/s, so a 100 MiB config
+//! serde_json's streaming reader walks 200–300 MB/s, so a 100 MiB config
 //! (thousands of `projects` entries, each with its prompt history) took half
-//! a second. This pass reads the file in blocks and copies it into a small
-//! buffer, except that each `projects` entry is parsed alone with
-//! `serde_json::from_slice` (several times faster, and exactly as strict) and
-//! replaced by the one thing kept from it: whether the trust dialog was
-//! accepted. The small document is then parsed as usual.
+//! a second. This pass reads the file into a buffer and lexes its outer
+//! levels (strings, brackets, the top-level keys), copying them into a small
+//! document; each `projects` entry is handed to `serde_json::from_slice`,
+//! which is several times faster than the streaming reader and exactly as
+//! strict, parses it as a [`ProjectState`] and says where it ends. In the
+//! small document the entry becomes the one thing kept from it: whether the
+//! trust dialog was accepted. The small document is then parsed as usual.
 //!
-//! Why the answer cannot differ from the streaming parse: the pass tracks
-//! strings and escapes exactly as the JSON lexer does, so an object it
-//! diverts is a whole object in the real parse too, and replacing one valid
-//! object by another changes neither the document's validity nor, since the
-//! trust bit is carried over, the result. Whatever the pass is unsure of (an
-//! entry or remainder over its limit, deep nesting, a read error, a document
-//! that does not parse) gives `None`, and the caller streams the file as
-//! before, which also reports the exact line and column of an error. The
-//! `claude_json` fuzz target holds the two paths to the same answer.
+//! Why the answer cannot differ from the streaming parse: the lexer follows
+//! strings and escapes exactly as the JSON lexer does, so an entry starts
+//! with a `{` outside any string, serde parsed it as one whole object, and
+//! replacing one valid object by another changes neither the document's
+//! validity nor, since the trust bit is carried over, the result. Whatever
+//! the pass is unsure of (an entry or remainder over its limit, deep nesting
+//! in the lexed levels, a read error, a document that does not parse) gives
+//! `None`, and the caller streams the file as before, which also reports the
+//! exact line and column of an error. A property test below and the
+//! `claude_json` fuzz target hold the two paths to the same answer.
 
 use super::claude_state::ProjectState;
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 
-/// Bytes read per `read` call.
-const BLOCK: usize = 64 << 10;
+/// How far the file is read ahead; further only for an entry bigger than a
+/// quarter of it. An entry starting with less than a quarter of this ahead
+/// is read further first, so that serde seldom meets the end of the buffer
+/// in the middle of one.
+const READ_AHEAD: usize = 1 << 20;
 /// The document without its project entries; a bigger one is streamed.
 const REMAINDER_LIMIT: usize = 4 << 20;
 /// One project entry; a bigger one is streamed.
 const ENTRY_LIMIT: usize = 4 << 20;
-/// Deeper nesting is left to the streaming parse and its recursion limit.
+/// Deeper nesting in the lexed levels is left to the streaming parse and
+/// its recursion limit.
 const DEPTH_LIMIT: usize = 64;
 
 /// `reader`'s JSON with every `projects` entry reduced to its trust bit, or
 /// `None` when the file must be streamed instead.
-pub(super) fn reduce(mut reader: impl Read) -> Option<Vec<u8>> {
-    let mut reducer = Reducer::default();
-    let mut block = vec![0; BLOCK];
+pub(super) fn reduce(reader: impl Read) -> Option<Vec<u8>> {
+    reduce_reading_ahead(reader, READ_AHEAD)
+}
+
+/// [`reduce`], reading `ahead` bytes at a time (tests make it small, so
+/// that entries, strings and escapes straddle the buffer's end).
+fn reduce_reading_ahead(reader: impl Read, ahead: usize) -> Option<Vec<u8>> {
+    let mut input = Input::new(reader, ahead);
+    let mut lexer = Lexer::default();
     loop {
-        match reader.read(&mut block) {
-            Ok(0) => return Some(reducer.out),
-            Ok(n) => reducer.feed(&block[..n])?,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return None,
+        if input.unread().is_empty() {
+            input.fill(ahead)?;
+            if input.unread().is_empty() {
+                return Some(lexer.out);
+            }
+        }
+        let available = input.unread().len();
+        let lexed = lexer.lex(input.unread())?;
+        input.consume(lexed);
+        if lexed < available {
+            let (trusted, len) = read_entry(&mut input)?;
+            lexer.put_entry(trusted)?;
+            input.consume(len);
         }
     }
 }
 
-/// The lexer state carried from one block to the next.
+/// Parses the project entry at the start of the unread bytes, reading
+/// further while it does not parse: its trust bit and length.
+fn read_entry(input: &mut Input<impl Read>) -> Option<(bool, usize)> {
+    if input.unread().len() < input.ahead / 4 {
+        input.fill(input.ahead)?;
+    }
+    loop {
+        let mut values = serde_json::Deserializer::from_slice(input.unread()).into_iter();
+        match values.next() {
+            Some(Ok(ProjectState {
+                has_trust_dialog_accepted,
+            })) => {
+                return Some((has_trust_dialog_accepted, values.byte_offset()));
+            }
+            // A number cut by the buffer's end is "invalid", not an early
+            // end, so any error is retried with more bytes while there are.
+            Some(Err(_)) if !input.at_end && input.unread().len() < ENTRY_LIMIT => {
+                let want = (input.unread().len() * 2).min(ENTRY_LIMIT);
+                input.fill(want)?;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The file, read ahead into a buffer that is reused.
+struct Input<R> {
+    reader: R,
+    /// Bytes read ahead at a time.
+    ahead: usize,
+    /// The unread bytes are `buffer[start..]`.
+    buffer: Vec<u8>,
+    start: usize,
+    at_end: bool,
+}
+
+impl<R: Read> Input<R> {
+    fn new(reader: R, ahead: usize) -> Self {
+        Input {
+            reader,
+            ahead,
+            buffer: Vec::new(),
+            start: 0,
+            at_end: false,
+        }
+    }
+
+    fn unread(&self) -> &[u8] {
+        &self.buffer[self.start..]
+    }
+
+    fn consume(&mut self, len: usize) {
+        self.start += len;
+    }
+
+    /// Moves the unread bytes to the front and reads until `want` are
+    /// unread or the file ends; `None` on a read error. `read_to_end` fills
+    /// spare capacity without zeroing it first, so a small file costs only
+    /// its own size.
+    fn fill(&mut self, want: usize) -> Option<()> {
+        self.buffer.drain(..self.start);
+        self.start = 0;
+        let missing = want.saturating_sub(self.buffer.len());
+        if missing > 0 && !self.at_end {
+            let wanted = u64::try_from(missing).ok()?;
+            let read = (&mut self.reader)
+                .take(wanted)
+                .read_to_end(&mut self.buffer);
+            self.at_end = read.ok()? < missing;
+        }
+        Some(())
+    }
+}
+
+/// The lexer state carried from one buffer's worth to the next.
 #[derive(Default)]
-struct Reducer {
+struct Lexer {
     /// The document so far, entries replaced.
     out: Vec<u8>,
-    /// The project entry being read, while `in_entry`.
-    entry: Vec<u8>,
-    in_entry: bool,
     /// Open objects and arrays.
     depth: usize,
     in_string: bool,
@@ -68,25 +160,26 @@ struct Reducer {
     in_projects: bool,
 }
 
-impl Reducer {
-    /// Lexes one block, copying runs of bytes to `out` or `entry`.
-    fn feed(&mut self, block: &[u8]) -> Option<()> {
+impl Lexer {
+    /// Lexes `data`, copying it to `out`, until it ends or a project entry
+    /// starts; returns the bytes consumed (fewer only at an entry's `{`).
+    fn lex(&mut self, data: &[u8]) -> Option<usize> {
         let mut run = 0;
         let mut i = 0;
-        while i < block.len() {
+        while i < data.len() {
             if self.in_string {
-                i = self.skip_string(block, i);
+                i = self.skip_string(data, i);
                 if !self.in_string && self.key_start.is_some() {
-                    self.copy(&block[run..i])?;
+                    self.copy(&data[run..i])?;
                     run = i;
                     self.end_key();
                 }
                 continue;
             }
-            match block[i] {
+            match data[i] {
                 b'"' => {
                     if self.depth == 1 && !self.after_colon {
-                        self.copy(&block[run..i])?;
+                        self.copy(&data[run..i])?;
                         run = i;
                         self.key_start = Some(self.out.len());
                     }
@@ -94,9 +187,8 @@ impl Reducer {
                 }
                 open @ (b'{' | b'[') => {
                     if open == b'{' && self.depth == 2 && self.in_projects && self.after_colon {
-                        self.copy(&block[run..i])?;
-                        run = i;
-                        self.in_entry = true;
+                        self.copy(&data[run..i])?;
+                        return Some(i);
                     }
                     if self.depth == 1 {
                         self.in_projects = open == b'{' && self.after_colon && self.key_is_projects;
@@ -110,11 +202,6 @@ impl Reducer {
                 b'}' | b']' => {
                     self.depth = self.depth.checked_sub(1)?;
                     self.after_colon = true;
-                    if self.in_entry && self.depth == 2 {
-                        self.copy(&block[run..=i])?;
-                        run = i + 1;
-                        self.end_entry()?;
-                    }
                 }
                 b':' => self.after_colon = true,
                 b',' => self.after_colon = false,
@@ -122,22 +209,23 @@ impl Reducer {
             }
             i += 1;
         }
-        self.copy(&block[run..])
+        self.copy(&data[run..])?;
+        Some(data.len())
     }
 
     /// Moves past string content from `i`; clears `in_string` at the closing quote.
-    fn skip_string(&mut self, block: &[u8], mut i: usize) -> usize {
-        while i < block.len() {
+    fn skip_string(&mut self, data: &[u8], mut i: usize) -> usize {
+        while i < data.len() {
             if self.escaped {
                 self.escaped = false;
                 i += 1;
                 continue;
             }
-            let Some(at) = memchr::memchr2(b'"', b'\\', &block[i..]) else {
-                return block.len();
+            let Some(at) = memchr::memchr2(b'"', b'\\', &data[i..]) else {
+                return data.len();
             };
             i += at + 1;
-            if block[i - 1] == b'"' {
+            if data[i - 1] == b'"' {
                 self.in_string = false;
                 return i;
             }
@@ -152,27 +240,19 @@ impl Reducer {
         self.key_is_projects = &self.out[start..] == b"\"projects\"";
     }
 
-    /// Parses the finished entry and writes its trust bit in its place.
-    fn end_entry(&mut self) -> Option<()> {
-        let state: ProjectState = serde_json::from_slice(&self.entry).ok()?;
-        self.entry.clear();
-        self.in_entry = false;
-        let reduced: &[u8] = if state.has_trust_dialog_accepted {
+    /// Writes a parsed entry's trust bit in its place.
+    fn put_entry(&mut self, trusted: bool) -> Option<()> {
+        self.after_colon = true;
+        self.copy(if trusted {
             br#"{"hasTrustDialogAccepted":true}"#
         } else {
             b"{}"
-        };
-        self.copy(reduced)
+        })
     }
 
-    /// Appends to the entry or the document, within their limits.
+    /// Appends to the small document, within its limit.
     fn copy(&mut self, bytes: &[u8]) -> Option<()> {
-        let (to, limit) = if self.in_entry {
-            (&mut self.entry, ENTRY_LIMIT)
-        } else {
-            (&mut self.out, REMAINDER_LIMIT)
-        };
-        (to.len() + bytes.len() <= limit).then(|| to.extend_from_slice(bytes))
+        (self.out.len() + bytes.len() <= REMAINDER_LIMIT).then(|| self.out.extend_from_slice(bytes))
     }
 }
 
@@ -194,20 +274,22 @@ mod tests {
     }
 
     #[test]
-    fn blocks_may_split_anything() {
-        let json = r#"{"projects" : {"/x\"" : {"h":"a\\\"b","hasTrustDialogAccepted":true} } }"#;
+    fn the_buffer_may_end_anywhere() {
+        let json =
+            r#"{"projects" : {"/x\"" : {"h":"a\\\"b","hasTrustDialogAccepted":true} , "/y":{}} }"#;
         let whole = reduced(json).unwrap();
-        for cut in 0..json.len() {
-            let chunks = std::io::Read::chain(&json.as_bytes()[..cut], &json.as_bytes()[cut..]);
-            assert_eq!(
-                reduce(chunks).map(String::from_utf8).unwrap().unwrap(),
-                whole
-            );
-        }
         assert!(
             whole.contains(r#""/x\"" : {"hasTrustDialogAccepted":true}"#),
             "{whole}"
         );
+        for ahead in 1..=json.len() {
+            let small = reduce_reading_ahead(json.as_bytes(), ahead).unwrap();
+            assert_eq!(
+                String::from_utf8(small).unwrap(),
+                whole,
+                "reading {ahead} ahead"
+            );
+        }
     }
 
     #[test]
@@ -237,6 +319,7 @@ mod tests {
     mod agreement {
         //! The fast path and the streaming parse give the same answer on
         //! config-shaped documents, whole and damaged.
+        use super::super::{reduce, reduce_reading_ahead};
         use crate::gather::claude_state::{parse_claude_json, stream_claude_json};
         use proptest::prelude::*;
         use serde_json::{Map, Value, json};
@@ -315,17 +398,25 @@ mod tests {
             #![proptest_config(ProptestConfig::with_cases(2000))]
 
             #[test]
-            fn whole_documents_take_the_fast_path(doc in config()) {
-                let small = super::super::reduce(doc.as_bytes()).unwrap();
-                prop_assert!(small.len() <= doc.len());
+            fn whole_documents_take_the_fast_path(doc in config(), ahead in 1..64usize) {
                 let whole = stream_claude_json(doc.as_bytes());
                 prop_assert!(whole.is_ok());
-                prop_assert_eq!(stream_claude_json(&small[..]), whole);
+                for small in [reduce(doc.as_bytes()), reduce_reading_ahead(doc.as_bytes(), ahead)] {
+                    let small = small.unwrap();
+                    prop_assert!(small.len() <= doc.len());
+                    prop_assert_eq!(stream_claude_json(&small[..]), whole.clone());
+                }
             }
 
             #[test]
-            fn fast_path_agrees_with_streaming(bytes in damaged()) {
-                prop_assert_eq!(parse_claude_json(std::io::Cursor::new(&bytes)), stream_claude_json(&bytes[..]));
+            fn fast_path_agrees_with_streaming(bytes in damaged(), ahead in 1..64usize) {
+                let whole = stream_claude_json(&bytes[..]);
+                prop_assert_eq!(parse_claude_json(std::io::Cursor::new(&bytes)), whole.clone());
+                // What the fast path would take with a small read-ahead agrees too.
+                let small = reduce_reading_ahead(&bytes[..], ahead).map(|s| stream_claude_json(&s[..]));
+                if let Some(Ok(config)) = small {
+                    prop_assert_eq!(Ok(config), whole);
+                }
             }
         }
     }

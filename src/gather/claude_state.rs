@@ -158,8 +158,56 @@ pub struct ProjectState {
     pub has_trust_dialog_accepted: bool,
 }
 
+/// True for the JSON value `true`; any other value is skipped without
+/// recursion, so nesting inside an entry counts the same wherever the entry
+/// is parsed from (the fast path parses entries alone).
 fn is_json_true<'de, D: serde::Deserializer<'de>>(value: D) -> Result<bool, D::Error> {
-    Ok(Value::deserialize(value)? == Value::Bool(true))
+    value.deserialize_any(IsTrue)
+}
+
+/// The visitor behind [`is_json_true`].
+struct IsTrue;
+
+impl<'de> Visitor<'de> for IsTrue {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<bool, A::Error> {
+        while items.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<bool, A::Error> {
+        while entries.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
 }
 
 impl ClaudeJson {
