@@ -24,10 +24,10 @@
 use super::claude_state::ProjectState;
 use std::io::Read;
 
-/// How far the file is read ahead; further only for an entry bigger than a
-/// quarter of it. An entry starting with less than a quarter of this ahead
-/// is read further first, so that serde seldom meets the end of the buffer
-/// in the middle of one.
+/// How much of the file is read at a time. An entry that starts with less
+/// than a quarter of this unread is read further first, so that serde seldom
+/// meets the end of the buffer in the middle of one; a longer entry makes
+/// the buffer grow, up to [`ENTRY_LIMIT`].
 const READ_AHEAD: usize = 1 << 20;
 /// The document without its project entries; a bigger one is streamed.
 const REMAINDER_LIMIT: usize = 4 << 20;
@@ -59,6 +59,7 @@ fn reduce_reading_ahead(reader: impl Read, ahead: usize) -> Option<Vec<u8>> {
         let lexed = lexer.lex(input.unread())?;
         input.consume(lexed);
         if lexed < available {
+            // The lexer stopped at the `{` of a project entry.
             let (trusted, len) = read_entry(&mut input)?;
             lexer.put_entry(trusted)?;
             input.consume(len);
