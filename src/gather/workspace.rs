@@ -73,10 +73,11 @@ impl Workspace {
     pub fn gather(root: &Path, env: &Env) -> Self {
         let repo = git::find_repo(root);
         let devcontainers = find_devcontainers(root);
+        let mut parsed = super::compose::ComposeCache::default();
         let compose: Vec<_> = devcontainers
             .iter()
             .filter_map(|d| Some((d.path.as_path(), d.ok()?)))
-            .flat_map(|(path, config)| super::compose::load(path, config))
+            .flat_map(|(path, config)| super::compose::load(path, config, &mut parsed))
             .collect();
         let mut missing = Vec::new();
         let mut env_files = find_env_files(root, &devcontainers, &compose, &mut missing);
