@@ -96,8 +96,10 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             "this ccauth was built without the online feature, so --online is not available",
         );
     }
-    let online = args.online.then_some(args.timeout);
-    let (ctx, color) = gather_world(&args.world, args.color, online);
+    let online = args
+        .online
+        .then(|| gather::online::Probing::new(args.timeout));
+    let (ctx, color) = gather_world(&args.world, args.color, online.clone());
     let check = |ctx: &gather::Context| {
         let mut results = checks::run_all(ctx, &selection);
         overrides.apply(&mut results);
@@ -219,8 +221,8 @@ fn why(args: &WhyArgs) -> ExitCode {
         say("error: give the message you see, as an argument or on standard input");
         return ExitCode::from(USAGE);
     }
-    let online =
-        (args.online && cfg!(feature = "online")).then(|| std::time::Duration::from_secs(3));
+    let online = (args.online && cfg!(feature = "online"))
+        .then(|| gather::online::Probing::new(std::time::Duration::from_secs(3)));
     let (ctx, color) = gather_world(&args.view.world, args.view.color, online);
     let report = crate::why::diagnose(&ctx, &message);
     let shown = emit(&render_view(
@@ -262,7 +264,7 @@ fn render_view<R>(
 fn gather_world(
     world: &WorldArgs,
     color: ColorChoice,
-    online: Option<std::time::Duration>,
+    online: Option<gather::online::Probing>,
 ) -> (gather::Context, bool) {
     let env = Env::from_process();
     let color = use_color(color, &env);

@@ -47,8 +47,8 @@ pub struct GatherInput {
     /// The uid to judge ownership for; `None` is the process's effective uid.
     /// Tests set it to see a non-root world from a root test run.
     pub uid: Option<u32>,
-    /// `--online`: probe the network, each probe within this timeout.
-    pub online: Option<std::time::Duration>,
+    /// `--online`: probe the network, how and where.
+    pub online: Option<online::Probing>,
 }
 
 /// The read-only snapshot every check reads.
@@ -151,7 +151,7 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         now,
         uid,
-        online: online_timeout,
+        online: probing,
     } = input;
     let user = User::detect(&sysroot, uid);
     let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
@@ -204,17 +204,17 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         online: None,
     };
-    ctx.online = online_timeout.and_then(|timeout| probe_network(&ctx, timeout));
+    ctx.online = probing.and_then(|probing| probe_network(&ctx, &probing));
     ctx
 }
 
 #[cfg(feature = "online")]
-fn probe_network(ctx: &Context, timeout: std::time::Duration) -> Option<online::OnlineFacts> {
-    Some(online::probe(ctx, timeout))
+fn probe_network(ctx: &Context, probing: &online::Probing) -> Option<online::OnlineFacts> {
+    Some(online::probe(ctx, probing))
 }
 
 #[cfg(not(feature = "online"))]
-fn probe_network(_ctx: &Context, _timeout: std::time::Duration) -> Option<online::OnlineFacts> {
+fn probe_network(_ctx: &Context, _probing: &online::Probing) -> Option<online::OnlineFacts> {
     None
 }
 
