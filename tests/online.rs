@@ -225,7 +225,9 @@ impl Net {
         let probing = self
             .hosts
             .iter()
-            .fold(Probing::new(timeout), |p, (host, url)| p.redirect(host, url));
+            .fold(Probing::new(timeout), |p, (host, url)| {
+                p.redirect(host, url)
+            });
         gather::gather(GatherInput {
             env: self.world.env(),
             cwd: self.world.workspace(),

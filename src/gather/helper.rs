@@ -120,6 +120,8 @@ mod running {
 
     /// A key is one line; output past this is never read.
     const OUTPUT_LIMIT: u64 = 64 << 10;
+    /// How long the output may take to arrive once the helper has exited.
+    const GRACE: Duration = Duration::from_millis(200);
 
     /// Runs the command through `sh -c` in a new process group and takes the
     /// first line it prints as the key. Its output is read on a thread, up to
@@ -139,10 +141,11 @@ mod running {
             .map_err(|e| format!("the apiKeyHelper could not start: {e}"))?;
         let output = read_on_a_thread(&mut child);
         let status = wait_until(&mut child, deadline);
+        // Killing the group first closes the pipe a grandchild may still hold.
+        kill_group(&mut child);
         let printed = status
             .as_ref()
-            .and_then(|_| output.recv_timeout(remaining(deadline)).ok());
-        kill_group(&mut child);
+            .and_then(|_| output.recv_timeout(remaining(deadline).max(GRACE)).ok());
         let waited = format!("{:.1} s", timeout.as_secs_f64());
         let (Some(status), Some(printed)) = (status, printed) else {
             return Err(format!(
