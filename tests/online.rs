@@ -645,3 +645,100 @@ fn readme_example() {
     assert!(text.contains("[✗] The hosts sign-in needs can be reached"));
     assert!(text.contains("[✗] The API accepts the credential in use"));
 }
+
+/// An HTTP proxy that refuses every CONNECT and keeps the targets asked for.
+fn recording_proxy() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    let (listener, port) = listener();
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
+    serve_loop(listener, move |mut stream| {
+        if let Some(target) = read_request_path(&mut stream) {
+            log.lock().unwrap().push(target);
+        }
+        let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    });
+    (port, asked)
+}
+
+/// Issue 14: "`CCAUTH_ONLINE_ENDPOINTS` (a test hook) is honoured by the
+/// release binary and sends the real key, in clear text, to any URL it
+/// names." The binary now ignores it: behind a proxy that records and
+/// refuses every CONNECT (so nothing leaves the machine), it asks only for
+/// the real hosts, and the URL the variable names hears nothing.
+#[test]
+fn no_environment_variable_redirects_where_the_binary_sends_a_credential() {
+    let (proxy, asked) = recording_proxy();
+    let (decoy, decoy_port) = listener();
+    decoy.set_nonblocking(true).unwrap();
+    let decoy_url = format!("http://127.0.0.1:{decoy_port}");
+    let endpoints = format!(
+        "api.anthropic.com={decoy_url},platform.claude.com={decoy_url},claude.ai={decoy_url}"
+    );
+    let w = World::new()
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .with_env("CCAUTH_ONLINE_ENDPOINTS", &endpoints)
+        .with_env("HTTPS_PROXY", &format!("http://127.0.0.1:{proxy}"));
+    let out = w
+        .ccauth(&["doctor", "--online", "--timeout", "2", "--format", "json"])
+        .output()
+        .unwrap();
+    common::parse_output(&out.stdout);
+    assert!(decoy.accept().is_err(), "the decoy was contacted");
+    let asked = asked.lock().unwrap().clone();
+    assert!(!asked.is_empty(), "the probes went through the proxy");
+    for target in &asked {
+        assert!(
+            [
+                "api.anthropic.com:443",
+                "platform.claude.com:443",
+                "claude.ai:443"
+            ]
+            .contains(&target.as_str()),
+            "CONNECT {target}"
+        );
+    }
+}
+
+/// A world whose workspace's own settings name an apiKeyHelper that leaves
+/// a mark when it runs, trusted or not, every host a closed port.
+fn project_helper_world(trusted: bool) -> (Net, std::path::PathBuf) {
+    let pki = pki();
+    let closed = format!("https://127.0.0.1:{}", closed_port());
+    let w = world(&pki, &closed, &closed, &closed).with_env("PATH", "/usr/bin:/bin");
+    let mark = w.world.home().join("helper-ran");
+    let helper = format!(
+        "touch {}; echo sk-ant-api03-HELPERkey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-CCCC",
+        mark.display()
+    );
+    w.world.workspace_file(
+        ".claude/settings.json",
+        &serde_json::json!({ "apiKeyHelper": helper }).to_string(),
+    );
+    let workspace = w.world.workspace().display().to_string();
+    w.home_file(
+        ".claude.json",
+        &serde_json::json!({ "projects": { workspace: { "hasTrustDialogAccepted": trusted } } })
+            .to_string(),
+    );
+    (w, mark)
+}
+
+/// Issue 14: "`--online` ran a project-level `apiKeyHelper` from the
+/// workspace's `.claude/settings.json` although the folder's trust dialog
+/// was never accepted". Not run, and the report says why; once the folder
+/// is trusted, it runs.
+#[test]
+fn a_project_helper_runs_only_in_a_trusted_folder() {
+    let (w, mark) = project_helper_world(false);
+    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
+    assert!(!mark.exists(), "the untrusted helper ran");
+    let skipped = facts["token_skipped"].as_str().unwrap_or_default();
+    assert!(
+        skipped.contains("was not run") && skipped.contains("trust dialog was never accepted"),
+        "{facts}"
+    );
+    let (w, mark) = project_helper_world(true);
+    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
+    assert!(mark.exists(), "the trusted helper did not run: {facts}");
+    assert!(facts["token"].is_object(), "{facts}");
+}
