@@ -120,6 +120,17 @@ pub fn write_regular(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<(), S
         .map_err(unwritable)
 }
 
+/// The first `limit` entries of a directory that can be read, in the order
+/// the file system gives them; nothing when it cannot be listed. A workspace
+/// directory of a million entries costs `limit`, not a million.
+pub fn dir_entries(dir: &Path, limit: usize) -> impl Iterator<Item = std::fs::DirEntry> + use<> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .take(limit)
+        .filter_map(Result::ok)
+}
+
 /// What kind of thing stands at `path`, following symlinks.
 pub fn kind_of(meta: &Metadata) -> &'static str {
     let t = meta.file_type();

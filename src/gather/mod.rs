@@ -128,6 +128,8 @@ pub struct Backup {
 
 /// Backups are tried newest first; a few are enough to find a good one.
 const BACKUPS_TO_TRY: usize = 5;
+/// Entries of the backups directory looked at for those few.
+const BACKUP_DIR_ENTRIES_LIMIT: usize = 10_000;
 
 impl Context {
     /// The config file the client actually reads: a non-empty legacy
@@ -311,11 +313,8 @@ fn state_meta(paths: &ClaudePaths) -> StateMeta {
 /// `<config dir>/backups/.claude.json.backup.<ms>`, newest first; the newest
 /// few are parsed to find one that could be restored.
 fn find_backups(config_dir: &Path) -> Vec<Backup> {
-    let Ok(entries) = std::fs::read_dir(config_dir.join("backups")) else {
-        return Vec::new();
-    };
+    let entries = fsread::dir_entries(&config_dir.join("backups"), BACKUP_DIR_ENTRIES_LIMIT);
     let mut found: Vec<(u64, PathBuf)> = entries
-        .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let stamp = name.strip_prefix(".claude.json.backup.")?.parse().ok()?;

@@ -255,8 +255,14 @@ mod probe {
                 let agent = agent(&plan.url, &proxy, &roots, timeout);
                 scope.spawn(move || probe_token(&agent, plan))
             });
-            let hosts: Vec<HostProbe> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
-            (hosts, token.and_then(|h| h.join().ok()))
+            // A probe that panicked is ccauth's own bug: it surfaces as one
+            // (exit 101), never as a host silently missing from the report.
+            let hosts: Vec<HostProbe> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect();
+            let token = token.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (hosts, token)
         });
         OnlineFacts {
             timeout_ms: timeout.as_millis() as u64,
