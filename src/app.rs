@@ -23,7 +23,9 @@ pub fn main() -> ExitCode {
         let location = info
             .location()
             .map_or(String::new(), |l| format!(" at {l}"));
-        eprintln!("ccauth: internal error{location}. Please report it with the command you ran.");
+        say(&format!(
+            "ccauth: internal error{location}. Please report it with the command you ran."
+        ));
     }));
     let cli = Cli::parse();
     match std::panic::catch_unwind(|| run(cli)) {
@@ -43,33 +45,25 @@ fn run(cli: Cli) -> ExitCode {
                 .iter()
                 .map(|c| format!("{:<width$}  {}\n", c.id(), c.title()))
                 .collect();
-            emit(&text);
-            ExitCode::SUCCESS
+            finish(emit(&text), ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "ccauth", &mut out);
-            emit(&String::from_utf8_lossy(&out));
-            ExitCode::SUCCESS
+            finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS)
         }
         Command::Man => {
             let mut out = Vec::new();
             match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => {
-                    emit(&String::from_utf8_lossy(&out));
-                    ExitCode::SUCCESS
-                }
+                Ok(()) => finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS),
                 Err(e) => {
-                    eprintln!("ccauth: {e}");
+                    say(&format!("ccauth: {e}"));
                     ExitCode::from(INTERNAL)
                 }
             }
         }
         Command::Explain { id } => match checks::find(&id) {
-            Some(check) => {
-                emit(check.doc());
-                ExitCode::SUCCESS
-            }
+            Some(check) => finish(emit(check.doc()), ExitCode::SUCCESS),
             None => usage_error(&format!("no check has the id '{id}'")),
         },
     }
@@ -104,8 +98,8 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     }
     let online = args
         .online
-        .then(|| std::time::Duration::from_secs_f64(args.timeout.clamp(0.1, 60.0)));
-    let (ctx, color) = gather_world(&args.world, args.color, online);
+        .then(|| gather::online::Probing::new(args.timeout));
+    let (ctx, color) = gather_world(&args.world, args.color, online.clone());
     let check = |ctx: &gather::Context| {
         let mut results = checks::run_all(ctx, &selection);
         overrides.apply(&mut results);
@@ -158,58 +152,56 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             &report::markdown::render(&report),
         )
     {
-        eprintln!("ccauth: could not append to GITHUB_STEP_SUMMARY ({summary}): {why}");
+        say(&format!(
+            "ccauth: could not append to GITHUB_STEP_SUMMARY ({}): {why}",
+            report::escape::line(summary)
+        ));
     }
-    if let Err(code) = deliver(&text, args.output.as_deref()) {
-        return code;
-    }
-    if report.has_problems(args.strict) {
+    let verdict = if report.has_problems(args.strict) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    finish(deliver(&text, args.output.as_deref()), verdict)
 }
 
 /// Writes the report to `--output` or standard output.
-fn deliver(text: &str, output: Option<&std::path::Path>) -> Result<(), ExitCode> {
+fn deliver(text: &str, output: Option<&std::path::Path>) -> Result<(), Delivery> {
     let Some(path) = output else {
-        emit(text);
-        return Ok(());
+        return emit(text);
     };
-    std::fs::write(path, text).map_err(|e| {
-        eprintln!(
-            "ccauth: cannot write {}: {}",
-            path.display(),
-            gather::fsread::describe_io(&e)
-        );
-        ExitCode::from(USAGE)
-    })
+    gather::fsread::write_regular(path, text.as_bytes(), gather::fsread::WriteMode::Replace)
+        .map_err(|why| {
+            Delivery::Failed(format!(
+                "cannot write the report: {} {why}",
+                report::escape::line(&path.display().to_string())
+            ))
+        })
 }
 
-/// Appends to a file, creating it if needed.
-fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())
+/// Appends to a regular file, creating it if needed; a FIFO, device or
+/// directory there is refused rather than blocked on.
+fn append(path: &std::path::Path, text: &str) -> Result<(), String> {
+    gather::fsread::write_regular(path, text.as_bytes(), gather::fsread::WriteMode::Append)
+        .map_err(|why| format!("it {why}"))
 }
 
 fn status(args: &StatusArgs) -> ExitCode {
     let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
     let report = StatusReport::from_context(&ctx);
-    emit(&render_view(
+    let shown = emit(&render_view(
         args.view.format,
         color,
         &report,
         report::status::json,
         report::status::human,
     ));
-    if report.logged_in {
+    let verdict = if report.logged_in {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
+    };
+    finish(shown, verdict)
 }
 
 fn why(args: &WhyArgs) -> ExitCode {
@@ -226,25 +218,26 @@ fn why(args: &WhyArgs) -> ExitCode {
         }
     };
     if message.trim().is_empty() {
-        eprintln!("error: give the message you see, as an argument or on standard input");
+        say("error: give the message you see, as an argument or on standard input");
         return ExitCode::from(USAGE);
     }
-    let online =
-        (args.online && cfg!(feature = "online")).then(|| std::time::Duration::from_secs(3));
+    let online = (args.online && cfg!(feature = "online"))
+        .then(|| gather::online::Probing::new(std::time::Duration::from_secs(3)));
     let (ctx, color) = gather_world(&args.view.world, args.view.color, online);
     let report = crate::why::diagnose(&ctx, &message);
-    emit(&render_view(
+    let shown = emit(&render_view(
         args.view.format,
         color,
         &report,
         report::why::json,
         report::why::human,
     ));
-    if report.matches.iter().any(|m| m.holds) {
+    let verdict = if report.matches.iter().any(|m| m.holds) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    finish(shown, verdict)
 }
 
 /// Renders a `status` or `why` answer in the format asked for.
@@ -271,7 +264,7 @@ fn render_view<R>(
 fn gather_world(
     world: &WorldArgs,
     color: ColorChoice,
-    online: Option<std::time::Duration>,
+    online: Option<gather::online::Probing>,
 ) -> (gather::Context, bool) {
     let env = Env::from_process();
     let color = use_color(color, &env);
@@ -307,17 +300,50 @@ fn use_color(choice: ColorChoice, env: &Env) -> bool {
 
 fn usage_error(message: &str) -> ExitCode {
     let ids: Vec<&str> = CHECKS.iter().map(|c| c.id()).collect();
-    eprintln!(
+    say(&format!(
         "error: {message}\n\nValid check ids:\n  {}",
         ids.join("\n  ")
-    );
+    ));
     ExitCode::from(USAGE)
 }
 
-/// Writes to stdout; a closed pipe (`ccauth doctor | head`) is not an error.
-fn emit(text: &str) {
+/// Why the answer did not reach its reader.
+enum Delivery {
+    /// The reader went away (`ccauth doctor | head`): nothing to say.
+    ReaderGone,
+    /// A real write error (a full disk, `/dev/full`, a FIFO as `--output`), in words.
+    Failed(String),
+}
+
+/// Writes to stdout, and says whether the text arrived.
+fn emit(text: &str) -> Result<(), Delivery> {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
+    stdout
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+        .and_then(|()| stdout.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Delivery::ReaderGone,
+            _ => Delivery::Failed(format!(
+                "cannot write to standard output: {}",
+                gather::fsread::describe_io(&e)
+            )),
+        })
+}
+
+/// The exit code once the answer was written: `verdict` when it arrived or
+/// its reader left, 2 with a message when it was lost to a write error.
+fn finish(delivered: Result<(), Delivery>, verdict: ExitCode) -> ExitCode {
+    match delivered {
+        Ok(()) | Err(Delivery::ReaderGone) => verdict,
+        Err(Delivery::Failed(why)) => {
+            say(&format!("ccauth: {why}"));
+            ExitCode::from(USAGE)
+        }
+    }
+}
+
+/// A line on stderr; when stderr itself cannot be written there is nobody
+/// left to tell, so the error is dropped instead of panicking as `eprintln!` would.
+fn say(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }

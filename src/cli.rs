@@ -7,7 +7,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0    no check failed (warnings allowed unless --strict)
   1    at least one check failed (or warned, with --strict)
-  2    usage error, such as an unknown check id
+  2    usage error, such as an unknown check id, or the report could not be written
   101  internal error in ccauth itself";
 
 /// Diagnoses why Claude Code cannot sign in inside containers, devcontainers,
@@ -140,20 +140,43 @@ pub struct DoctorArgs {
     /// once (sent only to api.anthropic.com or your ANTHROPIC_BASE_URL).
     #[arg(long)]
     pub online: bool,
-    /// With --online: seconds each probe may take.
+    /// With --online: seconds each probe (and the apiKeyHelper) may take,
+    /// from 0.1 to 60.
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 3.0,
+        default_value = "3",
+        value_parser = parse_timeout,
         requires = "online"
     )]
-    pub timeout: f64,
+    pub timeout: std::time::Duration,
     /// With --fix: show each change as a unified diff and change nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
     /// Show passing checks' details and every check's evidence.
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+/// The shortest and longest `--timeout` accepted, in seconds.
+const TIMEOUT_RANGE: std::ops::RangeInclusive<f64> = 0.1..=60.0;
+
+/// `--timeout`: a finite number of seconds in [`TIMEOUT_RANGE`]. Anything else
+/// (NaN, inf, zero, negative, huge) is a usage error, so clap exits 2 with a
+/// message instead of the conversion panicking later.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !TIMEOUT_RANGE.contains(&seconds) {
+        return Err(format!(
+            "{text} is outside {} to {} seconds",
+            TIMEOUT_RANGE.start(),
+            TIMEOUT_RANGE.end()
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// Options that say which world to inspect; shared by every inspecting command.

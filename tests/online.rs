@@ -2,12 +2,17 @@
 //! self-signed one (interception), a closed port, a silent server (timeout),
 //! proxies that refuse or tunnel, API error bodies; DNS failure and "no
 //! route" inside a private network namespace. Nothing leaves the machine:
-//! every host is redirected with CCAUTH_ONLINE_ENDPOINTS to 127.0.0.1 or
-//! `localhost` (resolved by /etc/hosts).
+//! the probes run through the library, every host redirected with
+//! `Probing::redirect` to 127.0.0.1 or `localhost` (resolved by /etc/hosts).
+//! The binary has no such redirect: no variable, flag or file can change
+//! where it sends a credential (tests/attack/bounded.rs holds that).
 #![cfg(feature = "online")]
 
 mod common;
 
+use ccauth::checks::{self, Selection};
+use ccauth::gather::{self, GatherInput, online::Probing};
+use ccauth::report::{self, Report, Runtime};
 use common::{API_KEY, OAUTH_TOKEN, World};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::Value;
@@ -193,25 +198,89 @@ fn closed_port() -> u16 {
     port
 }
 
-/// A world with the CA trusted through NODE_EXTRA_CA_CERTS and every sign-in
-/// host pointed at `api`, `platform` and `claude` endpoints.
-fn world(pki: &Pki, api: &str, platform: &str, claude: &str) -> World {
-    let w = World::new();
-    let ca = w.home_file("ca.pem", &pki.ca_pem);
-    let endpoints =
-        format!("api.anthropic.com={api},platform.claude.com={platform},claude.ai={claude}");
-    w.with_env("NODE_EXTRA_CA_CERTS", &ca.display().to_string())
-        .with_env("CCAUTH_ONLINE_ENDPOINTS", &endpoints)
+/// A world with the CA trusted through NODE_EXTRA_CA_CERTS, and the
+/// loopback servers that stand in for its three sign-in hosts.
+struct Net {
+    world: World,
+    hosts: [(&'static str, String); 3],
 }
 
-fn online(w: &World, extra: &[&str]) -> Value {
-    let mut args = vec!["doctor", "--format", "json", "--online"];
-    if !extra.contains(&"--timeout") {
-        args.extend(["--timeout", "2"]);
+impl Net {
+    fn with_env(mut self, name: &str, value: &str) -> Self {
+        self.world = self.world.with_env(name, value);
+        self
     }
-    args.extend_from_slice(extra);
-    let out = w.ccauth(&args).output().unwrap();
-    common::parse_output(&out.stdout)
+
+    fn without_env(mut self, name: &str) -> Self {
+        self.world = self.world.without_env(name);
+        self
+    }
+
+    fn home_file(&self, rel: &str, content: &str) -> std::path::PathBuf {
+        self.world.home_file(rel, content)
+    }
+
+    /// The world gathered with `--online`, every host sent to its stand-in.
+    fn context(&self, timeout: Duration) -> gather::Context {
+        let probing = self
+            .hosts
+            .iter()
+            .fold(Probing::new(timeout), |p, (host, url)| {
+                p.redirect(host, url)
+            });
+        gather::gather(GatherInput {
+            env: self.world.env(),
+            cwd: self.world.workspace(),
+            workspace: None,
+            sysroot: self.world.sysroot(),
+            now: SystemTime::now(),
+            uid: None,
+            online: Some(probing),
+        })
+    }
+
+    /// The report `doctor --online --only <only>` makes (all checks when empty).
+    fn report(&self, timeout: Duration, only: &[&str]) -> Report {
+        let ctx = self.context(timeout);
+        let selection = Selection {
+            only: only.iter().map(|id| id.to_string()).collect(),
+            skip: Vec::new(),
+        };
+        Report::new(
+            Runtime::from_context(&ctx),
+            checks::run_all(&ctx, &selection),
+        )
+    }
+}
+
+fn world(pki: &Pki, api: &str, platform: &str, claude: &str) -> Net {
+    let w = World::new();
+    let ca = w.home_file("ca.pem", &pki.ca_pem);
+    Net {
+        world: w.with_env("NODE_EXTRA_CA_CERTS", &ca.display().to_string()),
+        hosts: [
+            ("api.anthropic.com", api.to_string()),
+            ("platform.claude.com", platform.to_string()),
+            ("claude.ai", claude.to_string()),
+        ],
+    }
+}
+
+/// `doctor --format json --online --timeout 2`, validated against the schema.
+fn online(net: &Net) -> Value {
+    online_within(net, Duration::from_secs(2))
+}
+
+fn online_within(net: &Net, timeout: Duration) -> Value {
+    common::parse_output(report::json::render(&net.report(timeout, &[])).as_bytes())
+}
+
+/// The human report of `doctor --online --only <only> --color never`.
+fn online_human(net: &Net, only: &[&str]) -> String {
+    report::human::render(
+        &net.report(Duration::from_secs(3), only),
+        report::human::Style::default(),
+    )
 }
 
 fn https_url(port: u16) -> String {
@@ -240,21 +309,10 @@ fn a_healthy_network_and_an_accepted_key_pass() {
     let api = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
     let other = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
     let w = world(&pki, &api, &other, &other).with_env("ANTHROPIC_API_KEY", API_KEY);
-    let out = w
-        .ccauth(&[
-            "doctor",
-            "--online",
-            "--timeout",
-            "2",
-            "--only",
-            "network-reachability,token-accepted",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = online_human(&w, &["network-reachability", "token-accepted"]);
     eprintln!("{text}");
     assert!(!text.contains(API_KEY));
-    let report = online(&w, &[]);
+    let report = online(&w);
     let reach = common::finding(&report, "network-reachability");
     assert_eq!(reach["status"], "pass", "{reach}");
     let token = common::finding(&report, "token-accepted");
@@ -268,7 +326,7 @@ fn a_refused_port_fails_for_a_needed_host_and_warns_for_another() {
     let ok = https_url(https(pki.trusted.clone(), healthy, SystemTime::now()));
     let closed = format!("https://127.0.0.1:{}", closed_port());
     let w = world(&pki, &closed, &ok, &closed).with_env("ANTHROPIC_API_KEY", API_KEY);
-    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
+    let reach = common::finding(&online(&w), "network-reachability").clone();
     assert_eq!(reach["status"], "fail");
     let cause = reach["cause"].as_str().unwrap();
     assert!(
@@ -288,7 +346,7 @@ fn a_silent_server_times_out_within_the_bound() {
     let quiet = format!("https://127.0.0.1:{}", silent());
     let w = world(&pki, &quiet, &quiet, &quiet).with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
     let started = Instant::now();
-    let report = online(&w, &["--timeout", "1"]);
+    let report = online_within(&w, Duration::from_secs(1));
     let elapsed = started.elapsed();
     assert!(
         elapsed < Duration::from_secs(4),
@@ -310,7 +368,7 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
     let intercepted = https_url(https(pki.self_signed.clone(), healthy, SystemTime::now()));
     let w = world(&pki, &intercepted, &intercepted, &intercepted)
         .with_env("ANTHROPIC_API_KEY", API_KEY);
-    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
+    let reach = common::finding(&online(&w), "network-reachability").clone();
     assert_eq!(reach["status"], "fail");
     assert!(
         reach["cause"].as_str().unwrap().contains("does not verify"),
@@ -326,7 +384,7 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
 
     let not_pem = w.home_file("not.pem", "hello");
     let w = w.with_env("NODE_EXTRA_CA_CERTS", &not_pem.display().to_string());
-    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
+    let reach = common::finding(&online(&w), "network-reachability").clone();
     assert!(
         reach["fix"]
             .as_str()
@@ -335,7 +393,7 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
         "{reach}"
     );
     let w = w.without_env("NODE_EXTRA_CA_CERTS");
-    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
+    let reach = common::finding(&online(&w), "network-reachability").clone();
     assert!(
         reach["fix"]
             .as_str()
@@ -353,7 +411,7 @@ fn a_refusing_proxy_is_named_and_no_proxy_goes_around_it() {
     let w = world(&pki, &api, &api, &api)
         .with_env("ANTHROPIC_API_KEY", API_KEY)
         .with_env("HTTPS_PROXY", &proxy);
-    let report = online(&w, &[]);
+    let report = online(&w);
     let reach = common::finding(&report, "network-reachability");
     assert_eq!(reach["status"], "fail");
     assert!(
@@ -370,7 +428,7 @@ fn a_refusing_proxy_is_named_and_no_proxy_goes_around_it() {
 
     let w = w.with_env("NO_PROXY", "localhost");
     assert_eq!(
-        common::finding(&online(&w, &[]), "network-reachability")["status"],
+        common::finding(&online(&w), "network-reachability")["status"],
         "pass"
     );
 }
@@ -383,7 +441,7 @@ fn a_tunnelling_proxy_works() {
     let w = world(&pki, &api, &api, &api)
         .with_env("ANTHROPIC_API_KEY", API_KEY)
         .with_env("HTTPS_PROXY", &proxy);
-    let report = online(&w, &[]);
+    let report = online(&w);
     let reach = common::finding(&report, "network-reachability");
     assert_eq!(reach["status"], "pass", "{reach}");
     assert!(
@@ -402,7 +460,7 @@ fn a_skewed_clock_warns() {
     let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
     let api = https_url(https(pki.trusted.clone(), healthy, an_hour_ago));
     let w = world(&pki, &api, &api, &api).with_env("ANTHROPIC_API_KEY", API_KEY);
-    let reach = common::finding(&online(&w, &[]), "network-reachability").clone();
+    let reach = common::finding(&online(&w), "network-reachability").clone();
     assert_eq!(reach["status"], "warn", "{reach}");
     assert!(
         reach["cause"]
@@ -478,7 +536,7 @@ fn api_answers_map_to_causes_and_the_token_never_shows() {
     for (answer, var, value, expected) in cases {
         let api = https_url(https(pki.trusted.clone(), answer, SystemTime::now()));
         let w = world(&pki, &api, &api, &api).with_env(var, value);
-        let report = online(&w, &[]);
+        let report = online(&w);
         let token = common::finding(&report, "token-accepted");
         assert_eq!(token["status"], "fail", "{expected}: {token}");
         assert!(
@@ -500,17 +558,21 @@ fn the_token_goes_only_to_the_users_gateway_when_one_is_set() {
     let w = world(&pki, &closed, &closed, &closed)
         .with_env("ANTHROPIC_AUTH_TOKEN", "gateway-token-1234567890")
         .with_env("ANTHROPIC_BASE_URL", &gateway);
-    let report = online(&w, &[]);
+    let report = online(&w);
     let token = common::finding(&report, "token-accepted");
     assert_eq!(token["status"], "pass", "{token}");
     assert_eq!(token["evidence"]["token"]["host"], "localhost");
 }
 
-/// Runs ccauth inside a fresh network namespace: `lo_up` decides whether
-/// even loopback works there.
-fn in_empty_netns(w: &World, lo_up: bool) -> Option<Value> {
+/// Names the case `netns_case` runs, inside the namespace.
+const NETNS_CASE: &str = "ONLINE_TEST_NETNS_CASE";
+
+/// Runs `netns_case` of this test binary inside a fresh network namespace:
+/// `lo_up` decides whether even loopback works there. False when the machine
+/// cannot make one.
+fn in_empty_netns(case: &str, lo_up: bool) -> bool {
     if !common::can_unshare("-n") {
-        return None;
+        return false;
     }
     let up = if lo_up {
         "ip link set lo up 2>/dev/null; "
@@ -518,60 +580,54 @@ fn in_empty_netns(w: &World, lo_up: bool) -> Option<Value> {
         ""
     };
     let script = format!(
-        "{up}exec {} doctor --format json --online --timeout 2",
-        assert_cmd::cargo::cargo_bin("ccauth").display()
+        "{up}exec {} --exact netns_case --ignored --nocapture --test-threads 1",
+        std::env::current_exe().unwrap().display()
     );
     let out = std::process::Command::new("unshare")
         .args(["-n", "sh", "-c", &script])
-        .env_clear()
-        .envs(w.env_pairs())
+        .env(NETNS_CASE, case)
         .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-        .env("CCAUTH_SYSROOT", w.sysroot())
-        .current_dir(w.workspace())
         .output()
         .unwrap();
-    Some(common::parse_output(&out.stdout))
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("1 passed"),
+        "{case}: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
+/// One case of the test below, run by it inside the namespace (and a
+/// no-op anywhere else).
+#[test]
+#[ignore = "run inside a network namespace by no_route_and_dns_failure_inside_an_empty_network_namespace"]
+fn netns_case() {
+    let (target, expected) = match std::env::var(NETNS_CASE).as_deref() {
+        // Loopback is down: connecting to 127.0.0.1 has no route.
+        Ok("unreachable") => ("https://127.0.0.1:9", "is unreachable"),
+        // No interface but loopback, so no resolver can be asked: DNS fails.
+        Ok("dns") => (
+            "https://dns-failure.invalid",
+            "does not resolve (DNS failure)",
+        ),
+        _ => return,
+    };
+    let pki = pki();
+    let w = world(&pki, target, target, target).with_env("ANTHROPIC_API_KEY", API_KEY);
+    let report = online(&w);
+    let reach = common::finding(&report, "network-reachability");
+    assert!(
+        reach["cause"].as_str().unwrap().contains(expected),
+        "{reach}"
+    );
 }
 
 #[test]
 fn no_route_and_dns_failure_inside_an_empty_network_namespace() {
-    let pki = pki();
-    // Loopback is down: connecting to 127.0.0.1 has no route.
-    let w = world(
-        &pki,
-        "https://127.0.0.1:9",
-        "https://127.0.0.1:9",
-        "https://127.0.0.1:9",
-    )
-    .with_env("ANTHROPIC_API_KEY", API_KEY);
-    let Some(report) = in_empty_netns(&w, false) else {
-        return;
-    };
-    let reach = common::finding(&report, "network-reachability");
-    assert!(
-        reach["cause"].as_str().unwrap().contains("is unreachable"),
-        "{reach}"
-    );
-
-    // No interface but loopback, so no resolver can be asked: DNS fails.
-    let w = world(
-        &pki,
-        "https://dns-failure.invalid",
-        "https://dns-failure.invalid",
-        "https://dns-failure.invalid",
-    )
-    .with_env("ANTHROPIC_API_KEY", API_KEY);
-    let Some(report) = in_empty_netns(&w, true) else {
-        return;
-    };
-    let reach = common::finding(&report, "network-reachability");
-    assert!(
-        reach["cause"]
-            .as_str()
-            .unwrap()
-            .contains("does not resolve (DNS failure)"),
-        "{reach}"
-    );
+    if in_empty_netns("unreachable", false) {
+        in_empty_netns("dns", true);
+    }
 }
 
 /// The mixed report shown in the README: an intercepting proxy in front of
@@ -584,19 +640,105 @@ fn readme_example() {
     let closed = format!("https://127.0.0.1:{}", closed_port());
     let w =
         world(&pki, &api, &intercepted, &closed).with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-    let out = w
-        .ccauth(&[
-            "doctor",
-            "--online",
-            "--only",
-            "network-reachability,token-accepted",
-            "--color",
-            "never",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = online_human(&w, &["network-reachability", "token-accepted"]);
     eprintln!("{text}");
     assert!(text.contains("[✗] The hosts sign-in needs can be reached"));
     assert!(text.contains("[✗] The API accepts the credential in use"));
+}
+
+/// An HTTP proxy that refuses every CONNECT and keeps the targets asked for.
+fn recording_proxy() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+    let (listener, port) = listener();
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
+    serve_loop(listener, move |mut stream| {
+        if let Some(target) = read_request_path(&mut stream) {
+            log.lock().unwrap().push(target);
+        }
+        let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    });
+    (port, asked)
+}
+
+/// Issue 14: "`CCAUTH_ONLINE_ENDPOINTS` (a test hook) is honoured by the
+/// release binary and sends the real key, in clear text, to any URL it
+/// names." The binary now ignores it: behind a proxy that records and
+/// refuses every CONNECT (so nothing leaves the machine), it asks only for
+/// the real hosts, and the URL the variable names hears nothing.
+#[test]
+fn no_environment_variable_redirects_where_the_binary_sends_a_credential() {
+    let (proxy, asked) = recording_proxy();
+    let (decoy, decoy_port) = listener();
+    decoy.set_nonblocking(true).unwrap();
+    let decoy_url = format!("http://127.0.0.1:{decoy_port}");
+    let endpoints = format!(
+        "api.anthropic.com={decoy_url},platform.claude.com={decoy_url},claude.ai={decoy_url}"
+    );
+    let w = World::new()
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .with_env("CCAUTH_ONLINE_ENDPOINTS", &endpoints)
+        .with_env("HTTPS_PROXY", &format!("http://127.0.0.1:{proxy}"));
+    let out = w
+        .ccauth(&["doctor", "--online", "--timeout", "2", "--format", "json"])
+        .output()
+        .unwrap();
+    common::parse_output(&out.stdout);
+    assert!(decoy.accept().is_err(), "the decoy was contacted");
+    let asked = asked.lock().unwrap().clone();
+    assert!(!asked.is_empty(), "the probes went through the proxy");
+    for target in &asked {
+        assert!(
+            [
+                "api.anthropic.com:443",
+                "platform.claude.com:443",
+                "claude.ai:443"
+            ]
+            .contains(&target.as_str()),
+            "CONNECT {target}"
+        );
+    }
+}
+
+/// A world whose workspace's own settings name an apiKeyHelper that leaves
+/// a mark when it runs, trusted or not, every host a closed port.
+fn project_helper_world(trusted: bool) -> (Net, std::path::PathBuf) {
+    let pki = pki();
+    let closed = format!("https://127.0.0.1:{}", closed_port());
+    let w = world(&pki, &closed, &closed, &closed).with_env("PATH", "/usr/bin:/bin");
+    let mark = w.world.home().join("helper-ran");
+    let helper = format!(
+        "touch {}; echo sk-ant-api03-HELPERkey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ-CCCC",
+        mark.display()
+    );
+    w.world.workspace_file(
+        ".claude/settings.json",
+        &serde_json::json!({ "apiKeyHelper": helper }).to_string(),
+    );
+    let workspace = w.world.workspace().display().to_string();
+    w.home_file(
+        ".claude.json",
+        &serde_json::json!({ "projects": { workspace: { "hasTrustDialogAccepted": trusted } } })
+            .to_string(),
+    );
+    (w, mark)
+}
+
+/// Issue 14: "`--online` ran a project-level `apiKeyHelper` from the
+/// workspace's `.claude/settings.json` although the folder's trust dialog
+/// was never accepted". Not run, and the report says why; once the folder
+/// is trusted, it runs.
+#[test]
+fn a_project_helper_runs_only_in_a_trusted_folder() {
+    let (w, mark) = project_helper_world(false);
+    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
+    assert!(!mark.exists(), "the untrusted helper ran");
+    let skipped = facts["token_skipped"].as_str().unwrap_or_default();
+    assert!(
+        skipped.contains("was not run") && skipped.contains("trust dialog was never accepted"),
+        "{facts}"
+    );
+    let (w, mark) = project_helper_world(true);
+    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
+    assert!(mark.exists(), "the trusted helper did not run: {facts}");
+    assert!(facts["token"].is_object(), "{facts}");
 }

@@ -34,10 +34,6 @@ impl Check for ApiKeyHelper {
         if helpers.is_empty() {
             return Finding::skip("No settings file sets apiKeyHelper.");
         }
-        let trusted = ctx
-            .effective_config()
-            .and_then(|c| c.ok())
-            .is_some_and(|c| c.trusts(&ctx.workspace.root));
         let mut problems: Vec<(Status, String, String)> = Vec::new();
         let mut fine = Vec::new();
         for helper in &helpers {
@@ -66,11 +62,7 @@ impl Check for ApiKeyHelper {
                         .map_or("found".to_string(), |r| r.display().to_string())
                 )),
             }
-            let project_level = matches!(
-                helper.origin.short().as_str(),
-                "project settings" | "local project settings"
-            );
-            if project_level && in_use && !trusted {
+            if in_use && crate::gather::helper::awaits_trust(ctx, helper) {
                 problems.push((
                     Status::Warn,
                     format!(

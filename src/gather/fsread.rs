@@ -1,12 +1,14 @@
 //! Bounded, non-blocking file reads.
 //!
-//! Every file `ccauth` reads goes through [`read_bounded`] or [`open_bounded`].
-//! A FIFO, a device such as `/dev/zero`, a directory or a symlink loop in place
-//! of a file becomes a [`FileProblem`] the checks can report, never a hang or a
-//! panic; a file larger than the caller's limit is never read whole.
+//! Every file `ccauth` reads goes through [`read_bounded`] or [`open_bounded`],
+//! and every file it writes outside `--fix` (`--output`, the GitHub step
+//! summary) through [`write_regular`]. A FIFO, a device such as `/dev/zero`,
+//! a directory or a symlink loop in place of a file becomes a [`FileProblem`]
+//! the checks can report, never a hang or a panic; a file larger than the
+//! caller's limit is never read whole.
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
@@ -79,6 +81,56 @@ pub fn open_bounded(path: &Path, limit: u64) -> Result<(File, Metadata), FilePro
     Ok((file, opened))
 }
 
+/// How [`write_regular`] treats what is already in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Replace the content (`--output`).
+    Replace,
+    /// Add after the content (`GITHUB_STEP_SUMMARY`, which other steps share).
+    Append,
+}
+
+/// Writes `bytes` to a regular file, creating it (0666 minus the umask) when
+/// nothing is there. A FIFO, device, socket or directory is refused before
+/// anything is written: the open is non-blocking (a FIFO without a reader
+/// fails at once instead of waiting for one) and the opened file is checked
+/// again, so a FIFO swapped in between is refused too. The error is a phrase
+/// to follow the path: "is a FIFO, not a regular file".
+pub fn write_regular(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<(), String> {
+    let not_regular = |problem: FileProblem| problem.describe();
+    match std::fs::metadata(path) {
+        Ok(meta) => check_is_regular(&meta).map_err(not_regular)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("could not be written: {}", describe_io(&e))),
+    }
+    let unwritable = |e: io::Error| format!("could not be written: {}", describe_io(&e));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .append(mode == WriteMode::Append)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(unwritable)?;
+    check_is_regular(&file.metadata().map_err(unwritable)?).map_err(not_regular)?;
+    if mode == WriteMode::Replace {
+        file.set_len(0).map_err(unwritable)?;
+    }
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(unwritable)
+}
+
+/// The first `limit` entries of a directory that can be read, in the order
+/// the file system gives them; nothing when it cannot be listed. A workspace
+/// directory of a million entries costs `limit`, not a million.
+pub fn dir_entries(dir: &Path, limit: usize) -> impl Iterator<Item = std::fs::DirEntry> + use<> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .take(limit)
+        .filter_map(Result::ok)
+}
+
 /// What kind of thing stands at `path`, following symlinks.
 pub fn kind_of(meta: &Metadata) -> &'static str {
     let t = meta.file_type();
@@ -123,8 +175,11 @@ pub fn describe_io(e: &io::Error) -> String {
         Some(13) => "EACCES",
         Some(16) => "EBUSY",
         Some(20) => "ENOTDIR",
+        Some(6) => "ENXIO",
         Some(21) => "EISDIR",
+        Some(28) => "ENOSPC",
         Some(30) => "EROFS",
+        Some(32) => "EPIPE",
         Some(40) => "ELOOP: a symlink loop",
         _ => return e.to_string(),
     };

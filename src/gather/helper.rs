@@ -1,14 +1,42 @@
-//! The program an `apiKeyHelper` command would start, found without running it.
+//! The program an `apiKeyHelper` command would start, found without running it,
+//! and (under `--online` only) the run itself.
 //!
 //! The client runs the helper through a shell; what can be judged without
 //! running it is the first word: does that program exist, and may this user
-//! execute it?
+//! execute it? A helper from a folder whose trust dialog was never accepted
+//! is never run; any other runs in its own process group, within the probe
+//! timeout, and the whole group is killed when it is over.
 
-use super::claude_state::SettingsLayer;
+use super::Context;
+use super::claude_state::{SettingsLayer, SettingsScope};
 use super::env::Env;
 use super::fsread;
+use crate::auth::{Credential, Origin};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+/// Why `--online` did not run a project's helper.
+pub const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from this folder's \
+     project settings and the folder's trust dialog was never accepted, so interactive claude \
+     would not run it either (claude -p skips that dialog); ccauth runs nothing from a folder \
+     you have not trusted";
+
+/// True when `helper` comes from the workspace's own settings (project or
+/// local) and the trust dialog for the workspace was never accepted
+/// (`projects[<dir>].hasTrustDialogAccepted` in `.claude.json`): interactive
+/// claude asks before it runs anything from such a folder (CLIENT-FACTS 32).
+pub fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
+    let workspace_scopes = [SettingsScope::Project, SettingsScope::Local];
+    let project_level = matches!(
+        &helper.origin,
+        Origin::SettingsKey { scope, .. } if workspace_scopes.iter().any(|s| s.label() == *scope)
+    );
+    project_level
+        && !ctx
+            .effective_config()
+            .and_then(|c| c.ok())
+            .is_some_and(|c| c.trusts(&ctx.workspace.root))
+}
 
 /// One `apiKeyHelper`'s program.
 #[derive(Clone, Debug, Serialize)]
@@ -76,6 +104,103 @@ fn locate(program: &str, env: &Env, workspace: &Path, home: Option<&Path>) -> Op
     }
     let path_var = env.non_empty("PATH")?;
     which::which_in(program, Some(path_var), workspace).ok()
+}
+
+#[cfg(feature = "online")]
+pub(crate) use running::run;
+
+#[cfg(feature = "online")]
+mod running {
+    use crate::secret::Secret;
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Child, Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    /// A key is one line; output past this is never read.
+    const OUTPUT_LIMIT: u64 = 64 << 10;
+    /// How long the output may take to arrive once the helper has exited.
+    const GRACE: Duration = Duration::from_millis(200);
+
+    /// Runs the command through `sh -c` in a new process group and takes the
+    /// first line it prints as the key. Its output is read on a thread, up to
+    /// [`OUTPUT_LIMIT`], so neither an endless printer nor a grandchild that
+    /// keeps the pipe open can hold ccauth past `timeout`; when the helper is
+    /// done, or out of time, the whole group is killed, grandchildren too.
+    pub(crate) fn run(command: &Secret, timeout: Duration) -> Result<Secret, String> {
+        let deadline = Instant::now() + timeout;
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(command.expose())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("the apiKeyHelper could not start: {e}"))?;
+        let output = read_on_a_thread(&mut child);
+        let status = wait_until(&mut child, deadline);
+        // Killing the group first closes the pipe a grandchild may still hold.
+        kill_group(&mut child);
+        let printed = status
+            .as_ref()
+            .and_then(|_| output.recv_timeout(remaining(deadline).max(GRACE)).ok());
+        let waited = format!("{:.1} s", timeout.as_secs_f64());
+        let (Some(status), Some(printed)) = (status, printed) else {
+            return Err(format!(
+                "the apiKeyHelper did not finish within {waited} (--timeout); it and everything it started were stopped"
+            ));
+        };
+        let key = String::from_utf8_lossy(&printed)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        match (status.success(), key.is_empty()) {
+            (true, false) => Ok(Secret::new(key)),
+            (true, true) => Err("the apiKeyHelper printed nothing".into()),
+            (false, _) => Err(format!("the apiKeyHelper failed ({status})")),
+        }
+    }
+
+    /// The child's stdout, read to its end or [`OUTPUT_LIMIT`] on a thread.
+    fn read_on_a_thread(child: &mut Child) -> mpsc::Receiver<Vec<u8>> {
+        let (send, receive) = mpsc::channel();
+        if let Some(pipe) = child.stdout.take() {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.take(OUTPUT_LIMIT).read_to_end(&mut bytes);
+                let _ = send.send(bytes);
+            });
+        }
+        receive
+    }
+
+    /// The child's exit status, or `None` at the deadline.
+    fn wait_until(child: &mut Child, deadline: Instant) -> Option<std::process::ExitStatus> {
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn remaining(deadline: Instant) -> Duration {
+        deadline.saturating_duration_since(Instant::now())
+    }
+
+    /// SIGKILL to the helper's whole process group, then reaps the helper.
+    fn kill_group(child: &mut Child) {
+        let group = rustix::process::Pid::from_child(child);
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        let _ = child.wait();
+    }
 }
 
 #[cfg(test)]

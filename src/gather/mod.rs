@@ -47,8 +47,8 @@ pub struct GatherInput {
     /// The uid to judge ownership for; `None` is the process's effective uid.
     /// Tests set it to see a non-root world from a root test run.
     pub uid: Option<u32>,
-    /// `--online`: probe the network, each probe within this timeout.
-    pub online: Option<std::time::Duration>,
+    /// `--online`: probe the network, how and where.
+    pub online: Option<online::Probing>,
 }
 
 /// The read-only snapshot every check reads.
@@ -128,6 +128,8 @@ pub struct Backup {
 
 /// Backups are tried newest first; a few are enough to find a good one.
 const BACKUPS_TO_TRY: usize = 5;
+/// Entries of the backups directory looked at for those few.
+const BACKUP_DIR_ENTRIES_LIMIT: usize = 10_000;
 
 impl Context {
     /// The config file the client actually reads: a non-empty legacy
@@ -151,7 +153,7 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         now,
         uid,
-        online: online_timeout,
+        online: probing,
     } = input;
     let user = User::detect(&sysroot, uid);
     let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
@@ -204,17 +206,17 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         online: None,
     };
-    ctx.online = online_timeout.and_then(|timeout| probe_network(&ctx, timeout));
+    ctx.online = probing.and_then(|probing| probe_network(&ctx, &probing));
     ctx
 }
 
 #[cfg(feature = "online")]
-fn probe_network(ctx: &Context, timeout: std::time::Duration) -> Option<online::OnlineFacts> {
-    Some(online::probe(ctx, timeout))
+fn probe_network(ctx: &Context, probing: &online::Probing) -> Option<online::OnlineFacts> {
+    Some(online::probe(ctx, probing))
 }
 
 #[cfg(not(feature = "online"))]
-fn probe_network(_ctx: &Context, _timeout: std::time::Duration) -> Option<online::OnlineFacts> {
+fn probe_network(_ctx: &Context, _probing: &online::Probing) -> Option<online::OnlineFacts> {
     None
 }
 
@@ -311,11 +313,8 @@ fn state_meta(paths: &ClaudePaths) -> StateMeta {
 /// `<config dir>/backups/.claude.json.backup.<ms>`, newest first; the newest
 /// few are parsed to find one that could be restored.
 fn find_backups(config_dir: &Path) -> Vec<Backup> {
-    let Ok(entries) = std::fs::read_dir(config_dir.join("backups")) else {
-        return Vec::new();
-    };
+    let entries = fsread::dir_entries(&config_dir.join("backups"), BACKUP_DIR_ENTRIES_LIMIT);
     let mut found: Vec<(u64, PathBuf)> = entries
-        .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let stamp = name.strip_prefix(".claude.json.backup.")?.parse().ok()?;

@@ -8,11 +8,53 @@
 //! `NODE_EXTRA_CA_CERTS`, as for the client. Every probe has a timeout and
 //! they run side by side.
 //!
-//! Tests point the hosts at loopback servers with `CCAUTH_ONLINE_ENDPOINTS`
-//! (`api.anthropic.com=https://localhost:4431,…`); nothing else changes.
+//! Where the probes go is fixed by the caller through [`Probing`], never by
+//! the environment or the workspace: the binary always probes the real hosts,
+//! and only a program linking the library (the test suite, with loopback
+//! servers) can redirect a host, with [`Probing::redirect`].
 
 use super::Context;
 use serde::Serialize;
+use std::time::Duration;
+
+/// How to probe: the time each probe (and an `apiKeyHelper`) may take, and
+/// where each host is reached.
+#[derive(Clone, Debug)]
+pub struct Probing {
+    /// The per-probe timeout.
+    pub timeout: Duration,
+    /// Stand-in URLs by host name; empty in the binary.
+    redirects: Vec<(String, String)>,
+}
+
+impl Probing {
+    /// Probes of the real hosts, each within `timeout`.
+    pub fn new(timeout: Duration) -> Self {
+        Probing {
+            timeout,
+            redirects: Vec::new(),
+        }
+    }
+
+    /// Sends every request meant for `host` (credential included) to `url`
+    /// instead. For tests that stand loopback servers in for the real hosts;
+    /// nothing in the binary calls it, so no variable, flag or file can
+    /// redirect where a credential goes.
+    pub fn redirect(mut self, host: &str, url: &str) -> Self {
+        self.redirects.retain(|(h, _)| h != host);
+        self.redirects.push((host.to_string(), url.to_string()));
+        self
+    }
+
+    /// The redirect for `host`, if the caller set one.
+    #[cfg_attr(not(feature = "online"), allow(dead_code))]
+    fn redirected(&self, host: &str) -> Option<&str> {
+        self.redirects
+            .iter()
+            .find(|(h, _)| h == host)
+            .map(|(_, url)| url.as_str())
+    }
+}
 
 /// The hosts sign-in can need.
 pub const API_HOST: &str = "api.anthropic.com";
@@ -178,11 +220,10 @@ pub use probe::probe;
 mod probe {
     use super::*;
     use crate::auth::{self, Credential, Mode, SourceKind};
-    use crate::gather::system;
+    use crate::gather::{helper, system};
     use crate::secret::{Secret, TokenKind};
-    use std::io::Read;
     use std::sync::Arc;
-    use std::time::{Duration, Instant, SystemTime};
+    use std::time::{Instant, SystemTime};
     use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
     /// The platform CA bundles, first found wins.
@@ -194,18 +235,18 @@ mod probe {
     /// Bodies are read only this far.
     const BODY_LIMIT: u64 = 64 << 10;
 
-    /// Runs every probe, side by side, each within `timeout`.
-    pub fn probe(ctx: &Context, timeout: Duration) -> OnlineFacts {
+    /// Runs every probe, side by side, each within the timeout.
+    pub fn probe(ctx: &Context, probing: &Probing) -> OnlineFacts {
+        let timeout = probing.timeout;
         let (roots, extra_ca) = trust(ctx);
         let proxy = proxy_url(ctx);
-        let endpoints = endpoints(ctx);
         let hosts = plan_hosts(ctx);
-        let token_plan = token_plan(ctx, &endpoints);
+        let token_plan = token_plan(ctx, probing);
         let (host_probes, token) = std::thread::scope(|scope| {
             let handles: Vec<_> = hosts
                 .iter()
                 .map(|(host, required, role)| {
-                    let url = endpoint(&endpoints, host);
+                    let url = endpoint(probing, host);
                     let agent = agent(&url, &proxy, &roots, timeout);
                     scope.spawn(move || probe_host(&agent, host, *required, role, &url))
                 })
@@ -214,8 +255,14 @@ mod probe {
                 let agent = agent(&plan.url, &proxy, &roots, timeout);
                 scope.spawn(move || probe_token(&agent, plan))
             });
-            let hosts: Vec<HostProbe> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
-            (hosts, token.and_then(|h| h.join().ok()))
+            // A probe that panicked is ccauth's own bug: it surfaces as one
+            // (exit 101), never as a host silently missing from the report.
+            let hosts: Vec<HostProbe> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect();
+            let token = token.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (hosts, token)
         });
         OnlineFacts {
             timeout_ms: timeout.as_millis() as u64,
@@ -227,25 +274,13 @@ mod probe {
         }
     }
 
-    /// The URL to use for a host: the test override, or https://host.
-    fn endpoint(overrides: &[(String, String)], host: &str) -> String {
-        overrides
-            .iter()
-            .find(|(h, _)| h == host)
-            .map_or(format!("https://{host}"), |(_, url)| {
+    /// The URL to use for a host: the caller's redirect, or https://host.
+    fn endpoint(probing: &Probing, host: &str) -> String {
+        probing
+            .redirected(host)
+            .map_or(format!("https://{host}"), |url| {
                 url.trim_end_matches('/').to_string()
             })
-    }
-
-    /// `CCAUTH_ONLINE_ENDPOINTS=host=url,…`: loopback stand-ins for tests.
-    fn endpoints(ctx: &Context) -> Vec<(String, String)> {
-        ctx.env
-            .get("CCAUTH_ONLINE_ENDPOINTS")
-            .unwrap_or("")
-            .split(',')
-            .filter_map(|pair| pair.split_once('='))
-            .map(|(h, u)| (h.trim().to_string(), u.trim().to_string()))
-            .collect()
     }
 
     /// Platform bundle (under the sysroot) plus NODE_EXTRA_CA_CERTS.
@@ -436,7 +471,7 @@ mod probe {
         url: String,
     }
 
-    fn token_plan(ctx: &Context, overrides: &[(String, String)]) -> Result<TokenPlan, String> {
+    fn token_plan(ctx: &Context, probing: &Probing) -> Result<TokenPlan, String> {
         let winner = auth::resolve(ctx, Mode::Print)
             .winner
             .ok_or("no credential is in effect, so there is nothing to send")?;
@@ -445,19 +480,18 @@ mod probe {
             Some(base) => {
                 let host = crate::checks::url_host(base)
                     .ok_or("ANTHROPIC_BASE_URL is not an http(s) URL")?;
-                let url = overrides
-                    .iter()
-                    .find(|(h, _)| *h == host)
-                    .map_or(base.trim_end_matches('/').to_string(), |(_, u)| u.clone());
+                let url = probing
+                    .redirected(&host)
+                    .map_or(base.trim_end_matches('/').to_string(), String::from);
                 (host, url)
             }
-            None => (API_HOST.to_string(), endpoint(overrides, API_HOST)),
+            None => (API_HOST.to_string(), endpoint(probing, API_HOST)),
         };
         let (secret, header, oauth_beta) = match winner.kind {
             SourceKind::CloudProvider => {
                 return Err("a cloud provider authenticates these requests".into());
             }
-            SourceKind::ApiKeyHelper => (run_helper(&winner)?, "x-api-key", false),
+            SourceKind::ApiKeyHelper => (helper_key(ctx, &winner, probing)?, "x-api-key", false),
             SourceKind::ApiKey | SourceKind::PrimaryApiKey => (value(&winner)?, "x-api-key", false),
             SourceKind::AuthToken => (value(&winner)?, "authorization", false),
             SourceKind::OauthTokenEnv | SourceKind::StoredLogin => {
@@ -474,6 +508,19 @@ mod probe {
         })
     }
 
+    /// The key an `apiKeyHelper` prints, unless the folder it comes from was
+    /// never trusted: then it is not run at all.
+    fn helper_key(ctx: &Context, c: &Credential, probing: &Probing) -> Result<Secret, String> {
+        if helper::awaits_trust(ctx, c) {
+            return Err(helper::UNTRUSTED_NOT_RUN.to_string());
+        }
+        let command = c
+            .value
+            .as_ref()
+            .ok_or("the apiKeyHelper command is empty")?;
+        helper::run(command, probing.timeout)
+    }
+
     fn value(c: &Credential) -> Result<Secret, String> {
         c.value.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             format!(
@@ -481,43 +528,6 @@ mod probe {
                 c.name
             )
         })
-    }
-
-    /// Runs the apiKeyHelper command (only ever under --online) and takes
-    /// its first line of output as the key.
-    fn run_helper(c: &Credential) -> Result<Secret, String> {
-        let command = c
-            .value
-            .as_ref()
-            .ok_or("the apiKeyHelper command is empty")?;
-        let mut child = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(command.expose())
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .map_err(|e| format!("the apiKeyHelper could not start: {e}"))?;
-        let started = Instant::now();
-        loop {
-            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-                let mut out = String::new();
-                if let Some(mut pipe) = child.stdout.take() {
-                    let _ = pipe.read_to_string(&mut out);
-                }
-                let key = out.lines().next().unwrap_or("").trim().to_string();
-                return match (status.success(), key.is_empty()) {
-                    (true, false) => Ok(Secret::new(key)),
-                    (true, true) => Err("the apiKeyHelper printed nothing".into()),
-                    (false, _) => Err(format!("the apiKeyHelper failed ({status})")),
-                };
-            }
-            if started.elapsed() > Duration::from_secs(10) {
-                let _ = child.kill();
-                return Err("the apiKeyHelper did not finish within 10 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
     }
 
     fn probe_token(agent: &ureq::Agent, plan: &TokenPlan) -> TokenProbe {

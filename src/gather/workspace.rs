@@ -20,6 +20,11 @@ const DEVCONTAINER_LIMIT: u64 = 1 << 20;
 const ENV_FILE_LIMIT: u64 = 1 << 20;
 /// Deeper nesting than this is refused before the recursive parser sees it.
 const MAX_JSONC_DEPTH: usize = 256;
+/// `.devcontainer/*/` entries looked at for more configurations, each up to
+/// [`DEVCONTAINER_LIMIT`]; real repositories have a handful.
+const NESTED_DEVCONTAINERS_LIMIT: usize = 64;
+/// Entries of `.devcontainer/` and each subdirectory looked at for env files.
+const ENV_DIR_ENTRIES_LIMIT: usize = 1_000;
 
 /// Variables whose presence in an env file makes it a credential carrier.
 pub const CREDENTIAL_VARS: &[&str] = &[
@@ -73,10 +78,11 @@ impl Workspace {
     pub fn gather(root: &Path, env: &Env) -> Self {
         let repo = git::find_repo(root);
         let devcontainers = find_devcontainers(root);
+        let mut parsed = super::compose::ComposeCache::default();
         let compose: Vec<_> = devcontainers
             .iter()
             .filter_map(|d| Some((d.path.as_path(), d.ok()?)))
-            .flat_map(|(path, config)| super::compose::load(path, config))
+            .flat_map(|(path, config)| super::compose::load(path, config, &mut parsed))
             .collect();
         let mut missing = Vec::new();
         let mut env_files = find_env_files(root, &devcontainers, &compose, &mut missing);
@@ -119,14 +125,12 @@ fn find_devcontainers(root: &Path) -> Vec<Loaded<Value>> {
         root.join(".devcontainer/devcontainer.json"),
         root.join(".devcontainer.json"),
     ];
-    if let Ok(entries) = std::fs::read_dir(root.join(".devcontainer")) {
-        let mut nested: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
+    let mut nested: Vec<PathBuf> =
+        fsread::dir_entries(&root.join(".devcontainer"), NESTED_DEVCONTAINERS_LIMIT)
             .map(|e| e.path().join("devcontainer.json"))
             .collect();
-        nested.sort();
-        paths.extend(nested);
-    }
+    nested.sort();
+    paths.extend(nested);
     paths
         .into_iter()
         .filter(|p| std::fs::symlink_metadata(p).is_ok())
@@ -287,10 +291,7 @@ fn env_like_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut dirs = vec![(dir.to_path_buf(), 0)];
     while let Some((current, depth)) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.filter_map(Result::ok) {
+        for entry in fsread::dir_entries(&current, ENV_DIR_ENTRIES_LIMIT) {
             let path = entry.path();
             let Ok(kind) = entry.file_type() else {
                 continue;

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error` or `::warning` per finding,
 //! titled with the check id, escaped exactly as the runner requires.
 
-use super::Report;
+use super::{Report, escape};
 use crate::checks::Status;
 
 /// One annotation per failing or warning check.
@@ -24,8 +24,8 @@ pub fn render(report: &Report) -> String {
             let title = format!("ccauth {}: {}", result.id, result.title);
             Some(format!(
                 "::{command} title={}::{}\n",
-                escape_property(&title),
-                escape_data(&message)
+                escape_property(&escape::line(&title)),
+                escape_data(&escape::text(&message))
             ))
         })
         .collect()

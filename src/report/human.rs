@@ -2,7 +2,7 @@
 //! line per check with a status mark, the cause and the fix indented under
 //! it, and one summary line.
 
-use super::{Report, Runtime};
+use super::{Report, Runtime, escape};
 use crate::checks::{CheckResult, Status};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
@@ -151,7 +151,7 @@ fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
         ("system", system),
     ];
     for (label, value) in rows {
-        let _ = writeln!(out, "  {:<12} {value}", style.dim(label));
+        let _ = writeln!(out, "  {:<12} {}", style.dim(label), escape::line(&value));
     }
 }
 
@@ -172,7 +172,7 @@ fn render_fixes(out: &mut String, outcomes: &[crate::fix::Outcome], style: Style
             out,
             "  {} {} {}",
             style.paint(&format!("[{mark}]"), status),
-            outcome.fix.summary,
+            escape::line(&outcome.fix.summary),
             style.dim(&format!("({})", outcome.fix.check))
         );
         if let Some(detail) = &outcome.detail {
@@ -180,7 +180,7 @@ fn render_fixes(out: &mut String, outcomes: &[crate::fix::Outcome], style: Style
         }
         if let Some(diff) = &outcome.diff {
             for line in diff.lines() {
-                let _ = writeln!(out, "{INDENT}{line}");
+                let _ = writeln!(out, "{INDENT}{}", escape::line(line));
             }
         }
     }
@@ -230,8 +230,10 @@ fn render_check(out: &mut String, result: &CheckResult, was: Option<Status>, sty
 /// Writes text under a check, after an optional label ("Fix: ") whose
 /// visible width every following line is indented by. Prose and list items
 /// are wrapped (list items with a hanging indent); other indented lines are
-/// commands or snippets and stay whole so they can be copied.
+/// commands or snippets and stay whole so they can be copied. The text is
+/// data: it is made inert ([`escape::text`]) before it is laid out.
 pub(crate) fn write_block(out: &mut String, label: (&str, usize), text: &str) {
+    let text = escape::text(text);
     let (painted, label_width) = label;
     let mut first = true;
     let mut lead = || {

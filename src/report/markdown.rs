@@ -2,7 +2,7 @@
 //! one section per problem with its cause and fix, passing and skipped
 //! checks folded away. Secrets are masked like everywhere else.
 
-use super::Report;
+use super::{Report, escape};
 use crate::checks::{CheckResult, Status};
 use std::fmt::Write;
 
@@ -55,7 +55,9 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(out, "\n</details>");
     }
-    out
+    // Every line of the document, data included, made inert at once: Markdown
+    // has no escape sequences of its own to keep.
+    escape::text(&out)
 }
 
 fn runtime_table(out: &mut String, report: &Report) {
@@ -135,7 +137,7 @@ fn one_line(text: &str) -> String {
     text.lines().next().unwrap_or("").to_string()
 }
 
-/// Keeps a value inside one table cell.
+/// Keeps a value inside one table cell, its line breaks shown as `\n`.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    escape::line(text).replace('|', "\\|")
 }

@@ -1,5 +1,6 @@
 //! Renderers for `ccauth status`: a table for people, JSON for scripts.
 
+use super::escape;
 use super::human::Style;
 use crate::status::{SourceRow, StatusReport, Verdict};
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
@@ -56,11 +57,11 @@ fn table(rows: &[SourceRow]) -> Table {
             _ => row.state.to_string(),
         };
         table.add_row([
-            row.source.clone(),
-            state,
-            row.value.clone().unwrap_or_default(),
+            escape::line(&row.source),
+            escape::line(&state),
+            escape::line(&row.value.clone().unwrap_or_default()),
             row.kind.unwrap_or("").to_string(),
-            row.origin_short.clone().unwrap_or_default(),
+            escape::line(&row.origin_short.clone().unwrap_or_default()),
             used.join(", "),
         ]);
     }
@@ -85,8 +86,8 @@ fn write_verdict(out: &mut String, mode: &str, verdict: &Verdict, style: Style) 
     } else {
         label
     };
-    let _ = writeln!(out, "{label} {outcome}");
+    let _ = writeln!(out, "{label} {}", escape::line(&outcome));
     for line in verdict.losers.iter().chain(&verdict.notes) {
-        let _ = writeln!(out, "           {line}");
+        let _ = writeln!(out, "           {}", escape::line(line));
     }
 }

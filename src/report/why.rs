@@ -1,6 +1,7 @@
 //! Renderers for `ccauth why`: the causes that hold first, with evidence and
 //! fix; then, one line each, the causes checked that do not hold.
 
+use super::escape;
 use super::human::{Style, write_block};
 use crate::checks::Status;
 use crate::why::WhyReport;
@@ -25,13 +26,18 @@ pub fn human(report: &WhyReport, style: Style) -> String {
         }
     };
     let first_line = report.input.lines().next().unwrap_or("");
-    let _ = writeln!(out, "{} \"{first_line}\"\n", bold("ccauth why"));
+    let _ = writeln!(
+        out,
+        "{} \"{}\"\n",
+        bold("ccauth why"),
+        escape::line(first_line)
+    );
     if report.matches.is_empty() {
         let _ = writeln!(out, "No known cause matches this message.");
         if !report.closest.is_empty() {
             let _ = writeln!(out, "\nThe closest messages ccauth knows:");
             for message in &report.closest {
-                let _ = writeln!(out, "  - {message}");
+                let _ = writeln!(out, "  - {}", escape::line(message));
             }
         }
         let _ = writeln!(out, "\nRun `ccauth doctor` to check everything.");
@@ -62,7 +68,7 @@ pub fn human(report: &WhyReport, style: Style) -> String {
         let _ = writeln!(out, "{}", bold("Not the cause here:"));
         for m in others {
             let why = m.finding.cause.lines().next().unwrap_or("");
-            let _ = writeln!(out, "  - {}: {why}", m.id);
+            let _ = writeln!(out, "  - {}: {}", m.id, escape::line(why));
         }
     }
     if report.needs_online {
