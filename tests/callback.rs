@@ -294,6 +294,10 @@ fn refusals_do_not_depend_on_the_network() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.contains("not delivered") || stderr.contains("paste-code flow"),
+            "{bad}: {stderr}"
+        );
         assert_no_secret(&stderr);
         assert_no_secret(&String::from_utf8_lossy(&out.stdout));
     }
