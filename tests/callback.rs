@@ -86,16 +86,28 @@ fn run(w: &World, args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), text)
 }
 
+/// Runs `ccauth callback` against a stand-in answering `answer`, in a world
+/// where Claude Code owns its port: the exit code, the output, the requests.
+fn deliver_to_claude(answer: &'static str) -> (i32, String, mpsc::Receiver<String>) {
+    let (port, received) = stand_in(answer, Duration::ZERO);
+    let (code, text) = run(&claude_waiting_on(port), &["callback", &url(port)]);
+    (code, text, received)
+}
+
 fn assert_no_secret(text: &str) {
     assert!(!text.contains(CODE) && !text.contains(STATE), "{text}");
 }
 
 #[test]
 fn delivers_one_get_of_the_path_and_query_and_says_the_login_finished() {
-    let (port, received) = stand_in(SUCCESS, Duration::ZERO);
-    let w = claude_waiting_on(port);
-    let (code, text) = run(&w, &["callback", &url(port)]);
+    let (code, text, received) = deliver_to_claude(SUCCESS);
     assert_eq!(code, 0, "{text}");
+    let port: u16 = text
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|p| p.parse().ok())
+        .expect("the port is shown");
     assert!(
         text.contains("process 4242 (claude") && text.contains("): Claude Code"),
         "{text}"
@@ -147,9 +159,7 @@ fn the_url_can_come_on_standard_input() {
 
 #[test]
 fn a_state_mismatch_is_an_older_login_attempt() {
-    let (port, _received) = stand_in(MISMATCH, Duration::ZERO);
-    let w = claude_waiting_on(port);
-    let (code, text) = run(&w, &["callback", &url(port)]);
+    let (code, text, _received) = deliver_to_claude(MISMATCH);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("Invalid state parameter"), "{text}");
     assert!(text.contains("older) login attempt"), "{text}");
