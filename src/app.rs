@@ -2,7 +2,8 @@
 
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
-    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs, WorldArgs,
+    CallbackArgs, Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs,
+    WorldArgs,
 };
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
@@ -39,6 +40,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Doctor(args) => doctor(&args),
         Command::Status(args) => status(&args),
         Command::Why(args) => why(&args),
+        Command::Callback(args) => callback(&args),
         Command::Checks => {
             let width = CHECKS.iter().map(|c| c.id().len()).max().unwrap_or(0);
             let text: String = CHECKS
@@ -205,18 +207,8 @@ fn status(args: &StatusArgs) -> ExitCode {
 }
 
 fn why(args: &WhyArgs) -> ExitCode {
-    let message = match args.message.as_deref() {
-        Some(text) if text != "-" => text.to_string(),
-        _ => {
-            let mut text = String::new();
-            // A pasted log is enough; a stream without end is cut.
-            let _ = std::io::Read::read_to_string(
-                &mut std::io::Read::take(std::io::stdin(), 1 << 20),
-                &mut text,
-            );
-            text
-        }
-    };
+    // A pasted log is enough; a stream without end is cut.
+    let message = argument_or_stdin(args.message.as_deref(), 1 << 20);
     if message.trim().is_empty() {
         say("error: give the message you see, as an argument or on standard input");
         return ExitCode::from(USAGE);
@@ -238,6 +230,48 @@ fn why(args: &WhyArgs) -> ExitCode {
         ExitCode::SUCCESS
     };
     finish(shown, verdict)
+}
+
+/// The argument, or (when absent or `-`) standard input up to `limit`
+/// bytes; from a terminal, the first line only, so one Enter ends a paste.
+fn argument_or_stdin(argument: Option<&str>, limit: u64) -> String {
+    if let Some(text) = argument.filter(|t| *t != "-") {
+        return text.to_string();
+    }
+    let stdin = std::io::stdin();
+    let mut text = String::new();
+    let mut bounded = std::io::Read::take(stdin.lock(), limit);
+    let _ = if stdin.is_terminal() {
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(bounded), &mut text)
+    } else {
+        std::io::Read::read_to_string(&mut bounded, &mut text)
+    };
+    text
+}
+
+fn callback(args: &CallbackArgs) -> ExitCode {
+    if args.url.is_none() && std::io::stdin().is_terminal() {
+        eprintln!("Paste the URL from the browser's address bar, then press Enter:");
+    }
+    let text = argument_or_stdin(args.url.as_deref(), 64 << 10);
+    let url = match crate::callback::validate(&text) {
+        Ok(url) => url,
+        Err(refusal) => {
+            eprintln!("ccauth callback: {}", refusal.message());
+            return ExitCode::from(USAGE);
+        }
+    };
+    let env = Env::from_process();
+    let in_container = gather::system::detect_markers(&env, &args.sysroot)
+        .iter()
+        .any(|m| m.place.is_container());
+    let timeout = std::time::Duration::from_secs_f64(args.timeout.clamp(0.1, 60.0));
+    let report = crate::callback::deliver(&url, &args.sysroot, in_container, timeout);
+    emit(&match args.format {
+        StatusFormat::Human => report::callback::human(&report),
+        StatusFormat::Json => report::callback::json(&report),
+    });
+    ExitCode::from(report.exit_code())
 }
 
 /// Renders a `status` or `why` answer in the format asked for.

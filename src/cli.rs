@@ -32,6 +32,10 @@ pub enum Command {
     /// From the message you see to the causes that hold here.
     #[command(after_help = WHY_HELP)]
     Why(WhyArgs),
+    /// Finish a browser login whose localhost callback never arrived: deliver
+    /// the URL from the browser's address bar to the claude waiting here.
+    #[command(after_help = CALLBACK_HELP)]
+    Callback(CallbackArgs),
     /// List every check's id and title.
     Checks,
     /// Print the documentation of one check.
@@ -63,6 +67,37 @@ Exit codes:
   0    no matching cause holds here
   1    a matching cause holds here
   2    usage error";
+
+const CALLBACK_HELP: &str = "\
+Only http://localhost:<port>/callback, http://127.0.0.1:<port>/… and
+http://[::1]:<port>/… URLs with one code and one state are delivered, with one
+GET straight to this machine's loopback (never a proxy, no redirect followed).
+The code and state are never printed.
+
+Examples:
+  ccauth callback 'http://localhost:43627/callback?code=…&state=…'
+  ccauth callback            (then paste the URL and press Enter)
+
+Exit codes:
+  0    delivered, and Claude Code took the code
+  1    delivered but refused, or nothing listens on that port
+  2    the URL was refused before any network access";
+
+/// Options of `ccauth callback`.
+#[derive(Debug, Args)]
+pub struct CallbackArgs {
+    /// The URL from the browser's address bar; read from standard input when absent or `-`.
+    pub url: Option<String>,
+    /// Seconds to wait for the client's answer (it answers after exchanging the code).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
+    /// Read /proc (listening sockets, their processes) under this root.
+    #[arg(long, value_name = "DIR", env = "CCAUTH_SYSROOT", default_value = "/")]
+    pub sysroot: PathBuf,
+}
 
 /// Options of `ccauth why`.
 #[derive(Debug, Args)]

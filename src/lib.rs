@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod callback;
 pub mod checks;
 pub mod cli;
 pub mod devcontainer;

@@ -488,3 +488,108 @@ fn status_agrees_with_claude_auth_status() {
         disagreements.join("\n")
     );
 }
+
+/// Polls for a file's content, up to `limit`.
+fn wait_for_file(path: &Path, limit: std::time::Duration) -> Option<String> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && !text.trim().is_empty()
+        {
+            return Some(text);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    None
+}
+
+/// The real client's login screen listens on its callback port before any
+/// network call (CLIENT-FACTS §5), so `claude auth login` waits offline with
+/// a `BROWSER` that only records the authorize URL it is given. `ccauth
+/// callback` delivers that login's own state to it, and records the answer:
+/// the client takes the code, fails to exchange it (offline, or a made-up
+/// code online) and answers "Sign-in was canceled or failed".
+#[test]
+fn callback_reaches_the_real_clients_waiting_login() {
+    let client = match client() {
+        Ok(bin) => bin,
+        Err(why) => {
+            say(&format!(
+                "SKIPPED callback, the real client is not available: {why}"
+            ));
+            return;
+        }
+    };
+    let w = World::new();
+    let urls = w.home().join("browser-urls");
+    let browser = w.home_file(
+        "browser.sh",
+        &format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", urls.display()),
+    );
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = w.home().join("claude-output");
+    let output = std::fs::File::create(&log).unwrap();
+    let mut login = Command::new(&client)
+        .args(["auth", "login"])
+        .env_clear()
+        .envs(w.env_pairs())
+        .env("PATH", "/usr/bin:/bin")
+        .env("BROWSER", &browser)
+        .current_dir(w.workspace())
+        .stdin(Stdio::piped())
+        .stdout(output.try_clone().unwrap())
+        .stderr(output)
+        .spawn()
+        .unwrap();
+    let opened = wait_for_file(&urls, std::time::Duration::from_secs(30));
+    let Some(opened) = opened else {
+        let _ = login.kill();
+        let _ = login.wait();
+        panic!(
+            "the client opened no browser: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+    };
+    let authorize = url::Url::parse(opened.lines().next().unwrap()).unwrap();
+    let param = |name: &str| {
+        authorize
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_else(|| panic!("no {name} in {authorize}"))
+    };
+    let redirect = url::Url::parse(&param("redirect_uri")).unwrap();
+    assert_eq!(
+        (redirect.host_str(), redirect.path()),
+        (Some("localhost"), "/callback")
+    );
+    let state = param("state");
+    let code = "ccauth-conformance-code-not-real";
+    let callback = format!(
+        "http://localhost:{}/callback?code={code}&state={state}",
+        redirect.port().unwrap()
+    );
+    let out = w
+        .ccauth(&["callback", "--sysroot", "/", &callback])
+        .output()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let _ = login.kill();
+    let _ = login.wait();
+    let ours = String::from_utf8_lossy(&out.stdout).into_owned();
+    let theirs = std::fs::read_to_string(&log).unwrap_or_default();
+    say(&format!(
+        "ccauth callback against claude {CLIENT_VERSION}:\n{ours}"
+    ));
+    say(&format!("claude printed:\n{theirs}"));
+    assert!(!ours.contains(code) && !ours.contains(&state), "{ours}");
+    assert!(ours.contains(&format!("process {}", login.id())), "{ours}");
+    assert!(ours.contains("): Claude Code"), "{ours}");
+    assert!(
+        ours.contains("it answered \"Sign-in was canceled or failed\""),
+        "{ours}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{ours}");
+    assert!(theirs.contains("Couldn't log in"), "{theirs}");
+}

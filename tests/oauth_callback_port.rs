@@ -136,3 +136,84 @@ fn ordinary_forwarded_ports_are_not_reported() {
     );
     assert_eq!(w.check(ID).status, Status::Pass);
 }
+
+/// The client's login screen listens on 127.0.0.1, port 0 (CLIENT-FACTS §5;
+/// `ss -ltnp` showed `claude` on `127.0.0.1:37763`).
+const WAITING_PORT: u16 = 37763;
+
+#[test]
+fn a_login_waiting_now_gets_the_exact_next_step() {
+    let w = World::new().docker();
+    w.listening(WAITING_PORT, 48211, 0);
+    w.process_with_socket(
+        1404,
+        48211,
+        "claude",
+        "/root/.local/share/claude/versions/2.1.332",
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains(
+            "A browser login is waiting right now: claude (pid 1404) listens on 127.0.0.1:37763"
+        ),
+        "{}",
+        f.cause
+    );
+    let fix = f.fix.unwrap();
+    assert!(
+        fix.contains("ccauth callback 'http://localhost:37763/callback?code=…&state=…'")
+            && fix.contains("address bar"),
+        "{fix}"
+    );
+    assert_eq!(f.evidence["waiting_logins"][0]["port"], WAITING_PORT);
+}
+
+#[test]
+fn a_waiting_login_warns_even_where_a_credential_exists() {
+    let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    w.listening(WAITING_PORT, 48211, 0);
+    w.process_with_socket(1404, 48211, "claude", "/usr/bin/claude");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.fix.unwrap().contains("ccauth callback"));
+}
+
+#[test]
+fn other_loopback_listeners_are_not_a_waiting_login() {
+    let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    // A dev server on an ephemeral port, and claude on a fixed low port
+    // (not where port 0 lands).
+    w.listening(WAITING_PORT, 1, 0);
+    w.process_with_socket(10, 1, "python3", "/usr/bin/python3");
+    w.listening(3000, 2, 0);
+    w.process_with_socket(11, 2, "claude", "/usr/bin/claude");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    assert_eq!(f.evidence["waiting_logins"], serde_json::json!([]));
+}
+
+#[test]
+fn the_fix_lists_ccauth_callback_beside_the_other_ways() {
+    let fix = World::new().docker().check(ID).fix.unwrap();
+    for way in [
+        "Paste the code",
+        "ccauth callback '<url>'",
+        "setup-token",
+        "ANTHROPIC_API_KEY",
+    ] {
+        assert!(fix.contains(way), "{way}: {fix}");
+    }
+}
+
+#[test]
+fn why_localhost_refused_to_connect_names_ccauth_callback() {
+    let w = World::new().docker();
+    let out = w
+        .ccauth(&["why", "localhost refused to connect"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(oauth-callback-port)"), "{text}");
+    assert!(text.contains("ccauth callback"), "{text}");
+}

@@ -6,6 +6,7 @@ use crate::auth;
 use crate::devcontainer::{self, ForwardedPort};
 use crate::gather::Context;
 use crate::gather::install::parse_version;
+use crate::gather::listeners::{Listener, Owner};
 use crate::gather::system::{Marker, Place};
 
 /// Fails in a remote place with no credential, where `/login` is the only way.
@@ -65,9 +66,14 @@ impl Check for OauthCallbackPort {
         } else {
             finding.at_least_warn(&forward_note(&forwards), FORWARD_FIX)
         };
+        let finding = match waiting_note(&ctx.waiting_logins) {
+            Some((note, fix)) => finding.at_least_warn(&note, &fix),
+            None => finding,
+        };
         finding
             .with("markers", &remote)
             .with("callback_port_forwards", &forwards)
+            .with("waiting_logins", &ctx.waiting_logins)
     }
 }
 
@@ -114,9 +120,12 @@ fn sign_in_fix(ctx: &Context) -> String {
         "Sign in without the callback, in one of the supported ways:\n  \
          1. Paste the code: {login}, press c to copy the URL, open it in any browser, sign in, and paste the \
          code#state string at \"Paste code here if prompted\".\n  \
-         2. Use a token: run `claude setup-token` on a machine with a browser and set CLAUDE_CODE_OAUTH_TOKEN \
+         2. Deliver the callback by hand: authorize in the browser, and when it says \"localhost refused to \
+         connect\", copy the whole URL from its address bar and run `ccauth callback '<url>'` here while claude \
+         still waits.\n  \
+         3. Use a token: run `claude setup-token` on a machine with a browser and set CLAUDE_CODE_OAUTH_TOKEN \
          in this environment.\n  \
-         3. Use an API key: set ANTHROPIC_API_KEY.\n\
+         4. Use an API key: set ANTHROPIC_API_KEY.\n\
          Forwarding a fixed port (such as {FOLKLORE_PORT}) does not help: the port is chosen at random on every login."
     )
 }
@@ -158,4 +167,35 @@ fn forward_note(forwards: &[String]) -> String {
 }
 
 const FORWARD_FIX: &str = "Remove the forwarded callback port from devcontainer.json and sign in with the \
-                           paste-code flow, `claude setup-token`, or an API key.";
+                           paste-code flow, `ccauth callback`, `claude setup-token`, or an API key.";
+
+/// A Claude Code process listening on a loopback port is a browser login
+/// waiting for its callback right now: the note and the exact next step.
+fn waiting_note(waiting: &[Listener]) -> Option<(String, String)> {
+    let first = waiting.first()?;
+    let described: Vec<String> = waiting.iter().map(describe_waiting).collect();
+    let note = format!(
+        "A browser login is waiting right now: {} (the client's callback server).",
+        join_words(&described)
+    );
+    let port = first.socket.port;
+    let fix = format!(
+        "Finish the login that is waiting: authorize in the browser it opened (or open the URL claude printed); \
+         when the browser says it cannot connect (\"localhost refused to connect\"), copy the whole URL from its \
+         address bar, http://localhost:{port}/callback?code=…&state=…, and run here:\n  \
+         ccauth callback 'http://localhost:{port}/callback?code=…&state=…'\n\
+         (or run `ccauth callback` and paste it). Then `claude auth status` confirms."
+    );
+    Some((note, fix))
+}
+
+fn describe_waiting(listener: &Listener) -> String {
+    let pid = match &listener.owner {
+        Owner::Process(p) => format!(" (pid {})", p.pid),
+        Owner::NotVisible => String::new(),
+    };
+    format!(
+        "claude{pid} listens on {}",
+        std::net::SocketAddr::new(listener.socket.address, listener.socket.port)
+    )
+}

@@ -12,6 +12,7 @@ pub mod fsread;
 pub mod git;
 pub mod helper;
 pub mod install;
+pub mod listeners;
 pub mod mountinfo;
 pub mod online;
 pub mod system;
@@ -99,6 +100,9 @@ pub struct Context {
     /// File descriptors named by a `*_FILE_DESCRIPTOR` variable that are open
     /// in this process (the client reads its credential from them).
     pub open_fds: Vec<u32>,
+    /// Claude Code processes listening on a loopback port right now: a browser
+    /// login waiting for its callback.
+    pub waiting_logins: Vec<listeners::Listener>,
 }
 
 /// What `stat` says of each place Claude Code keeps state.
@@ -198,6 +202,7 @@ pub fn gather(input: GatherInput) -> Context {
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),
         open_fds: open_descriptors(&env, &settings),
+        waiting_logins: listeners::waiting_logins(&sysroot),
         settings,
         paths,
         user,

@@ -3,6 +3,7 @@
 //! Renderers (`human`, `json`) only format a [`Report`]; every decision about
 //! authentication was made by the checks before it was built.
 
+pub mod callback;
 pub mod escape;
 pub mod github;
 pub mod human;

@@ -226,6 +226,31 @@ impl World {
         out.ok()
     }
 
+    /// Adds a LISTEN socket on 127.0.0.1:`port` to the world's
+    /// `/proc/net/tcp`, as the kernel prints it (address in host byte order).
+    pub fn listening(&self, port: u16, inode: u64, uid: u32) {
+        let path = self.sysroot().join("proc/net/tcp");
+        let mut table = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n".into()
+        });
+        let address = u32::from_ne_bytes([127, 0, 0, 1]);
+        table.push_str(&format!(
+            "   0: {address:08X}:{port:04X} 00000000:0000 0A 00000000:00000000 00:00000000 00000000 {uid:>5}        0 {inode} 1 0000000000000000 100 0 0 10 0\n"
+        ));
+        self.file(&path, &table);
+    }
+
+    /// Adds a process to the world's `/proc` that holds socket `inode` as fd
+    /// 9, with this `comm` and `exe` (both as the kernel shows them).
+    pub fn process_with_socket(&self, pid: u32, inode: u64, comm: &str, exe: &str) {
+        let dir = self.sysroot().join(format!("proc/{pid}"));
+        self.file(&dir.join("comm"), &format!("{comm}\n"));
+        self.file(&dir.join("cmdline"), &format!("{exe}\0auth\0login\0"));
+        std::fs::create_dir_all(dir.join("fd")).unwrap();
+        std::os::unix::fs::symlink(format!("socket:[{inode}]"), dir.join("fd/9")).unwrap();
+        std::os::unix::fs::symlink(exe, dir.join("exe")).unwrap();
+    }
+
     /// Installs a fake npm package of the client at this version under
     /// `~/npm`, and returns its executable `bin/claude.exe`.
     pub fn npm_claude(&self, version: &str) -> PathBuf {
