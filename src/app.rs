@@ -2,7 +2,8 @@
 
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
-    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs, WorldArgs,
+    Cli, ColorChoice, Command, DoctorArgs, Format, ReportArgs, StatusArgs, StatusFormat, WhyArgs,
+    WorldArgs,
 };
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
@@ -37,6 +38,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Doctor(args) => doctor(&args),
         Command::Status(args) => status(&args),
         Command::Why(args) => why(&args),
+        Command::Report(args) => rerender(&args),
         Command::Checks => {
             let width = CHECKS.iter().map(|c| c.id().len()).max().unwrap_or(0);
             let text: String = CHECKS
@@ -132,38 +134,80 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             (report, after_ctx)
         }
     };
-    let in_actions = ctx.env.equals("GITHUB_ACTIONS", "true");
+    let rendering = Rendering {
+        format: args.format,
+        color,
+        verbose: args.verbose,
+        strict: args.strict,
+        output: args.output.as_deref(),
+    };
+    publish(&report, &rendering, &ctx.env)
+}
+
+/// `ccauth report --from FILE`: a saved JSON report, rendered as `doctor` would.
+fn rerender(args: &ReportArgs) -> ExitCode {
+    let report = match report::saved::load(&args.from) {
+        Ok(report) => report,
+        Err(why) => {
+            eprintln!("error: {why}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    let env = Env::from_process();
+    let rendering = Rendering {
+        format: args.format,
+        color: use_color(args.color, &env),
+        verbose: args.verbose,
+        strict: args.strict,
+        output: args.output.as_deref(),
+    };
+    publish(&report, &rendering, &env)
+}
+
+/// How a doctor report is shown: the options `doctor` and `report` share.
+struct Rendering<'a> {
+    format: Format,
+    color: bool,
+    verbose: bool,
+    strict: bool,
+    output: Option<&'a std::path::Path>,
+}
+
+/// Renders a report, adds the step summary inside GitHub Actions, delivers it,
+/// and gives the exit code its statuses call for.
+fn publish(report: &Report, rendering: &Rendering, env: &Env) -> ExitCode {
+    let in_actions = env.equals("GITHUB_ACTIONS", "true");
     let human = || {
         let style = report::human::Style {
-            color,
-            verbose: args.verbose,
+            color: rendering.color,
+            verbose: rendering.verbose,
         };
-        report::human::render(&report, style)
+        report::human::render(report, style)
     };
-    let text = match args.format {
-        Format::Auto if in_actions => format!("{}\n{}", human(), report::github::render(&report)),
+    let text = match rendering.format {
+        Format::Auto if in_actions => format!("{}\n{}", human(), report::github::render(report)),
         Format::Auto | Format::Human => human(),
-        Format::Json => report::json::render(&report),
-        Format::Github => report::github::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-        Format::Junit => report::junit::render(&report),
+        Format::Json => report::json::render(report),
+        Format::Github => report::github::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Junit => report::junit::render(report),
     };
-    let annotating = args.format == Format::Github || (args.format == Format::Auto && in_actions);
-    if let Some(summary) = ctx
-        .env
+    let annotating = rendering.format == Format::Github
+        || (rendering.format == Format::Auto && in_actions);
+    if let Some(summary) = env
         .non_empty("GITHUB_STEP_SUMMARY")
         .filter(|_| annotating)
         && let Err(why) = append(
             std::path::Path::new(summary),
-            &report::markdown::render(&report),
+            &report::markdown::render(report),
         )
     {
         eprintln!("ccauth: could not append to GITHUB_STEP_SUMMARY ({summary}): {why}");
     }
-    if let Err(code) = deliver(&text, args.output.as_deref()) {
+    if let Err(code) = deliver(&text, rendering.output) {
         return code;
     }
-    if report.has_problems(args.strict) {
+    if report.has_problems(rendering.strict) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -32,6 +32,10 @@ pub enum Command {
     /// From the message you see to the causes that hold here.
     #[command(after_help = WHY_HELP)]
     Why(WhyArgs),
+    /// Render a saved `ccauth doctor --format json` report in another format,
+    /// without checking again.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
     /// List every check's id and title.
     Checks,
     /// Print the documentation of one check.
@@ -63,6 +67,39 @@ Exit codes:
   0    no matching cause holds here
   1    a matching cause holds here
   2    usage error";
+
+const REPORT_HELP: &str = "\
+Examples:
+  ccauth doctor --format json --output report.json
+  ccauth report --from report.json --format github
+
+Exit codes (as the doctor that wrote the report):
+  0    no check failed (warnings allowed unless --strict)
+  1    at least one check failed (or warned, with --strict)
+  2    usage error, or the file is not a report this ccauth reads";
+
+/// Options of `ccauth report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The JSON report `ccauth doctor --format json` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    pub format: Format,
+    /// Write the rendering to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the human report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Show passing checks' details and every check's evidence.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
 
 /// Options of `ccauth why`.
 #[derive(Debug, Args)]
