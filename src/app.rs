@@ -192,11 +192,9 @@ fn publish(report: &Report, rendering: &Rendering, env: &Env) -> ExitCode {
         Format::Markdown => report::markdown::render(report),
         Format::Junit => report::junit::render(report),
     };
-    let annotating = rendering.format == Format::Github
-        || (rendering.format == Format::Auto && in_actions);
-    if let Some(summary) = env
-        .non_empty("GITHUB_STEP_SUMMARY")
-        .filter(|_| annotating)
+    let annotating =
+        rendering.format == Format::Github || (rendering.format == Format::Auto && in_actions);
+    if let Some(summary) = env.non_empty("GITHUB_STEP_SUMMARY").filter(|_| annotating)
         && let Err(why) = append(
             std::path::Path::new(summary),
             &report::markdown::render(report),

@@ -358,10 +358,7 @@ fn the_npm_packages_hold_only_the_shim_the_readme_and_the_binary() {
             env!("CARGO_PKG_VERSION")
         );
         let dir = stage.join(&name);
-        assert_eq!(
-            packed_files(&dir),
-            ["README.md", "ccauth", "package.json"]
-        );
+        assert_eq!(packed_files(&dir), ["README.md", "ccauth", "package.json"]);
         let package = manifest(&dir);
         assert_eq!(package["os"], serde_json::json!([os]));
         assert_eq!(package["cpu"], serde_json::json!([cpu]));
@@ -382,7 +379,13 @@ fn installed_shim(tmp: &Path) -> PathBuf {
     let version = env!("CARGO_PKG_VERSION");
     let prefix = tmp.join("prefix");
     let out = Command::new("npm")
-        .args(["install", "--global", "--offline", "--no-audit", "--no-fund"])
+        .args([
+            "install",
+            "--global",
+            "--offline",
+            "--no-audit",
+            "--no-fund",
+        ])
         .arg("--prefix")
         .arg(&prefix)
         .arg(release.join(format!("ccauth-{}-{version}.tgz", npm_platform())))
@@ -432,7 +435,10 @@ fn the_shim_passes_arguments_streams_exit_codes_and_signals_through() {
     assert_eq!(text(&child.wait_with_output().unwrap().stdout), "a log\n");
 
     let other = write_executable(&tmp.path().join("other"), b"#!/bin/sh\necho other\n");
-    let out = shim(&bin, &[]).env("CCAUTH_BINARY", &other).output().unwrap();
+    let out = shim(&bin, &[])
+        .env("CCAUTH_BINARY", &other)
+        .output()
+        .unwrap();
     assert_eq!(text(&out.stdout), "other\n");
 }
 
@@ -520,7 +526,10 @@ fn the_action_installs_once_runs_the_doctor_once_and_renders_from_its_json() {
         &[("RUNNER_OS", "Linux"), ("RUNNER_ARCH", "X64")],
     );
     assert!(out.status.success());
-    assert_eq!(output_value(&located, "target"), "x86_64-unknown-linux-musl");
+    assert_eq!(
+        output_value(&located, "target"),
+        "x86_64-unknown-linux-musl"
+    );
     assert_eq!(output_value(&located, "version"), env!("CARGO_PKG_VERSION"));
     let dir = output_value(&located, "dir").to_string();
 
@@ -593,7 +602,10 @@ fn the_action_says_it_does_not_apply_off_linux() {
         tmp.path(),
         &[("RUNNER_OS", "Linux"), ("RUNNER_ARCH", "ARM64")],
     );
-    assert_eq!(output_value(&outputs, "target"), "aarch64-unknown-linux-musl");
+    assert_eq!(
+        output_value(&outputs, "target"),
+        "aarch64-unknown-linux-musl"
+    );
 }
 
 #[test]
@@ -697,16 +709,36 @@ fn report_from_renders_every_format_as_the_doctor_that_wrote_it() {
 fn report_from_refuses_what_is_not_a_report_it_reads() {
     let w = World::new();
     let cases = [
-        ("other.json", r#"{"schema_version": 2, "checks": []}"#, "has schema_version 2, and this ccauth"),
-        ("none.json", r#"{"checks": []}"#, "has no numeric schema_version"),
-        ("broken.json", r#"{"schema_version": 1, "checks": [}"#, "is not a ccauth doctor JSON report"),
-        ("short.json", r#"{"schema_version": 1}"#, "is not a ccauth doctor JSON report: missing field"),
+        (
+            "other.json",
+            r#"{"schema_version": 2, "checks": []}"#,
+            "has schema_version 2, and this ccauth",
+        ),
+        (
+            "none.json",
+            r#"{"checks": []}"#,
+            "has no numeric schema_version",
+        ),
+        (
+            "broken.json",
+            r#"{"schema_version": 1, "checks": [}"#,
+            "is not a ccauth doctor JSON report",
+        ),
+        (
+            "short.json",
+            r#"{"schema_version": 1}"#,
+            "is not a ccauth doctor JSON report: missing field",
+        ),
     ];
     for (name, content, expected) in cases {
         let path = w.home_file(name, content);
         let out = w.ccauth(&["report", "--from"]).arg(&path).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{name}");
-        assert!(text(&out.stderr).contains(expected), "{name}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{name}: {}",
+            text(&out.stderr)
+        );
         assert!(out.stdout.is_empty());
     }
     for path in ["/dev/zero", "/nonexistent/report.json"] {
@@ -785,7 +817,12 @@ fn every_public_address_is_the_declared_home() {
 #[test]
 fn the_address_scanner_finds_every_spelling() {
     // Spelled in pieces, so this file names no address itself.
-    let sample = ["see https://github", ".com/a/b#x, ghcr", ".io/c/d/e:0 and\n - uses", ": f/g@v1"];
+    let sample = [
+        "see https://github",
+        ".com/a/b#x, ghcr",
+        ".io/c/d/e:0 and\n - uses",
+        ": f/g@v1",
+    ];
     assert_eq!(addresses(&sample.concat()), ["a/b", "c/d", "f/g"]);
 }
 

@@ -265,7 +265,12 @@ fn collect_uses(yaml: &yaml_rust2::Yaml, home: &str, found: &mut Vec<serde_json:
                 let with: Vec<String> = map
                     .get(&Yaml::String("with".into()))
                     .and_then(Yaml::as_hash)
-                    .map(|w| w.keys().filter_map(Yaml::as_str).map(String::from).collect())
+                    .map(|w| {
+                        w.keys()
+                            .filter_map(Yaml::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 found.push(serde_json::json!({"uses": uses, "with": with}));
             }
@@ -277,8 +282,8 @@ fn collect_uses(yaml: &yaml_rust2::Yaml, home: &str, found: &mut Vec<serde_json:
 
 #[test]
 fn the_readme_action_steps_pin_this_release_and_use_real_inputs() {
-    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
-        .unwrap();
+    let action =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
     let action = &yaml_rust2::YamlLoader::load_from_str(&action).unwrap()[0];
     let steps = action_uses(&readme());
     assert!(!steps.is_empty(), "the README shows the Action step");
@@ -300,7 +305,8 @@ fn the_readme_action_steps_pin_this_release_and_use_real_inputs() {
 fn the_readme_feature_line_names_the_published_feature_and_its_options() {
     let feature: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("features/src/ccauth/devcontainer-feature.json"),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("features/src/ccauth/devcontainer-feature.json"),
         )
         .unwrap(),
     )

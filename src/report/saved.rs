@@ -30,9 +30,15 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::File(path, problem) => write!(f, "{} {}", path.display(), problem.describe()),
+            LoadError::File(path, problem) => {
+                write!(f, "{} {}", path.display(), problem.describe())
+            }
             LoadError::Invalid(path, why) => {
-                write!(f, "{} is not a ccauth doctor JSON report: {why}", path.display())
+                write!(
+                    f,
+                    "{} is not a ccauth doctor JSON report: {why}",
+                    path.display()
+                )
             }
             LoadError::Version(path, Some(found)) => write!(
                 f,
@@ -63,7 +69,10 @@ pub fn load(path: &Path) -> Result<Report, LoadError> {
         .map_err(|problem| LoadError::File(path.to_path_buf(), problem))?;
     let invalid = |e: serde_json::Error| LoadError::Invalid(path.to_path_buf(), e.to_string());
     let versioned: Versioned = serde_json::from_slice(&bytes).map_err(invalid)?;
-    let version = versioned.schema_version.as_ref().and_then(serde_json::Value::as_u64);
+    let version = versioned
+        .schema_version
+        .as_ref()
+        .and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(SCHEMA_VERSION)) {
         return Err(LoadError::Version(path.to_path_buf(), version));
     }
