@@ -221,13 +221,17 @@ fn the_packaged_feature_verifies_the_sha256_of_the_release() {
         format!("{}#install", env!("CARGO_PKG_REPOSITORY"))
     );
 
-    let prefix = tmp.path().join("good");
-    let out = install_with_only(
-        &feature,
-        BASE_TOOLS,
-        &prefix,
-        &[("CCAUTH_ARTIFACTS", &release)],
-    );
+    let install_into = |name: &str| {
+        let prefix = tmp.path().join(name);
+        let out = install_with_only(
+            &feature,
+            BASE_TOOLS,
+            &prefix,
+            &[("CCAUTH_ARTIFACTS", &release)],
+        );
+        (prefix, out)
+    };
+    let (prefix, out) = install_into("good");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains(&format!(
         "ccauth-{} {} verified",
@@ -240,13 +244,7 @@ fn the_packaged_feature_verifies_the_sha256_of_the_release() {
     let mut tampered = binary.clone();
     tampered.push(0);
     std::fs::write(release.join(format!("ccauth-{}", target())), &tampered).unwrap();
-    let prefix = tmp.path().join("bad");
-    let out = install_with_only(
-        &feature,
-        BASE_TOOLS,
-        &prefix,
-        &[("CCAUTH_ARTIFACTS", &release)],
-    );
+    let (prefix, out) = install_into("bad");
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("SHA-256 mismatch"),
