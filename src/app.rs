@@ -2,7 +2,8 @@
 
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
-    CallbackArgs, Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs,
+    CallbackArgs, Cli, ColorChoice, Command, DoctorArgs, Format, ReportArgs, StatusArgs,
+    StatusFormat, WhyArgs,
     WorldArgs,
 };
 use crate::fix;
@@ -41,6 +42,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Status(args) => status(&args),
         Command::Why(args) => why(&args),
         Command::Callback(args) => callback(&args),
+        Command::Report(args) => rerender(&args),
         Command::Checks => {
             let width = CHECKS.iter().map(|c| c.id().len()).max().unwrap_or(0);
             let text: String = CHECKS
@@ -128,30 +130,70 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             (report, after_ctx)
         }
     };
-    let in_actions = ctx.env.equals("GITHUB_ACTIONS", "true");
+    let rendering = Rendering {
+        format: args.format,
+        color,
+        verbose: args.verbose,
+        strict: args.strict,
+        output: args.output.as_deref(),
+    };
+    publish(&report, &rendering, &ctx.env)
+}
+
+/// `ccauth report --from FILE`: a saved JSON report, rendered as `doctor` would.
+fn rerender(args: &ReportArgs) -> ExitCode {
+    let report = match report::saved::load(&args.from) {
+        Ok(report) => report,
+        Err(why) => {
+            say(&format!("error: {why}"));
+            return ExitCode::from(USAGE);
+        }
+    };
+    let env = Env::from_process();
+    let rendering = Rendering {
+        format: args.format,
+        color: use_color(args.color, &env),
+        verbose: args.verbose,
+        strict: args.strict,
+        output: args.output.as_deref(),
+    };
+    publish(&report, &rendering, &env)
+}
+
+/// How a doctor report is shown: the options `doctor` and `report` share.
+struct Rendering<'a> {
+    format: Format,
+    color: bool,
+    verbose: bool,
+    strict: bool,
+    output: Option<&'a std::path::Path>,
+}
+
+/// Renders a report, adds the step summary inside GitHub Actions, delivers it,
+/// and gives the exit code its statuses call for.
+fn publish(report: &Report, rendering: &Rendering, env: &Env) -> ExitCode {
+    let in_actions = env.equals("GITHUB_ACTIONS", "true");
     let human = || {
         let style = report::human::Style {
-            color,
-            verbose: args.verbose,
+            color: rendering.color,
+            verbose: rendering.verbose,
         };
-        report::human::render(&report, style)
+        report::human::render(report, style)
     };
-    let text = match args.format {
-        Format::Auto if in_actions => format!("{}\n{}", human(), report::github::render(&report)),
+    let text = match rendering.format {
+        Format::Auto if in_actions => format!("{}\n{}", human(), report::github::render(report)),
         Format::Auto | Format::Human => human(),
-        Format::Json => report::json::render(&report),
-        Format::Github => report::github::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-        Format::Junit => report::junit::render(&report),
+        Format::Json => report::json::render(report),
+        Format::Github => report::github::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Junit => report::junit::render(report),
     };
-    let annotating = args.format == Format::Github || (args.format == Format::Auto && in_actions);
-    if let Some(summary) = ctx
-        .env
-        .non_empty("GITHUB_STEP_SUMMARY")
-        .filter(|_| annotating)
+    let annotating =
+        rendering.format == Format::Github || (rendering.format == Format::Auto && in_actions);
+    if let Some(summary) = env.non_empty("GITHUB_STEP_SUMMARY").filter(|_| annotating)
         && let Err(why) = append(
             std::path::Path::new(summary),
-            &report::markdown::render(&report),
+            &report::markdown::render(report),
         )
     {
         say(&format!(
@@ -159,12 +201,12 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             report::escape::line(summary)
         ));
     }
-    let verdict = if report.has_problems(args.strict) {
+    let verdict = if report.has_problems(rendering.strict) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     };
-    finish(deliver(&text, args.output.as_deref()), verdict)
+    finish(deliver(&text, rendering.output), verdict)
 }
 
 /// Writes the report to `--output` or standard output.
@@ -251,13 +293,13 @@ fn argument_or_stdin(argument: Option<&str>, limit: u64) -> String {
 
 fn callback(args: &CallbackArgs) -> ExitCode {
     if args.url.is_none() && std::io::stdin().is_terminal() {
-        eprintln!("Paste the URL from the browser's address bar, then press Enter:");
+        say("Paste the URL from the browser's address bar, then press Enter:");
     }
     let text = argument_or_stdin(args.url.as_deref(), 64 << 10);
     let url = match crate::callback::validate(&text) {
         Ok(url) => url,
         Err(refusal) => {
-            eprintln!("ccauth callback: {}", refusal.message());
+            say(&format!("ccauth callback: {}", refusal.message()));
             return ExitCode::from(USAGE);
         }
     };
@@ -265,13 +307,12 @@ fn callback(args: &CallbackArgs) -> ExitCode {
     let in_container = gather::system::detect_markers(&env, &args.sysroot)
         .iter()
         .any(|m| m.place.is_container());
-    let timeout = std::time::Duration::from_secs_f64(args.timeout.clamp(0.1, 60.0));
-    let report = crate::callback::deliver(&url, &args.sysroot, in_container, timeout);
-    emit(&match args.format {
+    let report = crate::callback::deliver(&url, &args.sysroot, in_container, args.timeout);
+    let text = match args.format {
         StatusFormat::Human => report::callback::human(&report),
         StatusFormat::Json => report::callback::json(&report),
-    });
-    ExitCode::from(report.exit_code())
+    };
+    finish(emit(&text), ExitCode::from(report.exit_code()))
 }
 
 /// Renders a `status` or `why` answer in the format asked for.

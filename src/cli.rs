@@ -36,6 +36,10 @@ pub enum Command {
     /// the URL from the browser's address bar to the claude waiting here.
     #[command(after_help = CALLBACK_HELP)]
     Callback(CallbackArgs),
+    /// Render a saved `ccauth doctor --format json` report in another format,
+    /// without checking again.
+    #[command(after_help = REPORT_HELP)]
+    Report(ReportArgs),
     /// List every check's id and title.
     Checks,
     /// Print the documentation of one check.
@@ -88,15 +92,49 @@ Exit codes:
 pub struct CallbackArgs {
     /// The URL from the browser's address bar; read from standard input when absent or `-`.
     pub url: Option<String>,
-    /// Seconds to wait for the client's answer (it answers after exchanging the code).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
-    pub timeout: f64,
+    /// Seconds to wait for the client's answer (it answers after exchanging
+    /// the code), from 0.1 to 60.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
+    pub timeout: std::time::Duration,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
     pub format: StatusFormat,
     /// Read /proc (listening sockets, their processes) under this root.
     #[arg(long, value_name = "DIR", env = "CCAUTH_SYSROOT", default_value = "/")]
     pub sysroot: PathBuf,
+}
+
+const REPORT_HELP: &str = "\
+Examples:
+  ccauth doctor --format json --output report.json
+  ccauth report --from report.json --format github
+
+Exit codes (as the doctor that wrote the report):
+  0    no check failed (warnings allowed unless --strict)
+  1    at least one check failed (or warned, with --strict)
+  2    usage error, or the file is not a report this ccauth reads";
+
+/// Options of `ccauth report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The JSON report `ccauth doctor --format json` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    pub format: Format,
+    /// Write the rendering to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the human report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Show passing checks' details and every check's evidence.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Options of `ccauth why`.

@@ -32,7 +32,7 @@ mod token_accepted;
 pub use gateway::url_host;
 
 use crate::gather::Context;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::panic::{self, AssertUnwindSafe};
 
@@ -88,7 +88,7 @@ pub fn find(id: &str) -> Option<&'static dyn Check> {
 }
 
 /// The areas checks are grouped in, in report order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// Which credential Claude Code gets, and whether it can work.
@@ -117,7 +117,7 @@ impl Category {
 }
 
 /// The outcome of one check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Checked, and fine.
@@ -131,7 +131,7 @@ pub enum Status {
 }
 
 /// What a check found.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finding {
     /// The verdict.
     pub status: Status,
@@ -215,12 +215,14 @@ impl Finding {
 }
 
 /// A check's id and title with its finding, as reports carry it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckResult {
     /// The check's id.
-    pub id: &'static str,
+    #[serde(deserialize_with = "crate::report::saved::static_str")]
+    pub id: crate::report::saved::StaticStr,
     /// The check's title.
-    pub title: &'static str,
+    #[serde(deserialize_with = "crate::report::saved::static_str")]
+    pub title: crate::report::saved::StaticStr,
     /// The check's area.
     pub category: Category,
     /// What it found.

@@ -7,14 +7,14 @@
 
 use super::env::Env;
 use super::fsread;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// The npm package of the client.
 const PACKAGE_NAME: &str = "@anthropic-ai/claude-code";
 
 /// One `claude` found on PATH.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaudeInstall {
     /// The PATH entry that was found.
     pub path: PathBuf,
@@ -23,7 +23,8 @@ pub struct ClaudeInstall {
     /// The version, when a package.json or versions directory names it.
     pub version: Option<String>,
     /// `npm`, `native` or `unknown`.
-    pub method: &'static str,
+    #[serde(deserialize_with = "crate::report::saved::static_str")]
+    pub method: crate::report::saved::StaticStr,
 }
 
 /// Every `claude` on the snapshot's PATH, first one first.

@@ -10,6 +10,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod saved;
 pub mod status;
 pub mod why;
 
@@ -18,14 +19,15 @@ use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
 use crate::secret;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Bumped on any incompatible change to the JSON shape.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Everything a renderer shows.
-#[derive(Clone, Debug, Serialize)]
+/// Everything a renderer shows. It deserializes too, so a saved JSON report
+/// can be rendered again ([`saved::load`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     /// The JSON contract's version.
     pub schema_version: u32,
@@ -37,25 +39,28 @@ pub struct Report {
     pub summary: Summary,
     /// One result per registered check, in registry order.
     pub checks: Vec<CheckResult>,
-    /// With `--fix`: what each repair did.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// With `--fix`: what each repair did. Not read back from a saved report:
+    /// a repair is reported by the run that made it.
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub fixes: Option<Vec<crate::fix::Outcome>>,
     /// With `--fix`: every check's status before the repairs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
     pub before: Option<Vec<(&'static str, Status)>>,
 }
 
 /// The tool's name and version.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Tool {
     /// Always `ccauth`.
-    pub name: &'static str,
+    #[serde(deserialize_with = "saved::static_str")]
+    pub name: saved::StaticStr,
     /// The crate version.
-    pub version: &'static str,
+    #[serde(deserialize_with = "saved::static_str")]
+    pub version: saved::StaticStr,
 }
 
 /// Counts of each status.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Checks that passed.
     pub pass: usize,
@@ -68,7 +73,7 @@ pub struct Summary {
 }
 
 /// Where this is running, as facts for a bug report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Runtime {
     /// The kind of container (`docker`, `podman`, …), if any marker says so.
     pub container: Option<Place>,
