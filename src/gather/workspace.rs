@@ -12,6 +12,7 @@ use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
 use crate::secret::Secret;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Devcontainer files are small; a larger one is reported, not parsed.
@@ -211,16 +212,21 @@ fn find_env_files(
     missing: &mut Vec<MissingEnvFile>,
 ) -> Vec<EnvFile> {
     let mut found: Vec<EnvFile> = Vec::new();
+    // Where each path sits in `found`: tens of thousands of files stay linear.
+    let mut position: HashMap<String, usize> = HashMap::new();
     let mut add = |path: &Path, reason: String| {
         let rel = relative(root, path);
-        match found.iter_mut().find(|f| f.rel_path == rel) {
-            Some(existing) => existing.reasons.push(reason),
-            None => found.push(EnvFile {
-                credentials: read_credentials(path),
-                rel_path: rel,
-                reasons: vec![reason],
-                git: None,
-            }),
+        match position.get(&rel) {
+            Some(&at) => found[at].reasons.push(reason),
+            None => {
+                position.insert(rel.clone(), found.len());
+                found.push(EnvFile {
+                    credentials: read_credentials(path),
+                    rel_path: rel,
+                    reasons: vec![reason],
+                    git: None,
+                });
+            }
         }
     };
     for config in devcontainers {
