@@ -478,8 +478,10 @@ fn corpus_world(w: &World) {
     );
 }
 
-/// Compares ccauth's evidence with git's answers for every corpus path.
-fn assert_agrees(w: &World, name: &str) {
+/// Compares ccauth's evidence, judged with no `git` on PATH, with git's
+/// answers for every corpus path.
+fn assert_agrees(w: World, name: &str) {
+    let w = w.with_env("PATH", "");
     let f = w.check(ID);
     let files = f.evidence["env_files"]
         .as_array()
@@ -491,7 +493,7 @@ fn assert_agrees(w: &World, name: &str) {
             .iter()
             .find(|e| e["path"] == *path)
             .unwrap_or_else(|| panic!("{name}: {path} not judged"));
-        let (ignored, tracked) = git_says(w, path);
+        let (ignored, tracked) = git_says(&w, path);
         assert_eq!(
             ours["git"]["ignored"], ignored,
             "{name}: ignored {path}: {ours}"
@@ -517,7 +519,7 @@ fn agrees_with_git_on_a_corpus_of_tricky_cases() {
         for args in case.git {
             git_in(&w, &w.workspace(), args);
         }
-        assert_agrees(&w, case.name);
+        assert_agrees(w, case.name);
     }
 }
 
@@ -547,7 +549,7 @@ fn agrees_with_git_in_a_linked_worktree() {
     w.file(&main.join(".git/info/exclude"), "api.env\n");
     corpus_world(&w);
     git_in(&w, &w.workspace(), &["add", "config/claude.env"]);
-    assert_agrees(&w, "linked worktree");
+    assert_agrees(w, "linked worktree");
 }
 
 /// git (2.32 and later) does not follow a `.gitignore` that is a symlink.
@@ -557,7 +559,7 @@ fn agrees_with_git_on_a_symlinked_gitignore() {
     corpus_world(&w);
     let rules = w.home_file("rules", "*.env\n");
     std::os::unix::fs::symlink(rules, w.workspace().join(".gitignore")).unwrap();
-    assert_agrees(&w, "symlinked .gitignore");
+    assert_agrees(w, "symlinked .gitignore");
 }
 
 /// A sparse index collapses directories outside the cone; what lies under one
