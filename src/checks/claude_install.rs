@@ -45,13 +45,14 @@ impl Check for ClaudeInstall {
 
     fn run(&self, ctx: &Context) -> Finding {
         let Some(first) = ctx.installs.first() else {
-            return Finding::warn(
+            let finding = Finding::warn(
                 "claude is not on PATH, so nothing here can sign in (or the PATH of this shell differs from the \
                  one claude runs with).",
                 "Install it in the image: npm install -g @anthropic-ai/claude-code (the latest needs Node.js 22 or \
                  newer; on Node 20 npm silently picks 2.1.197), or the native installer: \
                  curl -fsSL https://claude.ai/install.sh | bash",
             );
+            return with_ignored_path_entries(finding, ctx);
         };
         let mut problems: Vec<(Status, String, String)> = Vec::new();
         let version = first.version.as_deref();
@@ -107,16 +108,28 @@ impl Check for ClaudeInstall {
             } else {
                 String::new()
             };
-            return Finding::pass(format!(
+            let finding = Finding::pass(format!(
                 "claude {} ({} install) at {}.{also}",
                 version.unwrap_or("of unknown version"),
                 first.method,
                 first.path.display()
             ))
             .with("installs", &ctx.installs);
+            return with_ignored_path_entries(finding, ctx);
         };
-        finding
+        let finding = finding
             .with("installs", &ctx.installs)
-            .with("install_method", recorded)
+            .with("install_method", recorded);
+        with_ignored_path_entries(finding, ctx)
+    }
+}
+
+/// Names the relative PATH entries that were not searched: a `claude` in
+/// `node_modules/.bin` belongs to whatever directory a shell starts in, not
+/// to this machine's installation.
+fn with_ignored_path_entries(finding: Finding, ctx: &Context) -> Finding {
+    match ctx.env.relative_path_entries() {
+        ignored if ignored.is_empty() => finding,
+        ignored => finding.with("relative_path_entries_ignored", ignored),
     }
 }

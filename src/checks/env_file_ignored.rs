@@ -3,6 +3,7 @@
 use super::{Category, Check, Finding, Status, join_words, shell_quote};
 use crate::fix::{Action, Fix};
 use crate::gather::Context;
+use crate::gather::git::Ownership;
 use crate::gather::workspace::EnvFile;
 use serde_json::json;
 
@@ -51,9 +52,18 @@ impl Check for EnvFileIgnored {
                 describe_files(&names)
             ))
         });
-        finding
+        let finding = finding
             .with("env_files", evidence)
-            .with("missing_env_files", &ws.missing_env_files)
+            .with("missing_env_files", &ws.missing_env_files);
+        match &ws.repo_ownership {
+            Some(ownership) => {
+                let (note, fix) = refused_by_git(ownership);
+                finding
+                    .at_least_warn(&note, &fix)
+                    .with("repository_ownership", ownership_evidence(ownership))
+            }
+            None => finding,
+        }
     }
 
     fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
@@ -128,9 +138,9 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
     }
     if git.tracked.is_none() {
         let why = git
-            .fallback_reason
+            .tracked_unknown_because
             .as_deref()
-            .unwrap_or("git was not available");
+            .unwrap_or("the index could not tell");
         return Some((
             Status::Warn,
             format!(
@@ -143,6 +153,53 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
         ));
     }
     None
+}
+
+/// What git says in a repository owned by someone else.
+fn git_refusal(ownership: &Ownership) -> String {
+    format!(
+        "fatal: detected dubious ownership in repository at '{}'",
+        ownership.path.display()
+    )
+}
+
+/// The line that makes git accept the repository.
+fn safe_directory_command(ownership: &Ownership) -> String {
+    format!(
+        "git config --global --add safe.directory {}",
+        shell_quote(&ownership.path.display().to_string())
+    )
+}
+
+/// A note and a fix: the verdicts hold, but the user's own git refuses the repository.
+fn refused_by_git(ownership: &Ownership) -> (String, String) {
+    (
+        format!(
+            "{} is owned by uid {}, not by uid {} who runs this: git refuses it (\"{}\"), so `git status` and \
+             `git add` fail there. ccauth judged the ignore rules and the index itself, without running git.",
+            ownership.path.display(),
+            ownership.owner_uid,
+            ownership.user_uid,
+            git_refusal(ownership),
+        ),
+        format!(
+            "If you trust this repository, let git work in it:\n  {}\nor give it to this user: chown -R {} {}",
+            safe_directory_command(ownership),
+            ownership.user_uid,
+            shell_quote(&ownership.path.display().to_string()),
+        ),
+    )
+}
+
+fn ownership_evidence(ownership: &Ownership) -> serde_json::Value {
+    json!({
+        "path": ownership.path,
+        "owner_uid": ownership.owner_uid,
+        "user_uid": ownership.user_uid,
+        "git_says": git_refusal(ownership),
+        "safe_directory_command": safe_directory_command(ownership),
+        "judged_without_git": true,
+    })
 }
 
 /// The line that ignores exactly this file, anchored at the repository root.

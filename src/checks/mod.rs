@@ -179,12 +179,13 @@ impl Finding {
     pub fn from_problems(problems: &[(Status, String, String)]) -> Option<Finding> {
         let worst = problems.iter().map(|(s, _, _)| *s).max()?;
         let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        let mut fixes: Vec<&str> = Vec::new();
-        for (_, _, fix) in problems {
-            if !fixes.contains(&fix.as_str()) {
-                fixes.push(fix);
-            }
-        }
+        // A set beside the list keeps thousands of problems linear.
+        let mut seen = std::collections::HashSet::new();
+        let fixes: Vec<&str> = problems
+            .iter()
+            .map(|(_, _, fix)| fix.as_str())
+            .filter(|fix| seen.insert(*fix))
+            .collect();
         Some(Self::new(worst, causes.join("\n"), Some(fixes.join("\n"))))
     }
 

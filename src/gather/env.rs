@@ -67,6 +67,30 @@ impl Env {
         self.get(name).is_some_and(is_truthy)
     }
 
+    /// PATH with only its absolute entries, for every program lookup.
+    ///
+    /// A relative entry (`node_modules/.bin`, or an empty one, which means
+    /// the current directory) names a different directory in every directory
+    /// a command starts in; resolved against the workspace it would make a
+    /// program the repository ships look installed, or runnable. They are
+    /// left out, and [`Env::relative_path_entries`] names them.
+    pub fn absolute_path(&self) -> Option<String> {
+        let entries: Vec<&str> = self.path_entries().filter(|e| e.starts_with('/')).collect();
+        (!entries.is_empty()).then(|| entries.join(":"))
+    }
+
+    /// The PATH entries [`Env::absolute_path`] leaves out, as written.
+    pub fn relative_path_entries(&self) -> Vec<String> {
+        self.path_entries()
+            .filter(|e| !e.starts_with('/'))
+            .map(String::from)
+            .collect()
+    }
+
+    fn path_entries(&self) -> impl Iterator<Item = &str> {
+        self.get("PATH").into_iter().flat_map(|p| p.split(':'))
+    }
+
     /// The value equals `expected` (e.g. `REMOTE_CONTAINERS=true`).
     pub fn equals(&self, name: &str, expected: &str) -> bool {
         self.get(name) == Some(expected)
@@ -103,5 +127,20 @@ mod tests {
         assert!(env.is_truthy("C"));
         assert!(!env.is_truthy("B"));
         assert_eq!(env.non_empty("A"), None);
+    }
+
+    #[test]
+    fn relative_path_entries_are_left_out() {
+        let env: Env = [(
+            "PATH".to_string(),
+            "node_modules/.bin::/usr/bin:./x:/bin".to_string(),
+        )]
+        .into_iter()
+        .collect();
+        assert_eq!(env.absolute_path().as_deref(), Some("/usr/bin:/bin"));
+        assert_eq!(
+            env.relative_path_entries(),
+            ["node_modules/.bin", "", "./x"]
+        );
     }
 }

@@ -102,7 +102,7 @@ fn locate(program: &str, env: &Env, workspace: &Path, home: Option<&Path>) -> Op
             workspace.join(path)
         });
     }
-    let path_var = env.non_empty("PATH")?;
+    let path_var = env.absolute_path()?;
     which::which_in(program, Some(path_var), workspace).ok()
 }
 

@@ -27,9 +27,10 @@ pub struct ClaudeInstall {
     pub method: crate::report::saved::StaticStr,
 }
 
-/// Every `claude` on the snapshot's PATH, first one first.
+/// Every `claude` in the absolute entries of the snapshot's PATH, first one
+/// first (see [`Env::absolute_path`] for why relative entries are left out).
 pub fn find_claude(env: &Env, cwd: &Path) -> Vec<ClaudeInstall> {
-    let Some(path_var) = env.non_empty("PATH") else {
+    let Some(path_var) = env.absolute_path() else {
         return Vec::new();
     };
     let Ok(found) = which::which_in_all("claude", Some(path_var), cwd) else {

@@ -167,7 +167,7 @@ pub fn gather(input: GatherInput) -> Context {
         .unwrap_or_else(|| cwd.clone());
     let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
     let helpers = helper::resolve_helpers(&settings, &env, &workspace_root, paths.home.as_deref());
-    let workspace = Workspace::gather(&workspace_root, &env);
+    let workspace = Workspace::gather(&workspace_root, &env, user.uid, &sysroot);
     let claude_json = paths
         .claude_json
         .as_deref()

@@ -3,15 +3,16 @@
 //!
 //! `devcontainer.json` is JSONC (comments and trailing commas, nothing looser),
 //! parsed with `jsonc-parser`; a broken file is kept as a parse error with line
-//! and column. Env files are found where devcontainers put them and judged by
-//! git only when there is at least one, so the common path spawns nothing.
+//! and column. Env files are found where devcontainers put them and judged
+//! against the repository's ignore rules and index, without running git.
 
 use super::claude_state::{LoadError, Loaded};
 use super::env::Env;
 use super::fsread;
-use super::git::{self, GitStatus, Repo};
+use super::git::{self, GitStatus, Ownership, Repo};
 use crate::secret::Secret;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Devcontainer files are small; a larger one is reported, not parsed.
@@ -41,6 +42,8 @@ pub struct Workspace {
     pub root: PathBuf,
     /// The git repository holding it, if any.
     pub repo: Option<Repo>,
+    /// Set when git itself would refuse that repository as another user's.
+    pub repo_ownership: Option<Ownership>,
     /// Every `devcontainer.json` found, parsed.
     pub devcontainers: Vec<Loaded<Value>>,
     /// The compose service of every devcontainer that names one.
@@ -69,13 +72,13 @@ pub struct EnvFile {
     pub reasons: Vec<String>,
     /// Credential variables it assigns a real-looking value, masked.
     pub credentials: Vec<(String, Secret)>,
-    /// Git's verdict; `None` outside a repository.
+    /// The ignore rules' and the index's verdict; `None` outside a repository.
     pub git: Option<GitStatus>,
 }
 
 impl Workspace {
-    /// Inspects `root`.
-    pub fn gather(root: &Path, env: &Env) -> Self {
+    /// Inspects `root` as `uid` sees it; `sysroot` holds `/etc/gitconfig`.
+    pub fn gather(root: &Path, env: &Env, uid: u32, sysroot: &Path) -> Self {
         let repo = git::find_repo(root);
         let devcontainers = find_devcontainers(root);
         let mut parsed = super::compose::ComposeCache::default();
@@ -90,15 +93,19 @@ impl Workspace {
         for file in &mut env_files {
             file.rel_path = relative(base, &root.join(&file.rel_path));
         }
+        let mut repo_ownership = None;
         if let Some(repo) = &repo {
             let paths: Vec<String> = env_files.iter().map(|f| f.rel_path.clone()).collect();
-            for (file, status) in env_files.iter_mut().zip(git::judge(repo, &paths, env)) {
+            let facts = git::judge(repo, &paths, env, uid, sysroot);
+            for (file, status) in env_files.iter_mut().zip(facts.statuses) {
                 file.git = Some(status);
             }
+            repo_ownership = facts.ownership;
         }
         Workspace {
             root: root.to_path_buf(),
             repo,
+            repo_ownership,
             devcontainers,
             compose,
             env_files,
@@ -209,16 +216,21 @@ fn find_env_files(
     missing: &mut Vec<MissingEnvFile>,
 ) -> Vec<EnvFile> {
     let mut found: Vec<EnvFile> = Vec::new();
+    // Where each path sits in `found`: tens of thousands of files stay linear.
+    let mut position: HashMap<String, usize> = HashMap::new();
     let mut add = |path: &Path, reason: String| {
         let rel = relative(root, path);
-        match found.iter_mut().find(|f| f.rel_path == rel) {
-            Some(existing) => existing.reasons.push(reason),
-            None => found.push(EnvFile {
-                credentials: read_credentials(path),
-                rel_path: rel,
-                reasons: vec![reason],
-                git: None,
-            }),
+        match position.get(&rel) {
+            Some(&at) => found[at].reasons.push(reason),
+            None => {
+                position.insert(rel.clone(), found.len());
+                found.push(EnvFile {
+                    credentials: read_credentials(path),
+                    rel_path: rel,
+                    reasons: vec![reason],
+                    git: None,
+                });
+            }
         }
     };
     for config in devcontainers {

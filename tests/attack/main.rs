@@ -4,3 +4,4 @@
 mod common;
 
 mod bounded;
+mod code_execution;
