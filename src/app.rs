@@ -2,7 +2,8 @@
 
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
-    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs, WorldArgs,
+    Cli, ColorChoice, Command, DoctorArgs, Format, StatusArgs, StatusFormat, WhyArgs, WhyFormat,
+    WorldArgs,
 };
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
@@ -199,7 +200,7 @@ fn status(args: &StatusArgs) -> ExitCode {
     let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
     let report = StatusReport::from_context(&ctx);
     emit(&render_view(
-        args.view.format,
+        args.view.format == StatusFormat::Json,
         color,
         &report,
         report::status::json,
@@ -213,34 +214,33 @@ fn status(args: &StatusArgs) -> ExitCode {
 }
 
 fn why(args: &WhyArgs) -> ExitCode {
-    let message = match args.message.as_deref() {
-        Some(text) if text != "-" => text.to_string(),
-        _ => {
-            let mut text = String::new();
-            // A pasted log is enough; a stream without end is cut.
-            let _ = std::io::Read::read_to_string(
-                &mut std::io::Read::take(std::io::stdin(), 1 << 20),
-                &mut text,
-            );
-            text
-        }
-    };
-    if message.trim().is_empty() {
+    let message = args.message.clone().unwrap_or_default();
+    let from_stdin = message.is_empty() || message == "-";
+    // A terminal on standard input would wait for a paste nobody announced.
+    if from_stdin && std::io::stdin().is_terminal() || !from_stdin && message.trim().is_empty() {
         eprintln!("error: give the message you see, as an argument or on standard input");
         return ExitCode::from(USAGE);
     }
     let online =
         (args.online && cfg!(feature = "online")).then(|| std::time::Duration::from_secs(3));
-    let (ctx, color) = gather_world(&args.view.world, args.view.color, online);
-    let report = crate::why::diagnose(&ctx, &message);
+    let (ctx, color) = gather_world(&args.world, args.color, online);
+    let report = if from_stdin {
+        crate::why::diagnose_stream(&ctx, std::io::stdin().lock())
+    } else {
+        Some(crate::why::diagnose(&ctx, &message))
+    };
+    let Some(report) = report else {
+        eprintln!("error: standard input holds no message; give the one you see as an argument");
+        return ExitCode::from(USAGE);
+    };
     emit(&render_view(
-        args.view.format,
+        args.format == WhyFormat::Json,
         color,
         &report,
         report::why::json,
         report::why::human,
     ));
-    if report.matches.iter().any(|m| m.holds) {
+    if report.matches.iter().any(|m| m.holds()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -249,21 +249,22 @@ fn why(args: &WhyArgs) -> ExitCode {
 
 /// Renders a `status` or `why` answer in the format asked for.
 fn render_view<R>(
-    format: StatusFormat,
+    as_json: bool,
     color: bool,
     report: &R,
     json: fn(&R) -> String,
     human: fn(&R, report::human::Style) -> String,
 ) -> String {
-    match format {
-        StatusFormat::Json => json(report),
-        StatusFormat::Human => human(
+    if as_json {
+        json(report)
+    } else {
+        human(
             report,
             report::human::Style {
                 color,
                 verbose: false,
             },
-        ),
+        )
     }
 }
 

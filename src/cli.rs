@@ -55,25 +55,57 @@ Exit codes (as `claude auth status`):
   2    usage error";
 
 const WHY_HELP: &str = "\
+The message can be the words on your screen, or a whole log on standard input
+(any size: it is read as a stream, line by line and across wrapped lines, and
+invalid UTF-8 does not stop it). The answer has three groups: the causes that
+hold here, the causes only `--online` can tell, and the causes ruled out here.
+The lines that showed each cause are quoted, secrets masked, newest last.
+
+Ranking: every line showing one of a cause's messages adds its position in the
+log (1 for the last line, 1/2 for the middle one), so a cause seen later, and
+more often, ranks higher; then failures before warnings.
+
 Examples:
   ccauth why \"Not logged in · Please run /login\"
+  ccauth why --dangerously-skip-permissions cannot be used with root/sudo privileges
   claude -p hi 2>&1 | ccauth why
+  ccauth why < ci.log
 
 Exit codes:
-  0    no matching cause holds here
+  0    no matching cause holds here (or no known cause matches)
   1    a matching cause holds here
-  2    usage error";
+  2    usage error, or no message at all";
 
 /// Options of `ccauth why`.
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// The message, or a whole log; read from standard input when absent or `-`.
+    /// The message you see. Several words are joined with spaces, and a word
+    /// starting with `--` that is not an option of `why` is text; read from
+    /// standard input when absent or `-`.
+    #[arg(value_name = "MESSAGE", allow_hyphen_values = true)]
     pub message: Option<String>,
+    /// Where to look.
     #[command(flatten)]
-    pub view: ViewArgs,
+    pub world: WorldArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = WhyFormat::Human)]
+    pub format: WhyFormat,
+    /// When to colour the human answer.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Also try the network, for the causes only a probe can tell.
     #[arg(long)]
     pub online: bool,
+}
+
+/// Output formats of `ccauth why`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WhyFormat {
+    /// The causes that hold, with the lines that showed them and the fix;
+    /// then those only --online can tell, then those ruled out.
+    Human,
+    /// One JSON document (schema/why.schema.json), the causes ranked.
+    Json,
 }
 
 /// Options of `ccauth status`.
@@ -83,8 +115,7 @@ pub struct StatusArgs {
     pub view: ViewArgs,
 }
 
-/// Where to look and how to show it: shared by `status` and `why`, whose
-/// answers come as human text or JSON only.
+/// Where to look and how to show it, for `status`.
 #[derive(Debug, Args)]
 pub struct ViewArgs {
     /// Where to look.
