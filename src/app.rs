@@ -53,19 +53,7 @@ fn run(cli: Cli) -> ExitCode {
             emit(&String::from_utf8_lossy(&out));
             ExitCode::SUCCESS
         }
-        Command::Man => {
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => {
-                    emit(&String::from_utf8_lossy(&out));
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("ccauth: {e}");
-                    ExitCode::from(INTERNAL)
-                }
-            }
-        }
+        Command::Man { command } => man(command.as_deref()),
         Command::Explain { id } => match checks::find(&id) {
             Some(check) => {
                 emit(check.doc());
@@ -73,6 +61,39 @@ fn run(cli: Cli) -> ExitCode {
             }
             None => usage_error(&format!("no check has the id '{id}'")),
         },
+    }
+}
+
+/// `ccauth man [COMMAND]`: the top page, whose SUBCOMMANDS section refers to
+/// `ccauth-<command>(1)`, or that command's own page, with its options and
+/// exit codes. Clap's `help` subcommand is left out: no page is made for it.
+fn man(command: Option<&str>) -> ExitCode {
+    let mut top = Cli::command().disable_help_subcommand(true);
+    top.build();
+    let page = match command {
+        None => top,
+        Some(name) => match top.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = top.get_subcommands().map(|c| c.get_name()).collect();
+                eprintln!(
+                    "error: ccauth has no command '{name}'\n\nCommands:\n  {}",
+                    names.join("\n  ")
+                );
+                return ExitCode::from(USAGE);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut out) {
+        Ok(()) => {
+            emit(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ccauth: {e}");
+            ExitCode::from(INTERNAL)
+        }
     }
 }
 
@@ -289,21 +310,39 @@ fn gather_world(
     (ctx, color)
 }
 
-/// `--color`, then NO_COLOR, then CLICOLOR_FORCE, then whether stdout is a terminal.
+/// `--color`; in auto, the environment as [`auto_color`] reads it.
 fn use_color(choice: ColorChoice, env: &Env) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            if env.non_empty("NO_COLOR").is_some() {
-                false
-            } else if env.non_empty("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-                true
-            } else {
-                env.get("TERM") != Some("dumb") && std::io::stdout().is_terminal()
-            }
-        }
+        ColorChoice::Auto => auto_color(env, std::io::stdout().is_terminal()),
     }
+}
+
+/// The colour decision of `anstream::AutoStream::choice` (the crate clap
+/// writes its help through), made on the snapshot's environment: NO_COLOR
+/// wins, then CLICOLOR_FORCE (not `0`), then CLICOLOR=0 turns colour off,
+/// then a terminal colours when TERM names one (not `dumb`), CLICOLOR is set,
+/// or CI is. FORCE_COLOR is read as Node (the client's runtime) and the
+/// supports-color crate read it: set to anything but `0` or `false` it
+/// forces colour, set to `0` or `false` it turns it off.
+pub(crate) fn auto_color(env: &Env, terminal: bool) -> bool {
+    let clicolor = env.get("CLICOLOR");
+    let force_color = env.get("FORCE_COLOR");
+    if env.non_empty("NO_COLOR").is_some() {
+        return false;
+    }
+    if let Some(force) = force_color {
+        return !matches!(force, "0" | "false");
+    }
+    if env.non_empty("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    if clicolor == Some("0") {
+        return false;
+    }
+    let term = env.get("TERM").is_some_and(|t| t != "dumb");
+    terminal && (term || clicolor.is_some() || env.get("CI").is_some())
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -321,4 +360,48 @@ fn emit(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_color;
+    use crate::gather::env::Env;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn colour_follows_the_ecosystem_variables() {
+        let term = ("TERM", "xterm-256color");
+        // (environment, stdout is a terminal, colour)
+        let cases: &[(&[(&str, &str)], bool, bool)] = &[
+            (&[term], true, true),
+            (&[term], false, false),
+            (&[], true, false),
+            (&[("TERM", "dumb")], true, false),
+            (&[("CLICOLOR", "1")], true, true),
+            (&[term, ("CLICOLOR", "0")], true, false),
+            (&[("CLICOLOR_FORCE", "1")], false, true),
+            (&[("CLICOLOR_FORCE", "0")], false, false),
+            (&[("FORCE_COLOR", "1")], false, true),
+            (&[("FORCE_COLOR", "")], false, true),
+            (&[("FORCE_COLOR", "3"), ("CLICOLOR", "0")], false, true),
+            (&[term, ("FORCE_COLOR", "0")], true, false),
+            (&[term, ("FORCE_COLOR", "false")], true, false),
+            (&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], false, false),
+            (&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false, false),
+            (&[("CI", "true")], true, true),
+        ];
+        for (pairs, terminal, expected) in cases {
+            assert_eq!(
+                auto_color(&env(pairs), *terminal),
+                *expected,
+                "{pairs:?}, terminal: {terminal}"
+            );
+        }
+    }
 }

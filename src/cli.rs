@@ -37,6 +37,7 @@ pub enum Command {
     /// Print the documentation of one check.
     Explain {
         /// The check id, as `ccauth checks` lists it.
+        #[arg(value_parser = CheckId, hide_possible_values = true)]
         id: String,
     },
     /// Print a shell completion script.
@@ -44,8 +45,40 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): ccauth(1), or with a command ccauth-<command>(1),
+    /// the page the top one refers to for that command's options and exit codes.
+    Man {
+        /// The command whose page to print (doctor, status, why, …).
+        command: Option<String>,
+    },
+}
+
+/// A check id on the command line: any text is accepted here (the app
+/// names an unknown id together with the valid ones), and the registry's ids
+/// are offered to shell completions.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckId;
+
+impl clap::builder::TypedValueParser for CheckId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let ids = crate::checks::CHECKS
+            .iter()
+            .map(|c| clap::builder::PossibleValue::new(c.id()).help(c.title()));
+        Some(Box::new(ids))
+    }
 }
 
 const STATUS_EXIT_CODES: &str = "\
@@ -142,22 +175,22 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lower a check's failure to a warning for this run (comma-separated ids).
-    #[arg(long = "warn", value_delimiter = ',', value_name = "ID")]
+    #[arg(long = "warn", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub warn_ids: Vec<String>,
     /// Accept a check's failure or warning for this run: it is reported as skipped.
-    #[arg(long = "allow", value_delimiter = ',', value_name = "ID")]
+    #[arg(long = "allow", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub allow_ids: Vec<String>,
     /// Raise a check's warning to a failure for this run.
-    #[arg(long = "deny", value_delimiter = ',', value_name = "ID")]
+    #[arg(long = "deny", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub deny_ids: Vec<String>,
-    /// When to colour the human report (NO_COLOR and CLICOLOR_FORCE are honoured in auto).
+    /// When to colour the human report (auto honours NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 and FORCE_COLOR).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Run only these checks (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub only: Vec<String>,
     /// Do not run these checks (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub skip: Vec<String>,
     /// Exit 1 on warnings too.
     #[arg(long)]
@@ -165,7 +198,8 @@ pub struct DoctorArgs {
     /// Repair what is safe to repair, then check again. `--fix=ID,…` limits the
     /// repairs to those checks and also runs the ones that take your decision
     /// (api-key-approval, config-file).
-    #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true,
+          value_parser = CheckId, hide_possible_values = true)]
     pub fix: Option<Vec<String>>,
     /// Also probe the network: reach the sign-in hosts and try the credential
     /// once (sent only to api.anthropic.com or your ANTHROPIC_BASE_URL).
@@ -228,7 +262,8 @@ pub enum StatusFormat {
 /// Colour choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    /// Colour a terminal unless NO_COLOR or CLICOLOR=0 is set; FORCE_COLOR or
+    /// CLICOLOR_FORCE colour even a pipe.
     Auto,
     /// Always colour.
     Always,

@@ -521,3 +521,231 @@ fn probes_are_suggested_when_only_they_could_tell() {
             "run `ccauth doctor --online --only network-reachability`",
         ));
 }
+
+/// Programs a fix tells people to run: text in a fix that starts with one
+/// of them is a command to paste into a shell.
+const PROGRAMS: &[&str] = &[
+    "jq",
+    "echo",
+    "printf",
+    "git",
+    "mkdir",
+    "rm",
+    "rmdir",
+    "cat",
+    "sed",
+    "grep",
+    "cp",
+    "mv",
+    "chown",
+    "chmod",
+    "touch",
+    "export",
+    "unset",
+    "sudo",
+    "docker",
+    "claude",
+    "ccauth",
+    "npm",
+    "test",
+    "cd",
+    "ln",
+    "ls",
+    "id",
+    "curl",
+    "usermod",
+    "devcontainer",
+    "sh",
+    "umask",
+];
+
+/// The devcontainer.json keys whose string values run in `/bin/sh`.
+const LIFECYCLE_KEYS: &[&str] = &[
+    "\"initializeCommand\"",
+    "\"onCreateCommand\"",
+    "\"postCreateCommand\"",
+    "\"postStartCommand\"",
+    "\"postAttachCommand\"",
+];
+
+fn starts_with_program(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    PROGRAMS.contains(&first.trim_start_matches('('))
+}
+
+/// Illustrations, not paste-ready commands: `<the token>`, `…`.
+fn has_placeholder(text: &str) -> bool {
+    text.contains('…')
+        || text.split('<').skip(1).any(|rest| {
+            rest.split_once('>')
+                .is_some_and(|(name, _)| name.chars().all(|c| c.is_alphanumeric() || c == ' '))
+        })
+}
+
+/// The shell commands in one fix text: indented lines, `code` spans, text
+/// after a colon or an opening parenthesis, when they start with a program;
+/// and the lifecycle commands of devcontainer.json snippets.
+fn commands_in(fix: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in fix.lines() {
+        let body = line.trim_start();
+        if let Some(value) = lifecycle_command(body) {
+            found.push(value);
+            continue;
+        }
+        let body = body
+            .strip_prefix("(or: ")
+            .map_or(body, |b| b.strip_suffix(')').unwrap_or(b));
+        if line.len() > body.len() && starts_with_program(body) {
+            found.push(body.to_string());
+            continue;
+        }
+        found.extend(
+            line.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|span| starts_with_program(span))
+                .map(str::to_string),
+        );
+        for (at, _) in line.match_indices([':', '(']) {
+            let rest = line[at + 1..].trim_start();
+            let cut = [" (", ")", "; ", ". ", " rather than"]
+                .iter()
+                .filter_map(|end| rest.find(end))
+                .min()
+                .unwrap_or(rest.len());
+            let command = rest[..cut].trim_end_matches('.');
+            if !command.contains('`') && starts_with_program(command) {
+                found.push(command.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// `"postCreateCommand": "…"` in a JSON snippet: the command, unescaped.
+fn lifecycle_command(line: &str) -> Option<String> {
+    let key = LIFECYCLE_KEYS.iter().find(|k| line.starts_with(**k))?;
+    let object = format!("{{{}}}", line.trim_end_matches(','));
+    let value: serde_json::Value = serde_json::from_str(&object).ok()?;
+    value[key.trim_matches('"')].as_str().map(str::to_string)
+}
+
+/// Worlds for fixes the catalogue above does not reach: an env file that
+/// is not ignored, and one that is committed.
+fn env_file_worlds() -> Vec<World> {
+    let with_env_file = || {
+        let w = World::new()
+            .with_env("PATH", &std::env::var("PATH").unwrap_or_default())
+            .git_init();
+        w.workspace_file(
+            ".devcontainer/api.env",
+            &format!("ANTHROPIC_API_KEY={API_KEY}\n"),
+        );
+        w
+    };
+    let committed = with_env_file();
+    committed.git(&["add", "."]);
+    committed.git(&["commit", "-qm", "oops"]);
+    vec![with_env_file(), committed]
+}
+
+/// The fenced `sh` blocks of a check's doc.
+fn sh_blocks(doc: &str) -> Vec<String> {
+    doc.split("```sh\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("\n```").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Shell complaints about one command: dash's own parse (`dash -n`), then
+/// shellcheck in dash mode for what dash parses but rejects when it runs
+/// (`${VAR: -20}`, `[[`, `$'…'`, `source`; shellcheck's SC3xxx codes).
+fn not_portable(command: &str, shellcheck: bool) -> Option<String> {
+    let parse = std::process::Command::new("dash")
+        .args(["-n", "-c", command])
+        .output()
+        .expect("dash runs");
+    if !parse.status.success() {
+        return Some(String::from_utf8_lossy(&parse.stderr).into_owned());
+    }
+    if !shellcheck {
+        return None;
+    }
+    let mut script = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut script, command.as_bytes()).unwrap();
+    let lint = std::process::Command::new("shellcheck")
+        .args(["--shell=dash", "--format=gcc"])
+        .arg(script.path())
+        .output()
+        .expect("shellcheck runs");
+    let complaints: Vec<String> = String::from_utf8_lossy(&lint.stdout)
+        .lines()
+        .filter(|l| l.contains(" error: ") || l.contains("[SC3"))
+        .map(str::to_string)
+        .collect();
+    (!complaints.is_empty()).then(|| complaints.join("\n"))
+}
+
+/// Runs a program harmlessly (`dash -c ''`, `shellcheck --version`), to see
+/// whether it is installed.
+fn installed(program: &str, probe: &str) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(
+            [probe, ""]
+                .into_iter()
+                .take(if probe == "-c" { 2 } else { 1 }),
+        )
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: {program} is not installed");
+    }
+    ok
+}
+
+#[test]
+fn every_fix_command_ccauth_prints_runs_in_dash() {
+    if !installed("dash", "-c") {
+        return;
+    }
+    let shellcheck = installed("shellcheck", "--version");
+    let mut worlds: Vec<(World, Option<OnlineFacts>)> = CHECKS
+        .iter()
+        .filter_map(|check| world_where_it_holds(check.id()))
+        .collect();
+    worlds.extend(env_file_worlds().into_iter().map(|w| (w, None)));
+    let everything = ccauth::checks::Selection {
+        only: Vec::new(),
+        skip: Vec::new(),
+    };
+    let mut commands = std::collections::BTreeSet::new();
+    for (w, facts) in worlds {
+        let mut ctx = w.context();
+        ctx.online = facts;
+        for result in ccauth::checks::run_all(&ctx, &everything) {
+            commands.extend(
+                result
+                    .finding
+                    .fix
+                    .as_deref()
+                    .map(commands_in)
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    commands.extend(CHECKS.iter().flat_map(|c| sh_blocks(c.doc())));
+    commands.retain(|c| !has_placeholder(c));
+    eprintln!("{} commands: {commands:#?}", commands.len());
+    assert!(
+        commands.len() >= 25,
+        "only {} commands found",
+        commands.len()
+    );
+    let broken: Vec<String> = commands
+        .iter()
+        .filter_map(|c| not_portable(c, shellcheck).map(|why| format!("{c}\n  {why}")))
+        .collect();
+    assert!(broken.is_empty(), "not portable sh:\n{}", broken.join("\n"));
+}

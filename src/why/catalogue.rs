@@ -4,7 +4,7 @@
 //! scanned once and only its few candidate lines are compared word by word.
 
 use crate::checks::{CHECKS, Check};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// A symptom must share at least this many characters with the text.
 const MIN_MATCHED_CHARS: usize = 12;
@@ -83,9 +83,11 @@ impl Catalogue {
                 }
             }
         }
+        // A DFA: the fastest scan, and small for a few dozen short words.
         let prefilter = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("a few dozen short literal patterns always build");
         let longest_pattern = patterns.iter().map(String::len).max().unwrap_or(0);
@@ -101,6 +103,13 @@ impl Catalogue {
     /// lines worth normalizing.
     pub(crate) fn is_candidate(&self, bytes: &[u8]) -> bool {
         self.prefilter.is_match(bytes)
+    }
+
+    /// Where distinctive words start in a piece of the stream, in order (one
+    /// scan for many lines; a word never spans a newline).
+    pub(crate) fn hits(&self, bytes: &[u8], into: &mut Vec<usize>) {
+        into.clear();
+        into.extend(self.prefilter.find_iter(bytes).map(|m| m.start()));
     }
 
     /// Where the first distinctive word starts, for showing a long line
@@ -185,11 +194,23 @@ impl Symptom {
         }
     }
 
-    /// One distinctive word per fragment (its longest): a window can only
-    /// match when it holds a whole fragment, so it holds that word.
+    /// One distinctive word (the longest) per fragment that a match needs: a
+    /// window matches only when it holds whole fragments worth [`MIN_SHARE`]
+    /// of the symptom, so the smallest fragments, together worth less, can
+    /// be left out, and any match holds one of the words kept.
     fn literals(&self) -> Vec<String> {
-        self.fragments
-            .iter()
+        let mut by_size: Vec<&String> = self.fragments.iter().collect();
+        by_size.sort_by_key(|f| f.len());
+        let mut left_out = 0;
+        let needed = by_size
+            .into_iter()
+            .skip_while(|f| {
+                left_out += f.len() - 2;
+                (left_out as f64) < MIN_SHARE * self.total as f64 || left_out < MIN_MATCHED_CHARS
+            })
+            .collect::<Vec<_>>();
+        needed
+            .into_iter()
             .filter_map(|f| {
                 f.split(' ')
                     .filter(|w| !w.is_empty() && !is_placeholder(w))
@@ -333,7 +354,11 @@ mod tests {
     #[test]
     fn every_symptom_has_a_distinctive_word_for_the_prefilter() {
         let catalogue = Catalogue::new();
-        for symptom in &catalogue.symptoms {
+        for symptom in catalogue
+            .symptoms
+            .iter()
+            .filter(|s| s.total >= MIN_MATCHED_CHARS)
+        {
             assert!(!symptom.literals().is_empty(), "{}", symptom.text);
             assert!(
                 catalogue.is_candidate(symptom.text.to_uppercase().as_bytes()),

@@ -140,6 +140,9 @@ pub(crate) struct Scanner<'c> {
     pending: LineBuffer,
     current: Vec<u8>,
     previous: Previous,
+    /// Reused buffers: prefilter hits of one piece, the seam of a wrap.
+    hits: Vec<usize>,
+    seam: Vec<u8>,
     scan: Scan,
 }
 
@@ -150,6 +153,8 @@ impl<'c> Scanner<'c> {
             pending: LineBuffer::default(),
             current: Vec::new(),
             previous: Previous::default(),
+            hits: Vec::new(),
+            seam: Vec::new(),
             scan: Scan {
                 lines: 0,
                 bytes: 0,
@@ -176,26 +181,37 @@ impl<'c> Scanner<'c> {
         self.finish()
     }
 
-    /// Takes the next bytes of the stream.
-    pub(crate) fn feed(&mut self, mut bytes: &[u8]) {
+    /// Takes the next bytes of the stream. The prefilter scans the whole
+    /// piece once; each line then only asks whether a hit falls inside it.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
         self.scan.bytes += bytes.len() as u64;
-        while let Some(end) = memchr::memchr(b'\n', bytes) {
-            let line = &bytes[..end];
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut hits = std::mem::take(&mut self.hits);
+        self.catalogue.hits(bytes, &mut hits);
+        let mut next_hit = 0;
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            while next_hit < hits.len() && hits[next_hit] < start {
+                next_hit += 1;
+            }
+            let hit = next_hit < hits.len() && hits[next_hit] < end;
+            let line = &bytes[start..end];
             if self.pending.head.is_empty() && !self.pending.long {
-                self.line(line, false);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                self.line(line, false, hit);
             } else {
                 self.pending.push(line);
                 let mut assembled = std::mem::take(&mut self.current);
                 let long = self.pending.take(&mut assembled);
-                self.line(&assembled, long);
+                let hit = self.catalogue.is_candidate(&assembled);
+                self.line(&assembled, long, hit);
                 self.current = assembled;
             }
-            bytes = &bytes[end + 1..];
+            start = end + 1;
         }
-        if !bytes.is_empty() {
-            self.pending.push(bytes);
+        if start < bytes.len() {
+            self.pending.push(&bytes[start..]);
         }
+        self.hits = hits;
     }
 
     /// Ends the stream: a last line without a newline still counts.
@@ -203,17 +219,18 @@ impl<'c> Scanner<'c> {
         if !self.pending.head.is_empty() || self.pending.long {
             let mut assembled = std::mem::take(&mut self.current);
             let long = self.pending.take(&mut assembled);
-            self.line(&assembled, long);
+            let hit = self.catalogue.is_candidate(&assembled);
+            self.line(&assembled, long, hit);
         }
         self.scan
     }
 
-    fn line(&mut self, text: &[u8], long: bool) {
+    /// One line; `candidate` says whether it holds a distinctive word.
+    fn line(&mut self, text: &[u8], long: bool, candidate: bool) {
         self.scan.lines += 1;
         self.scan.long_lines += u64::from(long);
         self.scan.has_text = self.scan.has_text || text.iter().any(|b| !b.is_ascii_whitespace());
         let number = self.scan.lines;
-        let candidate = self.catalogue.is_candidate(text);
         let matched = if candidate {
             self.sight(text, number, false, &[])
         } else {
@@ -239,17 +256,21 @@ impl<'c> Scanner<'c> {
 
     /// True when a distinctive word may run from the previous line into this
     /// one (a wrap in the middle of a word).
-    fn crosses_wrap(&self, text: &[u8]) -> bool {
+    /// Only a cut between two letters or digits can: elsewhere the join
+    /// without a space reads the same words as the one with a space.
+    fn crosses_wrap(&mut self, text: &[u8]) -> bool {
         let reach = self.catalogue.longest_pattern;
-        if self.previous.text.is_empty() || text.is_empty() || reach == 0 {
+        let (Some(last), Some(first)) = (self.previous.text.last(), text.first()) else {
+            return false;
+        };
+        if !(last.is_ascii_alphanumeric() && first.is_ascii_alphanumeric()) {
             return false;
         }
         let before = &self.previous.text[self.previous.text.len().saturating_sub(reach)..];
-        let after = &text[..text.len().min(reach)];
-        let mut seam = Vec::with_capacity(before.len() + after.len());
-        seam.extend_from_slice(before);
-        seam.extend_from_slice(after);
-        self.catalogue.is_candidate(&seam)
+        self.seam.clear();
+        self.seam.extend_from_slice(before);
+        self.seam.extend_from_slice(&text[..text.len().min(reach)]);
+        self.catalogue.is_candidate(&self.seam)
     }
 
     /// Compares one window with the candidate symptoms and records what
