@@ -378,7 +378,8 @@ mod tests {
     fn colour_follows_the_ecosystem_variables() {
         let term = ("TERM", "xterm-256color");
         // (environment, stdout is a terminal, colour)
-        let cases: &[(&[(&str, &str)], bool, bool)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], bool, bool);
+        let cases: &[Case] = &[
             (&[term], true, true),
             (&[term], false, false),
             (&[], true, false),

@@ -100,7 +100,7 @@ more often, ranks higher; then failures before warnings.
 
 Examples:
   ccauth why \"Not logged in · Please run /login\"
-  ccauth why --dangerously-skip-permissions cannot be used with root/sudo privileges
+  ccauth why \"--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\"
   claude -p hi 2>&1 | ccauth why
   ccauth why < ci.log
 

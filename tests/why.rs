@@ -749,3 +749,17 @@ fn every_fix_command_ccauth_prints_runs_in_dash() {
         .collect();
     assert!(broken.is_empty(), "not portable sh:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn force_color_colours_a_pipe_and_no_color_wins() {
+    let forced = World::new().with_env("FORCE_COLOR", "1");
+    forced
+        .ccauth(&["why", "Not logged in · Please run /login"])
+        .assert()
+        .stdout(predicate::str::contains("\u{1b}["));
+    forced
+        .with_env("NO_COLOR", "1")
+        .ccauth(&["why", "Not logged in · Please run /login"])
+        .assert()
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
