@@ -365,14 +365,7 @@ fn emit(text: &str) {
 #[cfg(test)]
 mod tests {
     use super::auto_color;
-    use crate::gather::env::Env;
-
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::gather::env::of as env;
 
     #[test]
     fn colour_follows_the_ecosystem_variables() {
