@@ -3,8 +3,7 @@
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
     CallbackArgs, Cli, ColorChoice, Command, DoctorArgs, Format, ReportArgs, StatusArgs,
-    StatusFormat, WhyArgs,
-    WorldArgs,
+    StatusFormat, WhyArgs, WhyFormat, WorldArgs,
 };
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
@@ -56,20 +55,41 @@ fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "ccauth", &mut out);
             finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS)
         }
-        Command::Man => {
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS),
-                Err(e) => {
-                    say(&format!("ccauth: {e}"));
-                    ExitCode::from(INTERNAL)
-                }
-            }
-        }
+        Command::Man { command } => man(command.as_deref()),
         Command::Explain { id } => match checks::find(&id) {
             Some(check) => finish(emit(check.doc()), ExitCode::SUCCESS),
             None => usage_error(&format!("no check has the id '{id}'")),
         },
+    }
+}
+
+/// `ccauth man [COMMAND]`: the top page, whose SUBCOMMANDS section refers to
+/// `ccauth-<command>(1)`, or that command's own page, with its options and
+/// exit codes. Clap's `help` subcommand is left out: no page is made for it.
+fn man(command: Option<&str>) -> ExitCode {
+    let mut top = Cli::command().disable_help_subcommand(true);
+    top.build();
+    let page = match command {
+        None => top,
+        Some(name) => match top.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = top.get_subcommands().map(|c| c.get_name()).collect();
+                say(&format!(
+                    "error: ccauth has no command '{name}'\n\nCommands:\n  {}",
+                    names.join("\n  ")
+                ));
+                return ExitCode::from(USAGE);
+            }
+        },
+    };
+    let mut out = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut out) {
+        Ok(()) => finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS),
+        Err(e) => {
+            say(&format!("ccauth: {e}"));
+            ExitCode::from(INTERNAL)
+        }
     }
 }
 
@@ -234,7 +254,7 @@ fn status(args: &StatusArgs) -> ExitCode {
     let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
     let report = StatusReport::from_context(&ctx);
     let shown = emit(&render_view(
-        args.view.format,
+        args.view.format == StatusFormat::Json,
         color,
         &report,
         report::status::json,
@@ -249,24 +269,33 @@ fn status(args: &StatusArgs) -> ExitCode {
 }
 
 fn why(args: &WhyArgs) -> ExitCode {
-    // A pasted log is enough; a stream without end is cut.
-    let message = argument_or_stdin(args.message.as_deref(), 1 << 20);
-    if message.trim().is_empty() {
+    let message = args.message.clone().unwrap_or_default();
+    let from_stdin = message.is_empty() || message == "-";
+    // A terminal on standard input would wait for a paste nobody announced.
+    if from_stdin && std::io::stdin().is_terminal() || !from_stdin && message.trim().is_empty() {
         say("error: give the message you see, as an argument or on standard input");
         return ExitCode::from(USAGE);
     }
     let online = (args.online && cfg!(feature = "online"))
         .then(|| gather::online::Probing::new(std::time::Duration::from_secs(3)));
-    let (ctx, color) = gather_world(&args.view.world, args.view.color, online);
-    let report = crate::why::diagnose(&ctx, &message);
+    let (ctx, color) = gather_world(&args.world, args.color, online);
+    let report = if from_stdin {
+        crate::why::diagnose_stream(&ctx, std::io::stdin().lock())
+    } else {
+        Some(crate::why::diagnose(&ctx, &message))
+    };
+    let Some(report) = report else {
+        say("error: standard input holds no message; give the one you see as an argument");
+        return ExitCode::from(USAGE);
+    };
     let shown = emit(&render_view(
-        args.view.format,
+        args.format == WhyFormat::Json,
         color,
         &report,
         report::why::json,
         report::why::human,
     ));
-    let verdict = if report.matches.iter().any(|m| m.holds) {
+    let verdict = if report.matches.iter().any(|m| m.holds()) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -317,21 +346,22 @@ fn callback(args: &CallbackArgs) -> ExitCode {
 
 /// Renders a `status` or `why` answer in the format asked for.
 fn render_view<R>(
-    format: StatusFormat,
+    as_json: bool,
     color: bool,
     report: &R,
     json: fn(&R) -> String,
     human: fn(&R, report::human::Style) -> String,
 ) -> String {
-    match format {
-        StatusFormat::Json => json(report),
-        StatusFormat::Human => human(
+    if as_json {
+        json(report)
+    } else {
+        human(
             report,
             report::human::Style {
                 color,
                 verbose: false,
             },
-        ),
+        )
     }
 }
 
@@ -356,21 +386,39 @@ fn gather_world(
     (ctx, color)
 }
 
-/// `--color`, then NO_COLOR, then CLICOLOR_FORCE, then whether stdout is a terminal.
+/// `--color`; in auto, the environment as [`auto_color`] reads it.
 fn use_color(choice: ColorChoice, env: &Env) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            if env.non_empty("NO_COLOR").is_some() {
-                false
-            } else if env.non_empty("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
-                true
-            } else {
-                env.get("TERM") != Some("dumb") && std::io::stdout().is_terminal()
-            }
-        }
+        ColorChoice::Auto => auto_color(env, std::io::stdout().is_terminal()),
     }
+}
+
+/// The colour decision of `anstream::AutoStream::choice` (the crate clap
+/// writes its help through), made on the snapshot's environment: NO_COLOR
+/// wins, then CLICOLOR_FORCE (not `0`), then CLICOLOR=0 turns colour off,
+/// then a terminal colours when TERM names one (not `dumb`), CLICOLOR is set,
+/// or CI is. FORCE_COLOR is read as Node (the client's runtime) and the
+/// supports-color crate read it: set to anything but `0` or `false` it
+/// forces colour, set to `0` or `false` it turns it off.
+pub(crate) fn auto_color(env: &Env, terminal: bool) -> bool {
+    let clicolor = env.get("CLICOLOR");
+    let force_color = env.get("FORCE_COLOR");
+    if env.non_empty("NO_COLOR").is_some() {
+        return false;
+    }
+    if let Some(force) = force_color {
+        return !matches!(force, "0" | "false");
+    }
+    if env.non_empty("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    if clicolor == Some("0") {
+        return false;
+    }
+    let term = env.get("TERM").is_some_and(|t| t != "dumb");
+    terminal && (term || clicolor.is_some() || env.get("CI").is_some())
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -421,4 +469,42 @@ fn finish(delivered: Result<(), Delivery>, verdict: ExitCode) -> ExitCode {
 /// left to tell, so the error is dropped instead of panicking as `eprintln!` would.
 fn say(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_color;
+    use crate::gather::env::of as env;
+
+    #[test]
+    fn colour_follows_the_ecosystem_variables() {
+        let term = ("TERM", "xterm-256color");
+        // (environment, stdout is a terminal, colour)
+        type Case<'a> = (&'a [(&'a str, &'a str)], bool, bool);
+        let cases: &[Case] = &[
+            (&[term], true, true),
+            (&[term], false, false),
+            (&[], true, false),
+            (&[("TERM", "dumb")], true, false),
+            (&[("CLICOLOR", "1")], true, true),
+            (&[term, ("CLICOLOR", "0")], true, false),
+            (&[("CLICOLOR_FORCE", "1")], false, true),
+            (&[("CLICOLOR_FORCE", "0")], false, false),
+            (&[("FORCE_COLOR", "1")], false, true),
+            (&[("FORCE_COLOR", "")], false, true),
+            (&[("FORCE_COLOR", "3"), ("CLICOLOR", "0")], false, true),
+            (&[term, ("FORCE_COLOR", "0")], true, false),
+            (&[term, ("FORCE_COLOR", "false")], true, false),
+            (&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], false, false),
+            (&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false, false),
+            (&[("CI", "true")], true, true),
+        ];
+        for (pairs, terminal, expected) in cases {
+            assert_eq!(
+                auto_color(&env(pairs), *terminal),
+                *expected,
+                "{pairs:?}, terminal: {terminal}"
+            );
+        }
+    }
 }

@@ -45,6 +45,7 @@ pub enum Command {
     /// Print the documentation of one check.
     Explain {
         /// The check id, as `ccauth checks` lists it.
+        #[arg(value_parser = CheckId, hide_possible_values = true)]
         id: String,
     },
     /// Print a shell completion script.
@@ -52,8 +53,40 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): ccauth(1), or with a command ccauth-<command>(1),
+    /// the page the top one refers to for that command's options and exit codes.
+    Man {
+        /// The command whose page to print (doctor, status, why, …).
+        command: Option<String>,
+    },
+}
+
+/// A check id on the command line: any text is accepted here (the app
+/// names an unknown id together with the valid ones), and the registry's ids
+/// are offered to shell completions.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckId;
+
+impl clap::builder::TypedValueParser for CheckId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let ids = crate::checks::CHECKS
+            .iter()
+            .map(|c| clap::builder::PossibleValue::new(c.id()).help(c.title()));
+        Some(Box::new(ids))
+    }
 }
 
 const STATUS_EXIT_CODES: &str = "\
@@ -63,14 +96,26 @@ Exit codes (as `claude auth status`):
   2    usage error";
 
 const WHY_HELP: &str = "\
+The message can be the words on your screen, or a whole log on standard input
+(any size: it is read as a stream, line by line and across wrapped lines, and
+invalid UTF-8 does not stop it). The answer has three groups: the causes that
+hold here, the causes only `--online` can tell, and the causes ruled out here.
+The lines that showed each cause are quoted, secrets masked, newest last.
+
+Ranking: every line showing one of a cause's messages adds its position in the
+log (1 for the last line, 1/2 for the middle one), so a cause seen later, and
+more often, ranks higher; then failures before warnings.
+
 Examples:
   ccauth why \"Not logged in · Please run /login\"
+  ccauth why \"--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\"
   claude -p hi 2>&1 | ccauth why
+  ccauth why < ci.log
 
 Exit codes:
-  0    no matching cause holds here
+  0    no matching cause holds here (or no known cause matches)
   1    a matching cause holds here
-  2    usage error";
+  2    usage error, or no message at all";
 
 const CALLBACK_HELP: &str = "\
 Only http://localhost:<port>/callback, http://127.0.0.1:<port>/… and
@@ -140,13 +185,33 @@ pub struct ReportArgs {
 /// Options of `ccauth why`.
 #[derive(Debug, Args)]
 pub struct WhyArgs {
-    /// The message, or a whole log; read from standard input when absent or `-`.
+    /// The message you see. Several words are joined with spaces, and a word
+    /// starting with `--` that is not an option of `why` is text; read from
+    /// standard input when absent or `-`.
+    #[arg(value_name = "MESSAGE", allow_hyphen_values = true)]
     pub message: Option<String>,
+    /// Where to look.
     #[command(flatten)]
-    pub view: ViewArgs,
+    pub world: WorldArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = WhyFormat::Human)]
+    pub format: WhyFormat,
+    /// When to colour the human answer.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     /// Also try the network, for the causes only a probe can tell.
     #[arg(long)]
     pub online: bool,
+}
+
+/// Output formats of `ccauth why`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WhyFormat {
+    /// The causes that hold, with the lines that showed them and the fix;
+    /// then those only --online can tell, then those ruled out.
+    Human,
+    /// One JSON document (schema/why.schema.json), the causes ranked.
+    Json,
 }
 
 /// Options of `ccauth status`.
@@ -156,8 +221,7 @@ pub struct StatusArgs {
     pub view: ViewArgs,
 }
 
-/// Where to look and how to show it: shared by `status` and `why`, whose
-/// answers come as human text or JSON only.
+/// Where to look and how to show it, for `status`.
 #[derive(Debug, Args)]
 pub struct ViewArgs {
     /// Where to look.
@@ -184,22 +248,22 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Lower a check's failure to a warning for this run (comma-separated ids).
-    #[arg(long = "warn", value_delimiter = ',', value_name = "ID")]
+    #[arg(long = "warn", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub warn_ids: Vec<String>,
     /// Accept a check's failure or warning for this run: it is reported as skipped.
-    #[arg(long = "allow", value_delimiter = ',', value_name = "ID")]
+    #[arg(long = "allow", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub allow_ids: Vec<String>,
     /// Raise a check's warning to a failure for this run.
-    #[arg(long = "deny", value_delimiter = ',', value_name = "ID")]
+    #[arg(long = "deny", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub deny_ids: Vec<String>,
-    /// When to colour the human report (NO_COLOR and CLICOLOR_FORCE are honoured in auto).
+    /// When to colour the human report (auto honours NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 and FORCE_COLOR).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Run only these checks (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub only: Vec<String>,
     /// Do not run these checks (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
     pub skip: Vec<String>,
     /// Exit 1 on warnings too.
     #[arg(long)]
@@ -207,7 +271,8 @@ pub struct DoctorArgs {
     /// Repair what is safe to repair, then check again. `--fix=ID,…` limits the
     /// repairs to those checks and also runs the ones that take your decision
     /// (api-key-approval, config-file).
-    #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true)]
+    #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true,
+          value_parser = CheckId, hide_possible_values = true)]
     pub fix: Option<Vec<String>>,
     /// Also probe the network: reach the sign-in hosts and try the credential
     /// once (sent only to api.anthropic.com or your ANTHROPIC_BASE_URL).
@@ -293,7 +358,8 @@ pub enum StatusFormat {
 /// Colour choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    /// Colour a terminal unless NO_COLOR or CLICOLOR=0 is set; FORCE_COLOR or
+    /// CLICOLOR_FORCE colour even a pipe.
     Auto,
     /// Always colour.
     Always,

@@ -3,283 +3,263 @@
 //!
 //! Every check's symptoms are the messages quoted under "What you see" in its
 //! own `checks/<id>.md`, which is embedded next to the check: one list, no
-//! copy. A pasted message (or a whole log) is matched against them after both
-//! are normalized: case, punctuation and the `·` separator are ignored, and
-//! tokens, paths, ports and numbers match whatever they are. The matching
-//! checks are then run on this environment, and the causes that hold come
-//! first.
+//! copy. The text asked about (an argument, or a whole log on standard input)
+//! is read as a stream and matched line by line, and across each line's join
+//! with the next ([`scan`]), after both sides are normalized: case,
+//! punctuation and the `·` separator are ignored, and tokens, paths, ports and
+//! numbers match whatever they are ([`catalogue`]). The matching checks are
+//! then run on this environment and sorted into three groups: causes that
+//! hold here, causes only `--online` can tell, and causes ruled out here.
+//!
+//! Ranking, within each group: by weight, where every line showing one of a
+//! cause's messages adds its position in the log (1 for the last line, ½ for
+//! the middle one), so later and more often rank higher; then failures before
+//! warnings, then the better-matching message.
 
-use crate::checks::{CHECKS, Check, CheckResult, Finding, Selection, Status};
+mod catalogue;
+mod scan;
+
+pub use catalogue::{normalize, symptoms};
+pub use scan::SeenLine;
+
+use crate::checks::{CHECKS, CheckResult, Finding, Selection, Status};
 use crate::gather::Context;
+use catalogue::Catalogue;
+use scan::{Scan, Scanner, Sightings};
 use serde::Serialize;
+use std::cmp::Ordering;
 
-/// A symptom must share at least this many characters with the text.
-const MIN_MATCHED_CHARS: usize = 12;
-/// And at least this share of its own text.
-const MIN_SHARE: f64 = 0.6;
 /// How many near misses to suggest when nothing matches.
 const CLOSEST: usize = 3;
+/// An argument is echoed cut to this many characters.
+const ECHOED_CHARS: usize = 500;
 
 /// The answer to one `why`.
 #[derive(Clone, Debug, Serialize)]
 pub struct WhyReport {
-    /// The JSON contract's version.
+    /// The JSON contract's version (`schema/why.schema.json`).
     pub schema_version: u32,
-    /// The text asked about (secrets masked, cut to a sensible length).
-    pub input: String,
-    /// Checks whose symptoms match, the ones that hold here first.
+    /// What was read.
+    pub input: Input,
+    /// Checks whose messages were seen, ranked (see the module docs).
     pub matches: Vec<WhyMatch>,
-    /// With no match: the known messages closest to the text.
+    /// With no match: the known messages closest to the text, if any comes
+    /// close enough.
     pub closest: Vec<String>,
-    /// Matching checks that only `--online` can decide.
-    pub needs_online: bool,
 }
 
-/// One check whose symptoms match the text.
+/// Where the text came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The command line.
+    Argument,
+    /// Standard input (a pasted message or a whole log).
+    Stdin,
+}
+
+/// What was read, so a reader of the answer knows what it covers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Input {
+    /// The command line or standard input.
+    pub source: Source,
+    /// The argument, secrets masked and cut; `None` for standard input
+    /// (its matched lines are shown with each cause instead).
+    pub text: Option<String>,
+    /// Lines read.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Lines longer than 64 KiB, matched on their first and last 32 KiB.
+    pub long_lines: u64,
+}
+
+/// What this environment says about a matching cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The check fails or warns here: this is (likely) the cause.
+    Holds,
+    /// Only a network probe can tell, and none was made.
+    NeedsOnline,
+    /// The check passes or does not apply here.
+    RuledOut,
+}
+
+/// One check whose messages were seen.
 #[derive(Clone, Debug, Serialize)]
 pub struct WhyMatch {
     /// The check's id.
     pub id: &'static str,
     /// The check's title.
     pub title: &'static str,
+    /// Which group it falls in.
+    pub verdict: Verdict,
     /// The symptom that matched best.
     pub symptom: String,
     /// How much of that symptom was found, 0 to 1.
     pub score: f64,
-    /// The cause holds in this environment (the check warns or fails).
-    pub holds: bool,
+    /// How many lines (or wrapped pairs of lines) showed its messages.
+    pub occurrences: u64,
+    /// The first and last of them.
+    pub first_line: u64,
+    pub last_line: u64,
+    /// The ranking weight (see the module docs).
+    pub weight: f64,
+    /// The latest lines that showed its messages, oldest first, masked.
+    pub lines: Vec<SeenLine>,
+    /// For [`Verdict::NeedsOnline`]: the command that would tell.
+    pub online_command: Option<String>,
     /// The check's finding here.
     #[serde(flatten)]
     pub finding: Finding,
 }
 
-/// The messages a check's doc lists under "What you see": every `code` or
-/// "quoted" span of a bullet that reads like a message, not a command.
-pub fn symptoms(check: &dyn Check) -> Vec<String> {
-    let doc = check.doc();
-    let Some(start) = doc.find("## What you see") else {
-        return Vec::new();
-    };
-    let section = &doc[start + "## What you see".len()..];
-    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-    let mut found = Vec::new();
-    for bullet in section.lines().filter(|l| l.starts_with("- ")) {
-        for quote in ['`', '"'] {
-            let mut parts = bullet.split(quote).skip(1).step_by(2);
-            for span in parts.by_ref() {
-                if reads_like_a_message(span) && !found.iter().any(|f: &String| f == span) {
-                    found.push(span.to_string());
-                }
-            }
-        }
+impl WhyMatch {
+    /// True when the cause holds here.
+    pub fn holds(&self) -> bool {
+        self.verdict == Verdict::Holds
     }
-    found
 }
 
-fn reads_like_a_message(span: &str) -> bool {
-    let words = span.split_whitespace().count();
-    let command = ["claude ", "devcontainer ", "/status", "netstat"]
-        .iter()
-        .any(|c| span.starts_with(c));
-    let code = span.len() >= 10 && span.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
-    !command && (words >= 3 || code)
-}
-
-/// Answers one question on one environment.
+/// Answers one message given as text (an argument, or a test's log).
 pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
-    let input = normalize(text);
-    let mut scored: Vec<(&'static dyn Check, String, f64, usize)> = CHECKS
+    let catalogue = Catalogue::new();
+    let mut scanner = Scanner::new(&catalogue);
+    scanner.feed(text.as_bytes());
+    let scan = scanner.finish();
+    let shown: String = text.trim().chars().take(ECHOED_CHARS).collect();
+    judge(ctx, &catalogue, scan, Source::Argument, Some(shown))
+}
+
+/// Answers a whole stream (standard input), read once in bounded memory;
+/// `None` when it holds nothing but blanks.
+pub fn diagnose_stream(ctx: &Context, input: impl std::io::Read) -> Option<WhyReport> {
+    let catalogue = Catalogue::new();
+    let scan = Scanner::new(&catalogue).read_all(input);
+    scan.has_text
+        .then(|| judge(ctx, &catalogue, scan, Source::Stdin, None))
+}
+
+/// Runs the matching checks and ranks them.
+fn judge(
+    ctx: &Context,
+    catalogue: &Catalogue,
+    scan: Scan,
+    source: Source,
+    text: Option<String>,
+) -> WhyReport {
+    let seen: Vec<(usize, &Sightings)> = scan
+        .sightings
         .iter()
-        .filter_map(|check| {
-            let best = symptoms(*check)
-                .into_iter()
-                .filter_map(|s| score(&input, &s).map(|(share, chars)| (s, share, chars)))
-                .max_by(|a, b| {
-                    (a.1, a.2)
-                        .partial_cmp(&(b.1, b.2))
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                })?;
-            Some((*check, best.0, best.1, best.2))
-        })
+        .enumerate()
+        .filter_map(|(check, s)| Some((check, s.as_ref()?)))
         .collect();
-    let selection = Selection {
-        only: scored.iter().map(|(c, ..)| c.id().to_string()).collect(),
-        skip: Vec::new(),
-    };
-    let results: Vec<CheckResult> = if scored.is_empty() {
+    let results: Vec<CheckResult> = if seen.is_empty() {
         Vec::new()
     } else {
-        crate::checks::run_all(ctx, &selection)
-    };
-    let finding_of = |id: &str| {
-        results
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.finding.clone())
-    };
-    scored.sort_by_key(|(check, ..)| CHECKS.iter().position(|c| c.id() == check.id()));
-    let mut matches: Vec<WhyMatch> = scored
-        .into_iter()
-        .filter_map(|(check, symptom, share, _)| {
-            let finding = finding_of(check.id())?;
-            let holds = matches!(finding.status, Status::Fail | Status::Warn);
-            Some(WhyMatch {
-                id: check.id(),
-                title: check.title(),
-                symptom,
-                score: (share * 100.0).round() / 100.0,
-                holds,
-                finding,
-            })
-        })
-        .collect();
-    // Causes that hold first (failures before warnings), then the best matches.
-    matches.sort_by(|a, b| {
-        let rank = |m: &WhyMatch| (m.holds, m.finding.status == Status::Fail);
-        rank(b).cmp(&rank(a)).then(
-            b.score
-                .partial_cmp(&a.score)
-                .unwrap_or(std::cmp::Ordering::Equal),
+        let only = seen.iter().map(|(c, _)| CHECKS[*c].id().to_string());
+        crate::checks::run_all(
+            ctx,
+            &Selection {
+                only: only.collect(),
+                skip: Vec::new(),
+            },
         )
-    });
-    let needs_online = matches.iter().any(|m| {
-        matches!(m.id, "network-reachability" | "token-accepted")
-            && m.finding.status == Status::Skip
-    });
+    };
+    let mut matches: Vec<WhyMatch> = seen
+        .iter()
+        .filter_map(|&(check, sightings)| {
+            let result = results.iter().find(|r| r.id == CHECKS[check].id())?;
+            Some(one_match(
+                ctx, catalogue, check, sightings, result, scan.lines,
+            ))
+        })
+        .collect();
+    matches.sort_by(rank);
     let closest = if matches.is_empty() {
-        closest(&input)
+        closest(catalogue, &scan)
     } else {
         Vec::new()
     };
-    let shown: String = text.chars().take(500).collect();
     WhyReport {
-        schema_version: 1,
-        input: crate::secret::scrub(shown.trim()),
+        schema_version: 2,
+        input: Input {
+            source,
+            text: text.map(|t| crate::secret::scrub(&t)),
+            lines: scan.lines,
+            bytes: scan.bytes,
+            long_lines: scan.long_lines,
+        },
         matches,
         closest,
-        needs_online,
     }
 }
 
-/// How much of a symptom occurs in the normalized text: (share, characters).
-fn score(input: &str, symptom: &str) -> Option<(f64, usize)> {
-    let fragments: Vec<String> = symptom
-        .split('…')
-        .map(normalize)
-        .filter(|f| f.split(' ').filter(|w| !w.starts_with('<')).count() >= 1)
-        .collect();
-    let total: usize = fragments.iter().map(String::len).sum();
-    let padded = format!(" {input} ");
-    let found: usize = fragments
-        .iter()
-        .filter(|f| padded.contains(&format!(" {f} ")))
-        .map(String::len)
-        .sum();
-    let share = found as f64 / total.max(1) as f64;
-    (found >= MIN_MATCHED_CHARS && share >= MIN_SHARE).then_some((share, found))
+fn one_match(
+    ctx: &Context,
+    catalogue: &Catalogue,
+    check: usize,
+    sightings: &Sightings,
+    result: &CheckResult,
+    lines: u64,
+) -> WhyMatch {
+    let verdict = verdict(ctx, check, &result.finding);
+    let id = CHECKS[check].id();
+    WhyMatch {
+        id,
+        title: CHECKS[check].title(),
+        verdict,
+        symptom: catalogue.symptoms[sightings.symptom].text.clone(),
+        score: sightings.score.share,
+        occurrences: sightings.count,
+        first_line: sightings.first_line,
+        last_line: sightings.last_line,
+        weight: sightings.weight(lines),
+        lines: sightings.recent.iter().cloned().collect(),
+        online_command: (verdict == Verdict::NeedsOnline)
+            .then(|| format!("ccauth doctor --online --only {id}")),
+        finding: result.finding.clone(),
+    }
 }
 
-/// The known messages sharing the most words with the text.
-fn closest(input: &str) -> Vec<String> {
-    let words: Vec<&str> = input.split(' ').filter(|w| w.len() > 2).collect();
-    let mut ranked: Vec<(usize, String)> = CHECKS
-        .iter()
-        .flat_map(|c| symptoms(*c))
-        .map(|s| {
-            let norm = normalize(&s);
-            let shared = norm
-                .split(' ')
-                .filter(|w| w.len() > 2 && words.contains(w))
-                .count();
-            (shared, s)
-        })
-        .filter(|(shared, _)| *shared > 0)
-        .collect();
-    ranked.sort_by_key(|(shared, _)| std::cmp::Reverse(*shared));
-    ranked.dedup_by(|a, b| a.1 == b.1);
-    ranked.into_iter().take(CLOSEST).map(|(_, s)| s).collect()
+/// Which group a matching check's finding puts it in.
+fn verdict(ctx: &Context, check: usize, finding: &Finding) -> Verdict {
+    match finding.status {
+        Status::Fail | Status::Warn => Verdict::Holds,
+        Status::Skip if ctx.online.is_none() && CHECKS[check].probes_network() => {
+            Verdict::NeedsOnline
+        }
+        Status::Skip | Status::Pass => Verdict::RuledOut,
+    }
 }
 
-/// Lower case, punctuation and separators dropped, tokens, paths and numbers
-/// replaced by placeholders, whitespace collapsed.
-pub fn normalize(text: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for raw in text.split_whitespace() {
-        let word = raw.trim_matches(|c: char| !(c.is_alphanumeric() || "/~._-".contains(c)));
-        if word.contains("sk-ant-") {
-            out.push("<token>".into());
-        } else if word.starts_with('/')
-            || word.starts_with("~/")
-            || word.contains("://")
-            || word.contains("/.")
-        {
-            out.push("<path>".into());
-        } else {
-            for piece in word
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|p| !p.is_empty())
-            {
-                if piece.bytes().all(|b| b.is_ascii_digit()) {
-                    out.push("<n>".into());
-                } else {
-                    out.push(piece.to_lowercase());
-                }
-            }
+/// The ranking rule of the module docs.
+fn rank(a: &WhyMatch, b: &WhyMatch) -> Ordering {
+    let failed = |m: &WhyMatch| m.finding.status == Status::Fail;
+    a.verdict
+        .cmp(&b.verdict)
+        .then(b.weight.total_cmp(&a.weight))
+        .then(failed(b).cmp(&failed(a)))
+        .then(b.score.total_cmp(&a.score))
+}
+
+/// The known messages that lines came closest to, above the threshold.
+fn closest(catalogue: &Catalogue, scan: &Scan) -> Vec<String> {
+    let mut near: Vec<(f64, usize)> = scan
+        .near_misses
+        .iter()
+        .enumerate()
+        .filter_map(|(symptom, share)| Some(((*share)?, symptom)))
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut shown: Vec<String> = Vec::new();
+    for (_, symptom) in near {
+        let text = &catalogue.symptoms[symptom].text;
+        if !shown.contains(text) {
+            shown.push(text.clone());
         }
     }
-    out.join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizing_ignores_what_varies() {
-        assert_eq!(
-            normalize("Not logged in · Please run /login"),
-            "not logged in please run <path>"
-        );
-        assert_eq!(
-            normalize("EACCES: permission denied, open '/home/x/.claude.json'"),
-            "eacces permission denied open <path>"
-        );
-        assert_eq!(
-            normalize("API Error: 401 sk-ant-oat01-abc"),
-            "api error <n> <token>"
-        );
-        assert_eq!(
-            normalize("http://localhost:40123/callback refused"),
-            "<path> refused"
-        );
-    }
-
-    #[test]
-    fn symptoms_come_from_the_docs() {
-        let missing = crate::checks::find("credential-missing").unwrap();
-        let found = symptoms(missing);
-        assert!(
-            found.contains(&"Not logged in · Please run /login".to_string()),
-            "{found:?}"
-        );
-        assert!(
-            found.contains(&"Select login method".to_string()),
-            "{found:?}"
-        );
-        assert!(!found.iter().any(|s| s.starts_with("claude ")), "{found:?}");
-    }
-
-    #[test]
-    fn fragments_around_an_ellipsis_match_any_path() {
-        let text =
-            normalize("Error: EACCES: permission denied, open '/home/node/.claude.json' at x");
-        assert!(score(&text, "EACCES: permission denied, open '…/.claude.json'").is_some());
-        assert!(
-            score(
-                &normalize("something else entirely"),
-                "Invalid API key · Please run /login"
-            )
-            .is_none()
-        );
-    }
+    shown.truncate(CLOSEST);
+    shown
 }

@@ -267,7 +267,7 @@ mod api_key_approval {
         assert_eq!(f.status, Status::Fail);
         assert!(f.cause.contains("declined"), "{}", f.cause);
         assert!(f.cause.contains("Not logged in"), "{}", f.cause);
-        assert!(f.fix.unwrap().contains("${ANTHROPIC_API_KEY: -20}"));
+        assert!(f.fix.unwrap().contains("env.ANTHROPIC_API_KEY | .[-20:]"));
 
         let w = with_responses(
             World::new().with_env("ANTHROPIC_API_KEY", API_KEY),

@@ -838,3 +838,71 @@ fn completions_and_man_page_come_from_the_cli() {
     let page = text(&man.stdout);
     assert!(page.contains(".TH ccauth 1") && page.contains("doctor"));
 }
+
+#[test]
+fn every_page_the_man_page_cites_can_be_generated() {
+    let w = World::new();
+    let top = w.ccauth(&["man"]).output().unwrap();
+    let top = String::from_utf8_lossy(&top.stdout);
+    let cited: Vec<&str> = top
+        .split("ccauth\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
+        .filter(|name| name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    assert!(cited.contains(&"doctor") && cited.contains(&"why"), "{top}");
+    assert!(!cited.contains(&"help"), "a page nobody generates: {top}");
+    for name in cited {
+        let out = w.ccauth(&["man", name]).output().unwrap();
+        assert!(out.status.success(), "ccauth man {name}");
+        let page = String::from_utf8_lossy(&out.stdout);
+        assert!(page.contains(&format!(".TH ccauth-{name} 1")), "{page}");
+    }
+    let doctor = w.ccauth(&["man", "doctor"]).output().unwrap();
+    let doctor = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        doctor.contains("\\-\\-only") && doctor.contains("Exit codes"),
+        "{doctor}"
+    );
+    w.ccauth(&["man", "nope"]).assert().code(2);
+}
+
+#[test]
+fn completions_offer_check_ids() {
+    let w = World::new();
+    let out = w.ccauth(&["completions", "bash"]).output().unwrap();
+    let bash = String::from_utf8_lossy(&out.stdout);
+    for flag in ["--only", "--skip", "--allow", "--warn", "--deny"] {
+        let case = bash
+            .split(&format!("{flag})"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no case for {flag}"));
+        let case = case.split(";;").next().unwrap();
+        assert!(
+            case.contains("credential-missing") && case.contains("root-user"),
+            "{flag}: {case}"
+        );
+    }
+    let explain = bash
+        .split("ccauth__subcmd__explain)")
+        .nth(1)
+        .expect("explain");
+    let explain = explain.split(";;").next().unwrap();
+    assert!(explain.contains("onboarding-flag"), "{explain}");
+    let out = w.ccauth(&["completions", "zsh"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("credential-missing"));
+    // Unknown ids are still the app's usage error, with the list of valid ones.
+    w.ccauth(&["doctor", "--only", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown check id 'nope'"));
+}
+
+#[test]
+fn the_action_runs_the_doctor_with_github_annotations() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    assert!(text.contains("using: composite"));
+    assert!(text.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
+    assert!(text.contains("ccauth doctor --format \"$CCAUTH_FORMAT\""));
+}

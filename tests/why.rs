@@ -174,7 +174,7 @@ fn every_symptom_leads_to_its_own_check_where_it_holds() {
                 report.matches
             );
             assert!(
-                first.holds,
+                first.holds(),
                 "{}: the cause should hold in its world",
                 check.id()
             );
@@ -256,15 +256,201 @@ fn a_message_read_from_stdin_and_json_output() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "a cause holds");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = common::parse_output(&out.stdout);
+    assert_eq!(report["input"]["source"], "stdin");
     assert_eq!(report["matches"][0]["id"], "credential-missing");
-    assert_eq!(report["matches"][0]["holds"], true);
+    assert_eq!(report["matches"][0]["verdict"], "holds");
+    assert_eq!(report["matches"][0]["lines"][0]["line"], 2);
+}
+
+/// A CI log as the issue describes it: megabytes of build output, the
+/// client's error near the end.
+fn long_log(lines: usize, message_at: usize, message: &str) -> Vec<u8> {
+    let mut log = Vec::with_capacity(lines * 64);
+    for n in 1..=lines {
+        if n == message_at {
+            log.extend_from_slice(message.as_bytes());
+        } else {
+            log.extend_from_slice(
+                format!("2026-11-29T01:02:03Z [build] step {n} compiled ok\n").as_bytes(),
+            );
+            continue;
+        }
+        log.push(b'\n');
+    }
+    log
 }
 
 #[test]
-fn an_unknown_message_gets_the_closest_known_ones() {
+fn a_whole_log_is_read_past_the_first_mebibyte_and_the_matched_line_is_shown() {
+    let log = long_log(
+        60_000,
+        59_990,
+        "Error: Invalid API key · Fix external API key",
+    );
+    assert!(log.len() > 2 << 20, "the log is {} bytes", log.len());
+    let w = World::new().with_env("ANTHROPIC_API_KEY", OAUTH_TOKEN);
+    let out = w
+        .ccauth(&["why", "--color", "never"])
+        .write_stdin(log)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("Line 59990: Error: Invalid API key · Fix external API key"),
+        "{text}"
+    );
+    assert!(text.contains("60000 line(s) of standard input"), "{text}");
+    assert!(
+        !text.contains("ccauth why \"2026"),
+        "headed by the first line: {text}"
+    );
+}
+
+#[test]
+fn a_bad_byte_does_not_refuse_the_log() {
+    let mut log = b"build \xff\xfe output\n".to_vec();
+    log.extend_from_slice("Not logged in · Please run /login\n".as_bytes());
+    let out = World::new()
+        .ccauth(&["why", "--format", "json"])
+        .write_stdin(log)
+        .output()
+        .unwrap();
+    let report = common::parse_output(&out.stdout);
+    assert_eq!(report["matches"][0]["id"], "credential-missing");
+    assert_eq!(report["input"]["lines"], 2);
+}
+
+#[test]
+fn a_stream_of_any_size_is_read_in_bounded_pieces() {
+    // 40 MB without a single newline, then the message on the next line.
+    let message = "\nNot logged in · Please run /login\n";
+    let endless = std::io::Read::chain(
+        std::io::Read::take(std::io::repeat(b'x'), 40 << 20),
+        message.as_bytes(),
+    );
+    let report = why::diagnose_stream(&World::new().context(), endless).unwrap();
+    assert_eq!(report.input.lines, 2);
+    assert_eq!(report.input.long_lines, 1);
+    assert_eq!(report.input.bytes, (40 << 20) + message.len() as u64);
+    assert_eq!(report.matches[0].id, "credential-missing");
+    assert_eq!(report.matches[0].last_line, 2);
+}
+
+#[test]
+fn a_message_wrapped_at_80_columns_still_matches() {
+    // A terminal copy cuts the line in the middle of a word.
+    let message = "[12:00:01] claude -p: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
+    let (first, second) = message.split_at(80);
+    let log = format!("start\n{first}\n{second}\nend\n");
+    let report = why::diagnose(&World::new().judged_as_uid(0).context(), &log);
+    let root = report
+        .matches
+        .iter()
+        .find(|m| m.id == "root-user")
+        .expect("matched");
+    assert_eq!(root.lines[0].line, 2);
+    assert!(root.lines[0].wrapped);
+    assert!(root.holds());
+}
+
+#[test]
+fn later_and_more_frequent_messages_rank_higher() {
+    let ctx = World::new().docker().context();
+    let callback = "localhost refused to connect";
+    let login = "Not logged in · Please run /login";
+    let rank = |log: &str| -> Vec<&'static str> {
+        let report = why::diagnose(&ctx, log);
+        assert!(
+            report.matches.iter().take(2).all(|m| m.holds()),
+            "{:#?}",
+            report.matches
+        );
+        report.matches.iter().map(|m| m.id).take(2).collect()
+    };
+    let early_callback = format!("{callback}\nnoise\nnoise\n{login}\n");
+    assert_eq!(
+        rank(&early_callback),
+        ["credential-missing", "oauth-callback-port"]
+    );
+    let late_callback = format!("{login}\nnoise\nnoise\n{callback}\n");
+    assert_eq!(
+        rank(&late_callback),
+        ["oauth-callback-port", "credential-missing"]
+    );
+    // Seen three times around the middle outweighs once at the end.
+    let often = format!("noise\n{callback}\n{callback}\n{callback}\nnoise\n{login}\n");
+    assert_eq!(rank(&often), ["oauth-callback-port", "credential-missing"]);
+}
+
+#[test]
+fn a_message_that_starts_with_two_dashes_is_text() {
+    let message = "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
     let w = World::new();
-    w.ccauth(&["why", "the login button is broken and the api key thing"])
+    for args in [
+        vec!["why", message, "--format", "json"],
+        vec!["why", "--format", "json", message],
+        vec!["why", "--format", "json", "--", message],
+    ] {
+        let out = w.ccauth(&args).output().unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = common::parse_output(&out.stdout);
+        assert_eq!(report["matches"][0]["id"], "root-user", "{args:?}");
+        assert_eq!(report["input"]["text"], message);
+    }
+    // An unknown option is text too, not a usage error.
+    w.ccauth(&["why", "--no-such-option"]).assert().code(0);
+}
+
+#[test]
+fn causes_only_a_probe_can_tell_are_a_group_of_their_own() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    let message =
+        "OAuth token has expired. Please obtain a new token or refresh your existing token.";
+    let out = w
+        .ccauth(&["why", message, "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let offline = text.find("Cannot be told offline:").expect(&text);
+    let ruled_out = text.find("Not the cause here:").expect(&text);
+    assert!(offline < ruled_out, "{text}");
+    assert!(
+        text[offline..ruled_out].contains(
+            "  - token-accepted: run `ccauth doctor --online --only token-accepted` to tell."
+        ),
+        "{text}"
+    );
+    assert!(!text[ruled_out..].contains("token-accepted"), "{text}");
+    let out = w
+        .ccauth(&["why", message, "--format", "json"])
+        .output()
+        .unwrap();
+    let report = common::parse_output(&out.stdout);
+    let token = report["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "token-accepted")
+        .unwrap();
+    assert_eq!(token["verdict"], "needs-online");
+    assert_eq!(
+        token["online_command"],
+        "ccauth doctor --online --only token-accepted"
+    );
+}
+
+#[test]
+fn close_messages_are_suggested_and_far_ones_are_not() {
+    let w = World::new();
+    w.ccauth(&["why", "Error: Invalid API key"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
@@ -273,8 +459,41 @@ fn an_unknown_message_gets_the_closest_known_ones() {
         .stdout(predicate::str::contains(
             "The closest messages ccauth knows:",
         ))
+        .stdout(predicate::str::contains(
+            "  - Invalid API key · Please run /login",
+        ));
+    w.ccauth(&["why", "the login button is broken and the api key thing"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No known cause matches this message.",
+        ))
+        .stdout(predicate::str::contains("closest").not())
         .stdout(predicate::str::contains("Run `ccauth doctor`"));
+}
+
+#[test]
+fn no_message_at_all_is_a_usage_error() {
+    let w = World::new();
     w.ccauth(&["why", "  "]).assert().code(2);
+    w.ccauth(&["why"]).write_stdin("").assert().code(2);
+    w.ccauth(&["why", "-"])
+        .write_stdin("\n  \n")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn why_help_describes_why() {
+    let out = World::new().ccauth(&["why", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("Ranking:"), "{help}");
+    assert!(
+        help.contains("Cannot be told") || help.contains("only `--online` can tell"),
+        "{help}"
+    );
+    assert!(!help.contains("claude auth status"), "{help}");
+    assert!(!help.contains("two verdicts"), "{help}");
 }
 
 #[test]
@@ -297,5 +516,250 @@ fn probes_are_suggested_when_only_they_could_tell() {
         .with_env("ANTHROPIC_API_KEY", API_KEY)
         .ccauth(&["why", "Login failed: Socket is closed"])
         .assert()
-        .stdout(predicate::str::contains("run `ccauth why --online"));
+        .stdout(predicate::str::contains("Cannot be told offline:"))
+        .stdout(predicate::str::contains(
+            "run `ccauth doctor --online --only network-reachability`",
+        ));
+}
+
+/// Programs a fix tells people to run: text in a fix that starts with one
+/// of them is a command to paste into a shell.
+const PROGRAMS: &[&str] = &[
+    "jq",
+    "echo",
+    "printf",
+    "git",
+    "mkdir",
+    "rm",
+    "rmdir",
+    "cat",
+    "sed",
+    "grep",
+    "cp",
+    "mv",
+    "chown",
+    "chmod",
+    "touch",
+    "export",
+    "unset",
+    "sudo",
+    "docker",
+    "claude",
+    "ccauth",
+    "npm",
+    "test",
+    "cd",
+    "ln",
+    "ls",
+    "id",
+    "curl",
+    "usermod",
+    "devcontainer",
+    "sh",
+    "umask",
+];
+
+/// The devcontainer.json keys whose string values run in `/bin/sh`.
+const LIFECYCLE_KEYS: &[&str] = &[
+    "\"initializeCommand\"",
+    "\"onCreateCommand\"",
+    "\"postCreateCommand\"",
+    "\"postStartCommand\"",
+    "\"postAttachCommand\"",
+];
+
+fn starts_with_program(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    PROGRAMS.contains(&first.trim_start_matches('('))
+}
+
+/// Illustrations, not paste-ready commands: `<the token>`, `…`.
+fn has_placeholder(text: &str) -> bool {
+    text.contains('…')
+        || text.split('<').skip(1).any(|rest| {
+            rest.split_once('>')
+                .is_some_and(|(name, _)| name.chars().all(|c| c.is_alphanumeric() || c == ' '))
+        })
+}
+
+/// The shell commands in one fix text: indented lines, `code` spans, text
+/// after a colon or an opening parenthesis, when they start with a program;
+/// and the lifecycle commands of devcontainer.json snippets.
+fn commands_in(fix: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in fix.lines() {
+        let body = line.trim_start();
+        if let Some(value) = lifecycle_command(body) {
+            found.push(value);
+            continue;
+        }
+        let body = body
+            .strip_prefix("(or: ")
+            .map_or(body, |b| b.strip_suffix(')').unwrap_or(b));
+        if line.len() > body.len() && starts_with_program(body) {
+            found.push(body.to_string());
+            continue;
+        }
+        found.extend(
+            line.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|span| starts_with_program(span))
+                .map(str::to_string),
+        );
+        for (at, _) in line.match_indices([':', '(']) {
+            let rest = line[at + 1..].trim_start();
+            let cut = [" (", ")", "; ", ". ", " rather than"]
+                .iter()
+                .filter_map(|end| rest.find(end))
+                .min()
+                .unwrap_or(rest.len());
+            let command = rest[..cut].trim_end_matches('.');
+            if !command.contains('`') && starts_with_program(command) {
+                found.push(command.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// `"postCreateCommand": "…"` in a JSON snippet: the command, unescaped.
+fn lifecycle_command(line: &str) -> Option<String> {
+    let key = LIFECYCLE_KEYS.iter().find(|k| line.starts_with(**k))?;
+    let object = format!("{{{}}}", line.trim_end_matches(','));
+    let value: serde_json::Value = serde_json::from_str(&object).ok()?;
+    value[key.trim_matches('"')].as_str().map(str::to_string)
+}
+
+/// Worlds for fixes the catalogue above does not reach: an env file that
+/// is not ignored, and one that is committed.
+fn env_file_worlds() -> Vec<World> {
+    let with_env_file = || {
+        let w = World::new()
+            .with_env("PATH", &std::env::var("PATH").unwrap_or_default())
+            .git_init();
+        w.workspace_file(
+            ".devcontainer/api.env",
+            &format!("ANTHROPIC_API_KEY={API_KEY}\n"),
+        );
+        w
+    };
+    let committed = with_env_file();
+    committed.git(&["add", "."]);
+    committed.git(&["commit", "-qm", "oops"]);
+    vec![with_env_file(), committed]
+}
+
+/// The fenced `sh` blocks of a check's doc.
+fn sh_blocks(doc: &str) -> Vec<String> {
+    doc.split("```sh\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("\n```").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Shell complaints about one command: dash's own parse (`dash -n`), then
+/// shellcheck in dash mode for what dash parses but rejects when it runs
+/// (`${VAR: -20}`, `[[`, `$'…'`, `source`; shellcheck's SC3xxx codes).
+fn not_portable(command: &str, shellcheck: bool) -> Option<String> {
+    let parse = std::process::Command::new("dash")
+        .args(["-n", "-c", command])
+        .output()
+        .expect("dash runs");
+    if !parse.status.success() {
+        return Some(String::from_utf8_lossy(&parse.stderr).into_owned());
+    }
+    if !shellcheck {
+        return None;
+    }
+    let mut script = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut script, command.as_bytes()).unwrap();
+    let lint = std::process::Command::new("shellcheck")
+        .args(["--shell=dash", "--format=gcc"])
+        .arg(script.path())
+        .output()
+        .expect("shellcheck runs");
+    let complaints: Vec<String> = String::from_utf8_lossy(&lint.stdout)
+        .lines()
+        .filter(|l| l.contains(" error: ") || l.contains("[SC3"))
+        .map(str::to_string)
+        .collect();
+    (!complaints.is_empty()).then(|| complaints.join("\n"))
+}
+
+/// Runs a program harmlessly (`dash -c ''`, `shellcheck --version`), to see
+/// whether it is installed.
+fn installed(program: &str, probe: &str) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(
+            [probe, ""]
+                .into_iter()
+                .take(if probe == "-c" { 2 } else { 1 }),
+        )
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: {program} is not installed");
+    }
+    ok
+}
+
+#[test]
+fn every_fix_command_ccauth_prints_runs_in_dash() {
+    if !installed("dash", "-c") {
+        return;
+    }
+    let shellcheck = installed("shellcheck", "--version");
+    let mut worlds: Vec<(World, Option<OnlineFacts>)> = CHECKS
+        .iter()
+        .filter_map(|check| world_where_it_holds(check.id()))
+        .collect();
+    worlds.extend(env_file_worlds().into_iter().map(|w| (w, None)));
+    let everything = ccauth::checks::Selection {
+        only: Vec::new(),
+        skip: Vec::new(),
+    };
+    let mut commands = std::collections::BTreeSet::new();
+    for (w, facts) in worlds {
+        let mut ctx = w.context();
+        ctx.online = facts;
+        for result in ccauth::checks::run_all(&ctx, &everything) {
+            commands.extend(
+                result
+                    .finding
+                    .fix
+                    .as_deref()
+                    .map(commands_in)
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    commands.extend(CHECKS.iter().flat_map(|c| sh_blocks(c.doc())));
+    commands.retain(|c| !has_placeholder(c));
+    eprintln!("{} commands: {commands:#?}", commands.len());
+    assert!(
+        commands.len() >= 25,
+        "only {} commands found",
+        commands.len()
+    );
+    let broken: Vec<String> = commands
+        .iter()
+        .filter_map(|c| not_portable(c, shellcheck).map(|why| format!("{c}\n  {why}")))
+        .collect();
+    assert!(broken.is_empty(), "not portable sh:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn force_color_colours_a_pipe_and_no_color_wins() {
+    let forced = World::new().with_env("FORCE_COLOR", "1");
+    forced
+        .ccauth(&["why", "Not logged in · Please run /login"])
+        .assert()
+        .stdout(predicate::str::contains("\u{1b}["));
+    forced
+        .with_env("NO_COLOR", "1")
+        .ccauth(&["why", "Not logged in · Please run /login"])
+        .assert()
+        .stdout(predicate::str::contains("\u{1b}[").not());
 }

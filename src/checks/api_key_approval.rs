@@ -1,7 +1,7 @@
 //! `api-key-approval`: interactive claude uses `ANTHROPIC_API_KEY` only after
 //! the user approved it once; a declined key is ignored without a word.
 
-use super::{Category, Check, Finding};
+use super::{Category, Check, Finding, shell_quote};
 use crate::auth::{self, Approval, Mode, SourceKind};
 use crate::fix::{Action, Fix};
 use crate::gather::Context;
@@ -44,6 +44,10 @@ impl Check for ApiKeyApproval {
         }
         let config = ctx.effective_config().map(|c| c.path.display().to_string());
         let config = config.as_deref().unwrap_or(".claude.json");
+        // The commands below run in any POSIX sh (dash included): jq takes the
+        // key's last 20 characters from its own environment, so no shell
+        // expansion is needed and the key never appears on a command line.
+        let q = shell_quote(config);
         let interactive = auth::resolve(ctx, Mode::Interactive);
         let instead = interactive.winner.as_ref().map_or(
             "shows \"Not logged in · Please run /login\"".to_string(),
@@ -64,8 +68,8 @@ impl Check for ApiKeyApproval {
                 format!(
                     "In claude, open /config and turn \"Use custom API key\" on. Or move it to the approved list \
                      from a shell that has the key set (the key itself is never printed):\n  \
-                     jq --arg k \"${{ANTHROPIC_API_KEY: -20}}\" '.customApiKeyResponses.rejected -= [$k] | \
-                     .customApiKeyResponses.approved += [$k]' {config} > /tmp/c.json && cat /tmp/c.json > {config}"
+                     jq '(env.ANTHROPIC_API_KEY | .[-20:]) as $k | .customApiKeyResponses.rejected -= [$k] | \
+                     .customApiKeyResponses.approved += [$k]' {q} > /tmp/c.json && cat /tmp/c.json > {q}"
                 ),
             ),
             Approval::Unanswered => Finding::warn(
@@ -77,8 +81,8 @@ impl Check for ApiKeyApproval {
                 ),
                 format!(
                     "Answer Yes when claude asks, or approve it ahead of time from a shell that has the key set:\n  \
-                     jq --arg k \"${{ANTHROPIC_API_KEY: -20}}\" '.customApiKeyResponses.approved += [$k]' {config} \
-                     > /tmp/c.json && cat /tmp/c.json > {config}"
+                     jq '(env.ANTHROPIC_API_KEY | .[-20:]) as $k | .customApiKeyResponses.approved += [$k]' {q} \
+                     > /tmp/c.json && cat /tmp/c.json > {q}"
                 ),
             ),
         }

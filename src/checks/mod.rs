@@ -53,6 +53,11 @@ pub trait Check: Sync {
     fn fixes(&self, _ctx: &Context, _finding: &Finding) -> Vec<crate::fix::Fix> {
         Vec::new()
     }
+    /// True for the checks only `--online` can decide: without it they skip,
+    /// and `ccauth why` says a probe would tell rather than ruling them out.
+    fn probes_network(&self) -> bool {
+        false
+    }
 }
 
 /// Every check, in report order.

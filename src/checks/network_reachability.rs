@@ -28,6 +28,10 @@ impl Check for NetworkReachability {
         include_str!("../../checks/network-reachability.md")
     }
 
+    fn probes_network(&self) -> bool {
+        true
+    }
+
     fn run(&self, ctx: &Context) -> Finding {
         let Some(online) = &ctx.online else {
             return Finding::skip("Not probed: run `ccauth doctor --online` to try the network.");

@@ -25,6 +25,10 @@ impl Check for TokenAccepted {
         include_str!("../../checks/token-accepted.md")
     }
 
+    fn probes_network(&self) -> bool {
+        true
+    }
+
     fn run(&self, ctx: &Context) -> Finding {
         let Some(online) = &ctx.online else {
             return Finding::skip(

@@ -523,12 +523,7 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::gather::env::of as env;
 
     #[test]
     fn default_paths_put_claude_json_next_to_the_dir() {

@@ -111,6 +111,15 @@ impl FromIterator<(String, String)> for Env {
     }
 }
 
+/// An environment from literal pairs, for unit tests.
+#[cfg(test)]
+pub(crate) fn of(pairs: &[(&str, &str)]) -> Env {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,8 @@ impl Style {
         }
     }
 
-    fn bold(&self, text: &str) -> String {
+    /// Bold, when colouring.
+    pub(crate) fn bold(&self, text: &str) -> String {
         if self.color {
             text.bold().to_string()
         } else {
@@ -42,7 +43,8 @@ impl Style {
         }
     }
 
-    fn dim(&self, text: &str) -> String {
+    /// Dimmed, when colouring.
+    pub(crate) fn dim(&self, text: &str) -> String {
         if self.color {
             text.dimmed().to_string()
         } else {

@@ -268,7 +268,7 @@ impl World {
     }
 }
 
-/// Parses a `--format json` output of `doctor` or `status` and validates it
+/// Parses a `--format json` output of `doctor`, `status` or `why` and validates it
 /// against the published schema (`schema/*.schema.json`), so every JSON the
 /// suite sees is held to the contract.
 pub fn parse_output(stdout: &[u8]) -> serde_json::Value {
@@ -276,6 +276,8 @@ pub fn parse_output(stdout: &[u8]) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(stdout)));
     let schema = if value.get("checks").is_some() {
         "report"
+    } else if value.get("matches").is_some() {
+        "why"
     } else {
         "status"
     };
