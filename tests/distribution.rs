@@ -897,12 +897,3 @@ fn completions_offer_check_ids() {
         .code(2)
         .stderr(predicates::str::contains("unknown check id 'nope'"));
 }
-
-#[test]
-fn the_action_runs_the_doctor_with_github_annotations() {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
-    assert!(text.contains("using: composite"));
-    assert!(text.contains("cargo install --locked --quiet --path \"$GITHUB_ACTION_PATH\""));
-    assert!(text.contains("ccauth doctor --format \"$CCAUTH_FORMAT\""));
-}
