@@ -177,6 +177,12 @@ fn every_shell_block_of_the_readme_runs() {
         return;
     }
     let w = World::new().docker();
+    // `ccauth why < ci.log`: a CI log with the message near its end.
+    let mut log: String = (1..=2000)
+        .map(|n| format!("2026-12-01T10:00:{:02}Z step {n}: npm ci\n", n % 60))
+        .collect();
+    log.push_str("Error: Invalid API key · Fix external API key\n");
+    w.workspace_file("ci.log", &log);
     // Not under /tmp: the docker stand-in mounts a container's /tmp there.
     let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let release = tmp.path().join("release");
