@@ -7,6 +7,7 @@ use crate::cli::{
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
 use crate::report::{self, Report, Runtime};
+use crate::secret::Scrubber;
 use crate::status::StatusReport;
 use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Write};
@@ -112,6 +113,7 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
         results
     };
     let results = check(&ctx);
+    let mut secrets = ctx.known_secret_values();
     let (report, ctx) = match &args.fix {
         None => (Report::new(Runtime::from_context(&ctx), results), ctx),
         Some(_) if args.dry_run => {
@@ -132,6 +134,9 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             (report, after_ctx)
         }
     };
+    // The values of both snapshots: a repair may have moved one.
+    secrets.extend(ctx.known_secret_values());
+    let sink = Sink(Scrubber::with_values(secrets));
     let in_actions = ctx.env.equals("GITHUB_ACTIONS", "true");
     let human = || {
         let style = report::human::Style {
@@ -153,14 +158,16 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
         .env
         .non_empty("GITHUB_STEP_SUMMARY")
         .filter(|_| annotating)
-        && let Err(why) = append(
+        && let Err(why) = sink.append(
             std::path::Path::new(summary),
             &report::markdown::render(&report),
         )
     {
-        eprintln!("ccauth: could not append to GITHUB_STEP_SUMMARY ({summary}): {why}");
+        sink.stderr(&format!(
+            "ccauth: could not append to GITHUB_STEP_SUMMARY ({summary}): {why}"
+        ));
     }
-    if let Err(code) = deliver(&text, args.output.as_deref()) {
+    if let Err(code) = sink.deliver(&text, args.output.as_deref()) {
         return code;
     }
     if report.has_problems(args.strict) {
@@ -170,35 +177,55 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     }
 }
 
-/// Writes the report to `--output` or standard output.
-fn deliver(text: &str, output: Option<&std::path::Path>) -> Result<(), ExitCode> {
-    let Some(path) = output else {
-        emit(text);
-        return Ok(());
-    };
-    std::fs::write(path, text).map_err(|e| {
-        eprintln!(
-            "ccauth: cannot write {}: {}",
-            path.display(),
-            gather::fsread::describe_io(&e)
-        );
-        ExitCode::from(USAGE)
-    })
-}
+/// Where an inspecting command's text goes. Every byte passes the masking
+/// rule of the snapshots it read, as the last step before it leaves:
+/// stdout, stderr, `--output` and the step summary alike.
+struct Sink(Scrubber);
 
-/// Appends to a file, creating it if needed.
-fn append(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())
+impl Sink {
+    /// The sink for a command that read one snapshot.
+    fn for_context(ctx: &gather::Context) -> Self {
+        Sink(ctx.scrubber())
+    }
+
+    fn stdout(&self, text: &str) {
+        emit(&self.0.scrub(text));
+    }
+
+    fn stderr(&self, text: &str) {
+        eprintln!("{}", self.0.scrub(text));
+    }
+
+    /// Writes the report to `--output` or standard output.
+    fn deliver(&self, text: &str, output: Option<&std::path::Path>) -> Result<(), ExitCode> {
+        let Some(path) = output else {
+            self.stdout(text);
+            return Ok(());
+        };
+        std::fs::write(path, self.0.scrub(text)).map_err(|e| {
+            self.stderr(&format!(
+                "ccauth: cannot write {}: {}",
+                path.display(),
+                gather::fsread::describe_io(&e)
+            ));
+            ExitCode::from(USAGE)
+        })
+    }
+
+    /// Appends to a file, creating it if needed.
+    fn append(&self, path: &std::path::Path, text: &str) -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        file.write_all(self.0.scrub(text).as_bytes())
+    }
 }
 
 fn status(args: &StatusArgs) -> ExitCode {
     let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
     let report = StatusReport::from_context(&ctx);
-    emit(&render_view(
+    Sink::for_context(&ctx).stdout(&render_view(
         args.view.format,
         color,
         &report,
@@ -233,7 +260,7 @@ fn why(args: &WhyArgs) -> ExitCode {
         (args.online && cfg!(feature = "online")).then(|| std::time::Duration::from_secs(3));
     let (ctx, color) = gather_world(&args.view.world, args.view.color, online);
     let report = crate::why::diagnose(&ctx, &message);
-    emit(&render_view(
+    Sink::for_context(&ctx).stdout(&render_view(
         args.view.format,
         color,
         &report,

@@ -151,10 +151,11 @@ pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
     } else {
         Vec::new()
     };
-    let shown: String = text.chars().take(500).collect();
+    // Masked whole before it is cut, so no secret is cut in half and missed.
+    let shown: String = ctx.scrubber().scrub(text).chars().take(500).collect();
     WhyReport {
         schema_version: 1,
-        input: crate::secret::scrub(shown.trim()),
+        input: shown.trim().to_string(),
         matches,
         closest,
         needs_online,
