@@ -231,7 +231,14 @@ pub fn is_secret_name(name: &str) -> bool {
     ];
     if is_upper_snake(name) {
         let points = POINTERS.iter().any(|p| name.ends_with(p));
-        return !points && !matches!(name, "PWD" | "OLDPWD") && WORDS.iter().any(|w| name.contains(w));
+        // A word is a whole segment, or ends one (`APIKEY`, `DBPASS`), so
+        // `KEYBOARD` and `CCAUTH_…` are not secret names.
+        let has_word = name.split('_').any(|segment| {
+            WORDS
+                .iter()
+                .any(|w| segment == *w || (segment.ends_with(w) && *w != "AUTH"))
+        });
+        return has_word && !points && !matches!(name, "PWD" | "OLDPWD");
     }
     let normalized: String = name
         .chars()
@@ -271,7 +278,7 @@ fn is_not_a_value(value: &str) -> bool {
         || matches!(v, "(empty)" | "(unset)" | "(unknown)")
         || matches!(
             v.to_ascii_lowercase().as_str(),
-            "bearer" | "basic" | "digest" | "token" | "negotiate"
+            "bearer" | "basic" | "digest" | "token" | "negotiate" | "value" | "secret" | "password"
         )
 }
 
@@ -337,6 +344,10 @@ impl Shape {
     fn rewrite(&self, text: &str, caps: &Captures<'_>) -> String {
         let whole = caps.get(0).expect("group 0 always matches");
         let name = caps.get(1).map_or("", |m| m.as_str());
+        // `${NAME:-default}`, `${NAME: -20}`: a shell expansion, not a value.
+        let expansion = caps
+            .get(1)
+            .is_some_and(|m| text[..m.start()].ends_with("${"));
         let (value, prose_excluded) = match self.masking {
             Masking::Whole => (Some(whole), false),
             Masking::HighEntropyWord => (Some(whole).filter(|w| is_high_entropy(w.as_str())), false),
@@ -348,7 +359,7 @@ impl Shape {
             Masking::Value => (caps.name("v"), false),
             Masking::ValueNotProse => (caps.name("v"), true),
         };
-        let Some(value) = value.filter(|v| {
+        let Some(value) = value.filter(|_| !expansion).filter(|v| {
             let v = v.as_str();
             !is_not_a_value(v) && !(prose_excluded && is_prose_word(v))
         }) else {
@@ -382,9 +393,12 @@ static SHAPES: LazyLock<Vec<Shape>> = LazyLock::new(|| {
         ),
         Shape::new(
             r#"(?i)\b(?:proxy-)?authorization\\?"?\s*[:=]\s*\\?"?\s*(?:bearer|basic|digest|token|negotiate)\s+(?P<v>[^\s"'\\,;<>]+)"#,
-            Value,
+            ValueNotProse,
         ),
-        Shape::new(r"(?i)\bbearer\s+(?P<v>[A-Za-z0-9._~+/=-]{6,})", ValueNotProse),
+        Shape::new(
+            r"(?i)\bbearer\s+(?P<v>[A-Za-z0-9._~+/=-]{5,}[A-Za-z0-9_~+/=-])",
+            ValueNotProse,
+        ),
         Shape::new(r#""([A-Za-z_][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)+)""#, ValueOfSecretName),
         Shape::new(
             r#"(?i)\\"([a-z_][a-z0-9_.-]*)\\"\s*:\s*\\"((?:[^"\\]|\\[^"])+)\\""#,
@@ -395,7 +409,7 @@ static SHAPES: LazyLock<Vec<Shape>> = LazyLock::new(|| {
             ValueOfSecretName,
         ),
         Shape::new(
-            r#"\b([A-Za-z_][A-Za-z0-9_-]*):[ \t]+["']?([^\s"'\\,;<>]+)"#,
+            r#"\b([A-Za-z_][A-Za-z0-9_-]*):[ \t]+["']?([^\s"'\\,;<>`()]+)"#,
             ValueOfSecretNameNotProse,
         ),
         Shape::new(
@@ -433,7 +447,7 @@ pub(super) fn mask_anthropic_tokens(text: &str) -> Cow<'_, str> {
             .unwrap_or(candidate.len());
         let token = Secret::new(&candidate[..len]);
         let body_len = len - token.known_prefix().map_or(MARK.len(), str::len);
-        if body_len == 0 {
+        if body_len == 0 || token.is_placeholder() {
             out.push_str(&candidate[..len]);
             rest = &candidate[len..];
             continue;
@@ -530,6 +544,13 @@ mod tests {
             "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
             "sk-ant-api03-********abcd and Bearer ********wxyz",
             "${localEnv:ANTHROPIC_API_KEY}",
+            "Template text such as `sk-ant-your-key-here` counts as missing",
+            "a Docker `--env-file` line `KEY=\"value\"` keeps them; write `KEY=value`",
+            "jq --arg k \"${ANTHROPIC_API_KEY: -20}\" '.x'",
+            "(`x-api-key` for an API key, `Authorization: Bearer`) or from",
+            "A gateway's access log showing `sk-ant-oat01-…` Bearer tokens.",
+            "(sent as Authorization: Bearer to api.anthropic.com)",
+            "CCAUTH_ONLINE_ENDPOINTS=host=url KEYBOARD=us",
         ] {
             assert_eq!(scrub(text), text);
         }
