@@ -30,8 +30,11 @@ impl Context {
 
 fn known_secret_values(ctx: &Context) -> Vec<String> {
     let mut found = Vec::new();
-    let envs = std::iter::once(&ctx.env)
-        .chain(ctx.settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
+    let envs = std::iter::once(&ctx.env).chain(
+        ctx.settings
+            .iter()
+            .filter_map(|l| l.file.ok().map(|s| &s.env)),
+    );
     for env in envs {
         for (name, value) in env.iter() {
             variable(name, value, &mut found);
@@ -105,7 +108,9 @@ fn local_env_defaults(value: &str, found: &mut Vec<String>) {
 /// The password of `scheme://user:password@host…`.
 fn url_password(word: &str) -> Option<&str> {
     let after_scheme = &word[word.find("://")? + 3..];
-    let userinfo = &after_scheme[..after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len())];
+    let userinfo = &after_scheme[..after_scheme
+        .find(['/', '?', '#'])
+        .unwrap_or(after_scheme.len())];
     let userinfo = &userinfo[..userinfo.rfind('@')?];
     userinfo.split_once(':').map(|(_, password)| password)
 }
@@ -151,7 +156,9 @@ fn devcontainer_values(config: &Value, found: &mut Vec<String>) {
     for (i, arg) in args.iter().enumerate() {
         let assignment = match *arg {
             "-e" | "--env" => args.get(i + 1).copied(),
-            _ => arg.strip_prefix("--env=").or_else(|| arg.strip_prefix("-e=")),
+            _ => arg
+                .strip_prefix("--env=")
+                .or_else(|| arg.strip_prefix("-e=")),
         };
         if let Some((name, value)) = assignment.and_then(|a| a.split_once('=')) {
             variable(name, value, found);

@@ -263,8 +263,7 @@ fn is_upper_snake(name: &str) -> bool {
 fn is_not_a_value(value: &str) -> bool {
     let v = value.trim_matches(|c| c == '"' || c == '\'');
     let variable_name = v.contains('_')
-        && v
-            .bytes()
+        && v.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     v.is_empty()
         || v.contains(STARS)
@@ -350,7 +349,9 @@ impl Shape {
             .is_some_and(|m| text[..m.start()].ends_with("${"));
         let (value, prose_excluded) = match self.masking {
             Masking::Whole => (Some(whole), false),
-            Masking::HighEntropyWord => (Some(whole).filter(|w| is_high_entropy(w.as_str())), false),
+            Masking::HighEntropyWord => {
+                (Some(whole).filter(|w| is_high_entropy(w.as_str())), false)
+            }
             Masking::ValueOfSecretName => (caps.get(2).filter(|_| is_secret_name(name)), false),
             Masking::ValueOfSecretNameNotProse => (
                 caps.get(2).filter(|_| is_secret_name(name)),
@@ -399,7 +400,10 @@ static SHAPES: LazyLock<Vec<Shape>> = LazyLock::new(|| {
             r"(?i)\bbearer\s+(?P<v>[A-Za-z0-9._~+/=-]{5,}[A-Za-z0-9_~+/=-])",
             ValueNotProse,
         ),
-        Shape::new(r#""([A-Za-z_][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)+)""#, ValueOfSecretName),
+        Shape::new(
+            r#""([A-Za-z_][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)+)""#,
+            ValueOfSecretName,
+        ),
         Shape::new(
             r#"(?i)\\"([a-z_][a-z0-9_.-]*)\\"\s*:\s*\\"((?:[^"\\]|\\[^"])+)\\""#,
             ValueOfSecretName,
@@ -499,7 +503,10 @@ mod tests {
     fn known_values_are_masked_raw_escaped_and_wrapped() {
         let s = Scrubber::with_values(["PLANTEDvalue\"with|quote", "hunter2hunter2", "ab"]);
         assert_eq!(s.scrub("x PLANTEDvalue\"with|quote y"), "x ********uote y");
-        assert_eq!(s.scrub(r#""PLANTEDvalue\"with|quote""#), r#""********uote""#);
+        assert_eq!(
+            s.scrub(r#""PLANTEDvalue\"with|quote""#),
+            r#""********uote""#
+        );
         assert_eq!(s.scrub("PLANTEDvalue&quot;with|quote"), "********uote");
         assert_eq!(s.scrub("PLANTEDvalue\"with\\|quote"), "********uote");
         assert_eq!(s.scrub("pw hunter2\n      hunter2 end"), "pw ******** end");
@@ -511,15 +518,36 @@ mod tests {
     fn shapes_are_masked_and_their_context_kept() {
         let cases = [
             ("GH_TOKEN=ghp_x1", "GH_TOKEN=********"),
-            ("VAULT_TOKEN=s.abc /usr/bin/get-key", "VAULT_TOKEN=******** /usr/bin/get-key"),
-            ("Authorization: Bearer abc.def-123", "Authorization: Bearer ********"),
+            (
+                "VAULT_TOKEN=s.abc /usr/bin/get-key",
+                "VAULT_TOKEN=******** /usr/bin/get-key",
+            ),
+            (
+                "Authorization: Bearer abc.def-123",
+                "Authorization: Bearer ********",
+            ),
             ("x-api-key: 0123456789abcdef", "x-api-key: ********cdef"),
-            (r#""Authorization": "Basic dXNlcjpwYXNz""#, r#""Authorization": "Basic ********""#),
-            ("https://u:pa55word@proxy:3128", "https://u:********@proxy:3128"),
-            ("postgres://app:s3cr3t@db/x?token=abc123&a=1", "postgres://app:********@db/x?token=********&a=1"),
-            (r#""DB_PASSWORD": "correct horse""#, r#""DB_PASSWORD": "********""#),
+            (
+                r#""Authorization": "Basic dXNlcjpwYXNz""#,
+                r#""Authorization": "Basic ********""#,
+            ),
+            (
+                "https://u:pa55word@proxy:3128",
+                "https://u:********@proxy:3128",
+            ),
+            (
+                "postgres://app:s3cr3t@db/x?token=abc123&a=1",
+                "postgres://app:********@db/x?token=********&a=1",
+            ),
+            (
+                r#""DB_PASSWORD": "correct horse""#,
+                r#""DB_PASSWORD": "********""#,
+            ),
             ("API_KEY: abcdef", "API_KEY: ********"),
-            ("${localEnv:API_KEY:fallback1}", "${localEnv:API_KEY:********}"),
+            (
+                "${localEnv:API_KEY:fallback1}",
+                "${localEnv:API_KEY:********}",
+            ),
             ("AKIAABCDEFGHIJKLMNOP", "********MNOP"),
             ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.sig", "********"),
             ("x Ab3dEfGhIjKlMnOpQrStUvWx y", "x ********UvWx y"),
@@ -562,12 +590,16 @@ mod tests {
         assert_eq!(scrub(text), "key sk-ant-api03-********eeee\nNext line");
         let json = r#""sk-ant-api03-AAAAbbbbCCCCdddd\nEEEE2222ffff""#;
         assert_eq!(scrub(json), r#""sk-ant-api03-********ffff""#);
-        assert_eq!(scrub("sk-ant-api03-x1\nPlease run"), "sk-ant-api03-********\nPlease run");
+        assert_eq!(
+            scrub("sk-ant-api03-x1\nPlease run"),
+            "sk-ant-api03-********\nPlease run"
+        );
     }
 
     #[test]
     fn scrubbing_twice_changes_nothing() {
-        let text = "A_TOKEN=abc123xyz Bearer t0kenValue123 https://u:p4ss@h ghp_0123456789abcdefghijABCD";
+        let text =
+            "A_TOKEN=abc123xyz Bearer t0kenValue123 https://u:p4ss@h ghp_0123456789abcdefghijABCD";
         let once = scrub(text);
         assert_eq!(scrub(&once), once);
     }
