@@ -137,6 +137,7 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     // The values of both snapshots: a repair may have moved one.
     secrets.extend(ctx.known_secret_values());
     let sink = Sink(Scrubber::with_values(secrets));
+    let report = report.masked(&sink.0);
     let in_actions = ctx.env.equals("GITHUB_ACTIONS", "true");
     let human = || {
         let style = report::human::Style {

@@ -111,11 +111,13 @@ pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
     } else {
         crate::checks::run_all(ctx, &selection)
     };
+    let scrubber = ctx.scrubber();
     let finding_of = |id: &str| {
-        results
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.finding.clone())
+        results.iter().find(|r| r.id == id).map(|r| {
+            let mut finding = r.finding.clone();
+            crate::report::mask_finding(&mut finding, &scrubber);
+            finding
+        })
     };
     scored.sort_by_key(|(check, ..)| CHECKS.iter().position(|c| c.id() == check.id()));
     let mut matches: Vec<WhyMatch> = scored
@@ -152,7 +154,7 @@ pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
         Vec::new()
     };
     // Masked whole before it is cut, so no secret is cut in half and missed.
-    let shown: String = ctx.scrubber().scrub(text).chars().take(500).collect();
+    let shown: String = scrubber.scrub(text).chars().take(500).collect();
     WhyReport {
         schema_version: 1,
         input: shown.trim().to_string(),

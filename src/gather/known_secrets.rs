@@ -121,7 +121,9 @@ fn command_words(command: &str, found: &mut Vec<String>) {
     for word in command.split_whitespace() {
         let word = word.trim_matches(|c| c == '"' || c == '\'');
         match word.split_once('=') {
-            Some((name, value)) => variable(name, value, found),
+            Some((name, value)) => {
+                variable(name, value.trim_matches(|c| c == '"' || c == '\''), found);
+            }
             None => variable("", word, found),
         }
     }

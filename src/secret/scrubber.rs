@@ -27,6 +27,10 @@ use std::sync::LazyLock;
 /// mask every word it happens to spell. Shapes still catch them in context.
 const MIN_KNOWN_CHARS: usize = 6;
 
+/// How many trailing characters of an API key the client keeps in
+/// `customApiKeyResponses` (CLIENT-FACTS fact 28).
+const REMEMBERED_TAIL: usize = 20;
+
 /// A word of token characters this long, with upper and lower case letters
 /// and a digit, is taken for key material even without a known prefix.
 const HIGH_ENTROPY_CHARS: usize = 24;
@@ -46,7 +50,17 @@ pub struct Scrubber {
 #[derive(Clone, Debug)]
 struct KnownValues {
     matcher: AhoCorasick,
-    masked: Vec<String>,
+    masked: Vec<Replacement>,
+}
+
+/// What one known pattern is replaced by.
+#[derive(Clone, Debug)]
+struct Replacement {
+    masked: String,
+    /// The pattern is only the remembered tail of a value: it counts only
+    /// where a token starts, not inside another one (whose own shape must
+    /// stay whole for the shape rules to see it).
+    tail: bool,
 }
 
 impl Scrubber {
@@ -58,16 +72,23 @@ impl Scrubber {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut patterns: Vec<(String, String)> = Vec::new();
+        let mut patterns: Vec<(String, Replacement)> = Vec::new();
         for value in values {
             let value = value.as_ref().trim();
             if !worth_matching(value) {
                 continue;
             }
-            let masked = Secret::new(value).masked();
-            for form in escaped_forms(value) {
-                if !patterns.iter().any(|(p, _)| *p == form) {
-                    patterns.push((form, masked.clone()));
+            // The client remembers a key by its last 20 characters, and
+            // `--fix` writes them: that tail is masked wherever it shows alone.
+            let tail = Secret::new(value).trimmed_tail(REMEMBERED_TAIL);
+            for (part, is_tail) in [(value, false), (tail.expose(), true)] {
+                let masked = Secret::new(part).masked();
+                for form in escaped_forms(part) {
+                    if !patterns.iter().any(|(p, _)| *p == form) {
+                        let tail = is_tail && part != value;
+                        let masked = masked.clone();
+                        patterns.push((form, Replacement { masked, tail }));
+                    }
                 }
             }
         }
@@ -115,10 +136,18 @@ impl KnownValues {
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;
         for found in self.matcher.find_iter(&joined) {
+            let replacement = &self.masked[found.pattern().as_usize()];
+            let inside_a_token = joined[..found.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || "-_.+/".contains(c));
+            if replacement.tail && inside_a_token {
+                continue;
+            }
             let start = origin[found.start()];
             let end = origin[found.end() - 1] + 1;
             out.push_str(&text[copied..start]);
-            out.push_str(&self.masked[found.pattern().as_usize()]);
+            out.push_str(&replacement.masked);
             copied = end;
         }
         out.push_str(&text[copied..]);
