@@ -7,7 +7,7 @@
 //! distinctive middle part (a marker no masked form keeps: masking keeps at
 //! most an `sk-ant-` kind prefix and the last four characters).
 //!
-//! Cases: 9 tests. Five fast ones run every invocation of one command
+//! Cases: 7 tests. Four fast ones run every invocation of one command
 //! family on the world where shape `i` sits in slot `i` (every slot and
 //! every shape once); `why_pastes` holds the pasted shapes; one
 //! checks the masked forms still identify a token; the slow one
@@ -600,21 +600,17 @@ fn assert_no_leak(p: &Planted, runs: &[Run]) {
 }
 
 #[test]
-fn doctor_every_format() {
+fn doctor_and_status_every_format() {
     let p = planted(0);
-    assert_no_leak(&p, &doctor_runs());
+    let mut runs = doctor_runs();
+    runs.extend(status_runs());
+    assert_no_leak(&p, &runs);
 }
 
 #[test]
 fn doctor_output_file_and_step_summary() {
     let p = planted(0);
     assert_no_leak(&p, &file_runs());
-}
-
-#[test]
-fn status_both_formats() {
-    let p = planted(0);
-    assert_no_leak(&p, &status_runs());
 }
 
 #[test]
@@ -659,17 +655,22 @@ fn why_pastes() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-/// Masking keeps what identifies a token: the kind and the last four.
+/// Masking keeps what identifies a token, the same way everywhere: the
+/// kind of an `sk-ant-` key and the last four of a long value, the name
+/// before it and the words around it.
 #[test]
 fn masked_forms_still_identify_the_token() {
-    let p = planted(0);
-    let out = p
-        .world
-        .ccauth(&["status", "--format", "json"])
+    let w = World::new();
+    let paste = "Not logged in · Please run /login\nGH_TOKEN=ghp_QzMk0123456789abcdefXYZW sk-ant-api03-QzMkAbCdEfGh0123456789-wxyz";
+    let out = w
+        .ccauth(&["why", "--format", "json", paste])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("sk-ant-api03-********wxyz"), "{text}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["input"],
+        "Not logged in · Please run /login\nGH_TOKEN=********XYZW sk-ant-api03-********wxyz"
+    );
 }
 
 /// Every shape in every slot: the worlds for every rotation, each run
