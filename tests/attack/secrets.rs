@@ -410,7 +410,7 @@ fn build(plan: Plan) -> World {
     // Minified, as a hand-edited or tool-written config may be, with an
     // escaped quote before the secrets: the diff's context is this one line.
     let mut config = plan.claude_json.clone();
-    config.insert("tip".into(), json!("say \"hi\""));
+    config.insert("tip".into(), json!("a 5\" screen"));
     config.insert(
         "mcpServers".into(),
         json!({"db": {"command": "db-mcp", "env": plan.mcp_env,
