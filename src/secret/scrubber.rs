@@ -391,7 +391,7 @@ impl Shape {
         };
         let Some(value) = value.filter(|_| !expansion).filter(|v| {
             let v = v.as_str();
-            !is_not_a_value(v) && !(prose_excluded && is_prose_word(v))
+            !(is_not_a_value(v) || (prose_excluded && is_prose_word(v)))
         }) else {
             return whole.as_str().to_string();
         };
