@@ -600,3 +600,56 @@ fn readme_example() {
     assert!(text.contains("[✗] The hosts sign-in needs can be reached"));
     assert!(text.contains("[✗] The API accepts the credential in use"));
 }
+
+/// The key an `apiKeyHelper` printed (known only once it was sent), quoted
+/// back by the server in its error.
+const QUOTED_KEY: &str = "gwHelperQuotedTok3n99";
+
+fn quotes_the_key(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        let message = format!("invalid x-api-key {QUOTED_KEY}: not recognised");
+        (
+            401,
+            serde_json::json!({"type": "error", "error": {"type": "authentication_error", "message": message}})
+                .to_string(),
+        )
+    } else {
+        (200, "ok".into())
+    }
+}
+
+/// An error body that quotes the credential sent is masked by that exact
+/// value, in every format (issue 14: "mask the exact values sent").
+#[test]
+fn an_error_quoting_the_sent_key_is_masked() {
+    let pki = pki();
+    let api = https_url(https(
+        pki.trusted.clone(),
+        quotes_the_key,
+        SystemTime::now(),
+    ));
+    let w = world(&pki, &api, &api, &api).with_env("PATH", &common::git_path());
+    w.home_file(
+        ".claude/settings.json",
+        &serde_json::json!({"apiKeyHelper": format!("echo {QUOTED_KEY}")}).to_string(),
+    );
+    let report = online(&w, &[]);
+    let token = common::finding(&report, "token-accepted");
+    assert_eq!(token["status"], "fail", "{token}");
+    for format in ["json", "human", "github"] {
+        let out = w
+            .ccauth(&[
+                "doctor",
+                "-v",
+                "--online",
+                "--timeout",
+                "2",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("QuotedTok3n"), "{format}: {text}");
+    }
+}

@@ -150,19 +150,8 @@ fn devcontainer_values(config: &Value, found: &mut Vec<String>) {
             }
         }
     }
-    let args: Vec<&str> = config
-        .get("runArgs")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    for (i, arg) in args.iter().enumerate() {
-        let assignment = match *arg {
-            "-e" | "--env" => args.get(i + 1).copied(),
-            _ => arg
-                .strip_prefix("--env=")
-                .or_else(|| arg.strip_prefix("-e=")),
-        };
-        if let Some((name, value)) = assignment.and_then(|a| a.split_once('=')) {
+    for assignment in crate::devcontainer::run_arg_values(config, "-e", "--env") {
+        if let Some((name, value)) = assignment.split_once('=') {
             variable(name, value, found);
         }
     }
