@@ -8,6 +8,7 @@ use crate::cli::{
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
 use crate::report::{self, Report, Runtime};
+use crate::secret::Scrubber;
 use crate::status::StatusReport;
 use clap::{CommandFactory, Parser};
 use std::io::{IsTerminal, Write};
@@ -130,6 +131,7 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
         results
     };
     let results = check(&ctx);
+    let mut secrets = ctx.known_secret_values();
     let (report, ctx) = match &args.fix {
         None => (Report::new(Runtime::from_context(&ctx), results), ctx),
         Some(_) if args.dry_run => {
@@ -157,7 +159,10 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
         strict: args.strict,
         output: args.output.as_deref(),
     };
-    publish(&report, &rendering, &ctx.env)
+    // The values of both snapshots: a repair may have moved one.
+    secrets.extend(ctx.known_secret_values());
+    let sink = Sink(Scrubber::with_values(secrets));
+    publish(&report.masked(&sink.0), &rendering, &ctx.env, &sink)
 }
 
 /// `ccauth report --from FILE`: a saved JSON report, rendered as `doctor` would.
@@ -177,7 +182,10 @@ fn rerender(args: &ReportArgs) -> ExitCode {
         strict: args.strict,
         output: args.output.as_deref(),
     };
-    publish(&report, &rendering, &env)
+    // The saved report was masked when it was written; its shapes are
+    // masked again, since the file may come from anywhere.
+    let sink = Sink(Scrubber::with_values(Vec::<String>::new()));
+    publish(&report.masked(&sink.0), &rendering, &env, &sink)
 }
 
 /// How a doctor report is shown: the options `doctor` and `report` share.
@@ -191,7 +199,7 @@ struct Rendering<'a> {
 
 /// Renders a report, adds the step summary inside GitHub Actions, delivers it,
 /// and gives the exit code its statuses call for.
-fn publish(report: &Report, rendering: &Rendering, env: &Env) -> ExitCode {
+fn publish(report: &Report, rendering: &Rendering, env: &Env, sink: &Sink) -> ExitCode {
     let in_actions = env.equals("GITHUB_ACTIONS", "true");
     let human = || {
         let style = report::human::Style {
@@ -211,12 +219,12 @@ fn publish(report: &Report, rendering: &Rendering, env: &Env) -> ExitCode {
     let annotating =
         rendering.format == Format::Github || (rendering.format == Format::Auto && in_actions);
     if let Some(summary) = env.non_empty("GITHUB_STEP_SUMMARY").filter(|_| annotating)
-        && let Err(why) = append(
+        && let Err(why) = sink.append(
             std::path::Path::new(summary),
             &report::markdown::render(report),
         )
     {
-        say(&format!(
+        sink.stderr(&format!(
             "ccauth: could not append to GITHUB_STEP_SUMMARY ({}): {why}",
             report::escape::line(summary)
         ));
@@ -226,34 +234,56 @@ fn publish(report: &Report, rendering: &Rendering, env: &Env) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     };
-    finish(deliver(&text, rendering.output), verdict)
+    finish(sink.deliver(&text, rendering.output), verdict)
 }
 
-/// Writes the report to `--output` or standard output.
-fn deliver(text: &str, output: Option<&std::path::Path>) -> Result<(), Delivery> {
-    let Some(path) = output else {
-        return emit(text);
-    };
-    gather::fsread::write_regular(path, text.as_bytes(), gather::fsread::WriteMode::Replace)
-        .map_err(|why| {
-            Delivery::Failed(format!(
-                "cannot write the report: {} {why}",
-                report::escape::line(&path.display().to_string())
-            ))
-        })
-}
+/// Where an inspecting command's text goes. Every byte passes the masking
+/// rule of the snapshots it read, as the last step before it leaves:
+/// stdout, stderr, `--output` and the step summary alike.
+struct Sink(Scrubber);
 
-/// Appends to a regular file, creating it if needed; a FIFO, device or
-/// directory there is refused rather than blocked on.
-fn append(path: &std::path::Path, text: &str) -> Result<(), String> {
-    gather::fsread::write_regular(path, text.as_bytes(), gather::fsread::WriteMode::Append)
-        .map_err(|why| format!("it {why}"))
+impl Sink {
+    /// The sink for a command that read one snapshot.
+    fn for_context(ctx: &gather::Context) -> Self {
+        Sink(ctx.scrubber())
+    }
+
+    fn stdout(&self, text: &str) -> Result<(), Delivery> {
+        emit(&self.0.scrub(text))
+    }
+
+    fn stderr(&self, text: &str) {
+        say(&self.0.scrub(text));
+    }
+
+    /// Writes the report to `--output` or standard output.
+    fn deliver(&self, text: &str, output: Option<&std::path::Path>) -> Result<(), Delivery> {
+        let Some(path) = output else {
+            return self.stdout(text);
+        };
+        let text = self.0.scrub(text);
+        gather::fsread::write_regular(path, text.as_bytes(), gather::fsread::WriteMode::Replace)
+            .map_err(|why| {
+                Delivery::Failed(format!(
+                    "cannot write the report: {} {why}",
+                    report::escape::line(&path.display().to_string())
+                ))
+            })
+    }
+
+    /// Appends to a regular file, creating it if needed; a FIFO, device or
+    /// directory there is refused rather than blocked on.
+    fn append(&self, path: &std::path::Path, text: &str) -> Result<(), String> {
+        let text = self.0.scrub(text);
+        gather::fsread::write_regular(path, text.as_bytes(), gather::fsread::WriteMode::Append)
+            .map_err(|why| format!("it {why}"))
+    }
 }
 
 fn status(args: &StatusArgs) -> ExitCode {
     let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
     let report = StatusReport::from_context(&ctx);
-    let shown = emit(&render_view(
+    let shown = Sink::for_context(&ctx).stdout(&render_view(
         args.view.format == StatusFormat::Json,
         color,
         &report,
@@ -288,7 +318,7 @@ fn why(args: &WhyArgs) -> ExitCode {
         say("error: standard input holds no message; give the one you see as an argument");
         return ExitCode::from(USAGE);
     };
-    let shown = emit(&render_view(
+    let shown = Sink::for_context(&ctx).stdout(&render_view(
         args.format == WhyFormat::Json,
         color,
         &report,

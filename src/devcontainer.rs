@@ -112,21 +112,8 @@ pub fn forwarded_ports(config: &Value) -> Vec<ForwardedPort> {
             None => {}
         }
     }
-    let args: Vec<&str> = config
-        .get("runArgs")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    for (i, arg) in args.iter().enumerate() {
-        let spec = match *arg {
-            "-p" | "--publish" => args.get(i + 1).copied(),
-            other => other
-                .strip_prefix("--publish=")
-                .or_else(|| other.strip_prefix("-p=")),
-        };
-        if let Some(spec) = spec {
-            add(&Value::String(spec.to_string()), "runArgs -p");
-        }
+    for spec in run_arg_values(config, "-p", "--publish") {
+        add(&Value::String(spec.to_string()), "runArgs -p");
     }
     ports
 }
@@ -222,6 +209,31 @@ pub fn is_host_claude_source(source: &str) -> bool {
         || normalized.ends_with("/.claude/")
         || normalized.ends_with("/.claude.json");
     is_home_rooted && names_claude
+}
+
+/// The values `runArgs` gives an option, in all four spellings: `-p X`,
+/// `--publish X`, `-p=X`, `--publish=X`.
+pub fn run_arg_values<'a>(config: &'a Value, short: &str, long: &str) -> Vec<&'a str> {
+    let args: Vec<&str> = config
+        .get("runArgs")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let joined = |arg: &'a str| {
+        [short, long]
+            .into_iter()
+            .find_map(|flag| arg.strip_prefix(flag)?.strip_prefix('='))
+    };
+    args.iter()
+        .enumerate()
+        .filter_map(|(i, arg)| {
+            if *arg == short || *arg == long {
+                args.get(i + 1).copied()
+            } else {
+                joined(arg)
+            }
+        })
+        .collect()
 }
 
 /// Where `containerEnv` or `remoteEnv` sets `var`, with the raw value.

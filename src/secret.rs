@@ -5,7 +5,18 @@
 //! so a secret cannot reach stdout, stderr, a file or a panic message by
 //! accident: the raw value is only reachable through [`Secret::expose`], which
 //! the checks use for comparisons and never for output.
+//!
+//! Text that quotes what the user wrote (a finding, a diff, a pasted log, a
+//! server's error) goes through the one masking rule, [`Scrubber`], at the
+//! last step before its bytes leave: every value of a secret read this run,
+//! matched exactly (also JSON-, XML- or workflow-escaped, or split by a line
+//! break), then every shape a credential takes (`sk-ant-…`, `Bearer …`,
+//! `NAME=value` with a secret-looking name, URL passwords, known token
+//! prefixes, long high-entropy words).
 
+mod scrubber;
+
+pub use scrubber::{Scrubber, is_secret_name};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -159,31 +170,11 @@ impl Secret {
     }
 }
 
-/// Masks every `sk-ant-…` token found inside free text.
-///
-/// Defence in depth for text that quotes user files: the report runs every
-/// cause, fix and evidence string through this before any renderer sees it.
+/// Masks every secret shape found inside free text (the rule of
+/// [`Scrubber`] without any known values): what renderers apply to data
+/// before they format it, and what code without a snapshot at hand can use.
 pub fn scrub(text: &str) -> String {
-    const MARK: &str = "sk-ant-";
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(MARK) {
-        out.push_str(&rest[..at]);
-        let candidate = &rest[at..];
-        let len = candidate
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(candidate.len());
-        let token = Secret::new(&candidate[..len]);
-        let body_len = len - token.known_prefix().map_or(MARK.len(), str::len);
-        if body_len == 0 {
-            out.push_str(&candidate[..len]);
-        } else {
-            out.push_str(&token.masked());
-        }
-        rest = &candidate[len..];
-    }
-    out.push_str(rest);
-    out
+    Scrubber::default().scrub(text)
 }
 
 impl fmt::Display for Secret {

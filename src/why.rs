@@ -128,8 +128,7 @@ pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
     let mut scanner = Scanner::new(&catalogue);
     scanner.feed(text.as_bytes());
     let scan = scanner.finish();
-    let shown: String = text.trim().chars().take(ECHOED_CHARS).collect();
-    judge(ctx, &catalogue, scan, Source::Argument, Some(shown))
+    judge(ctx, &catalogue, scan, Source::Argument, Some(text.trim()))
 }
 
 /// Answers a whole stream (standard input), read once in bounded memory;
@@ -147,8 +146,9 @@ fn judge(
     catalogue: &Catalogue,
     scan: Scan,
     source: Source,
-    text: Option<String>,
+    text: Option<&str>,
 ) -> WhyReport {
+    let scrubber = ctx.scrubber();
     let seen: Vec<(usize, &Sightings)> = scan
         .sightings
         .iter()
@@ -171,12 +171,18 @@ fn judge(
         .iter()
         .filter_map(|&(check, sightings)| {
             let result = results.iter().find(|r| r.id == CHECKS[check].id())?;
+            let mut result = result.clone();
+            crate::report::mask_finding(&mut result.finding, &scrubber);
             Some(one_match(
-                ctx, catalogue, check, sightings, result, scan.lines,
+                ctx, catalogue, check, sightings, &result, scan.lines,
             ))
         })
         .collect();
     matches.sort_by(rank);
+    // The scanner masked shapes; the values this snapshot knows are masked here.
+    for seen in matches.iter_mut().flat_map(|m| m.lines.iter_mut()) {
+        seen.text = scrubber.scrub(&seen.text);
+    }
     let closest = if matches.is_empty() {
         closest(catalogue, &scan)
     } else {
@@ -186,7 +192,8 @@ fn judge(
         schema_version: 2,
         input: Input {
             source,
-            text: text.map(|t| crate::secret::scrub(&t)),
+            // Masked whole before it is cut, so no secret is cut in half and missed.
+            text: text.map(|t| scrubber.scrub(t).chars().take(ECHOED_CHARS).collect()),
             lines: scan.lines,
             bytes: scan.bytes,
             long_lines: scan.long_lines,

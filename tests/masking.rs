@@ -1,5 +1,7 @@
 //! Property test: no generated secret survives any renderer, whatever slot it
-//! is planted in and whatever it looks like.
+//! is planted in and whatever it looks like. Renderings pass the snapshot's
+//! masking rule the way the binary passes them (`Report::masked`, then the
+//! same rule on the rendered text as it leaves).
 
 mod common;
 
@@ -22,7 +24,8 @@ fn every_rendering(w: &World) -> Vec<String> {
         online: None,
     });
     let results = checks::run_all(&ctx, &Selection::default());
-    let report = Report::new(Runtime::from_context(&ctx), results);
+    let scrubber = ctx.scrubber();
+    let report = Report::new(Runtime::from_context(&ctx), results).masked(&scrubber);
     let status = ccauth::status::StatusReport::from_context(&ctx);
     let verbose = report::human::Style {
         color: false,
@@ -37,6 +40,9 @@ fn every_rendering(w: &World) -> Vec<String> {
         report::status::json(&status),
         report::status::human(&status, verbose),
     ]
+    .into_iter()
+    .map(|text| scrubber.scrub(&text))
+    .collect()
 }
 
 /// Secrets as they come: known prefixes or none, and bodies of any length
@@ -68,7 +74,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
-    fn no_secret_survives_any_renderer(a in secret(), b in secret(), c in secret(), slot in 0..4usize) {
+    fn no_secret_survives_any_renderer(a in secret(), b in secret(), c in secret(), slot in 0..5usize) {
         let w = match slot {
             0 => World::new().docker().with_env("ANTHROPIC_API_KEY", &a).with_env("CLAUDE_CODE_OAUTH_TOKEN", &b).with_env("ANTHROPIC_AUTH_TOKEN", &c),
             1 => {
@@ -80,6 +86,15 @@ proptest! {
                 let w = World::new();
                 w.home_file(".claude/.credentials.json", &serde_json::json!({"claudeAiOauth": {"accessToken": a, "refreshToken": b, "expiresAt": 1, "scopes": ["user:inference"]}}).to_string());
                 w.home_file(".claude.json", &serde_json::json!({"primaryApiKey": c}).to_string());
+                w
+            }
+            3 => {
+                // Slots without a credential variable's name: a helper's
+                // first word, a gateway URL's password, a devcontainer default.
+                let (a, b, c) = (a.trim(), b.trim(), c.trim());
+                let w = World::new().with_env("ANTHROPIC_BASE_URL", &format!("ftp://gw:{}@gw.example", b.trim_matches(|ch| ch == '"' || ch == '\'')));
+                w.home_file(".claude/settings.json", &serde_json::json!({"apiKeyHelper": format!("VAULT_TOKEN={a} /usr/local/bin/get-key")}).to_string());
+                w.workspace_file(".devcontainer/devcontainer.json", &serde_json::json!({"containerEnv": {"ANTHROPIC_API_KEY": format!("${{localEnv:ANTHROPIC_API_KEY:{c}}}")}}).to_string());
                 w
             }
             _ => {

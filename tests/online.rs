@@ -246,10 +246,12 @@ impl Net {
             only: only.iter().map(|id| id.to_string()).collect(),
             skip: Vec::new(),
         };
+        // Masked with the snapshot's values, as the binary masks before it renders.
         Report::new(
             Runtime::from_context(&ctx),
             checks::run_all(&ctx, &selection),
         )
+        .masked(&ctx.scrubber())
     }
 }
 
@@ -741,4 +743,53 @@ fn a_project_helper_runs_only_in_a_trusted_folder() {
     let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
     assert!(mark.exists(), "the trusted helper did not run: {facts}");
     assert!(facts["token"].is_object(), "{facts}");
+}
+
+/// The key an `apiKeyHelper` printed (known only once it was sent), quoted
+/// back by the server in its error.
+const QUOTED_KEY: &str = "gwHelperQuotedTok3n99";
+
+fn quotes_the_key(path: &str) -> (u16, String) {
+    if path.starts_with("/v1/models") {
+        let message = format!("invalid x-api-key {QUOTED_KEY}: not recognised");
+        (
+            401,
+            serde_json::json!({"type": "error", "error": {"type": "authentication_error", "message": message}})
+                .to_string(),
+        )
+    } else {
+        (200, "ok".into())
+    }
+}
+
+/// An error body that quotes the credential sent is masked by that exact
+/// value, in every format (issue 14: "mask the exact values sent").
+#[test]
+fn an_error_quoting_the_sent_key_is_masked() {
+    let pki = pki();
+    let api = https_url(https(
+        pki.trusted.clone(),
+        quotes_the_key,
+        SystemTime::now(),
+    ));
+    let w = world(&pki, &api, &api, &api).with_env("PATH", "/usr/bin:/bin");
+    w.home_file(
+        ".claude/settings.json",
+        &serde_json::json!({"apiKeyHelper": format!("echo {QUOTED_KEY}")}).to_string(),
+    );
+    let report = online(&w);
+    let token = common::finding(&report, "token-accepted");
+    assert_eq!(token["status"], "fail", "{token}");
+    let verbose = report::human::Style {
+        color: false,
+        verbose: true,
+    };
+    let shown = w.report(Duration::from_secs(2), &[]);
+    for (format, text) in [
+        ("json", report::json::render(&shown)),
+        ("human", report::human::render(&shown, verbose)),
+        ("github", report::github::render(&shown)),
+    ] {
+        assert!(!text.contains("QuotedTok3n"), "{format}: {text}");
+    }
 }

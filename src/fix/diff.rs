@@ -1,7 +1,9 @@
 //! Unified diffs for `--dry-run`, computed on the changed window only, so a
 //! one-key change to a 100 MB file costs what a small diff costs.
 
+use regex::{Captures, Regex};
 use similar::TextDiff;
+use std::sync::LazyLock;
 
 /// Lines of context around a change.
 const CONTEXT: usize = 3;
@@ -44,29 +46,34 @@ pub fn unified(path: &str, old: &str, new: &str) -> String {
 /// Strings this long made only of token characters are treated as secrets.
 const TOKEN_LIKE: usize = 16;
 
+/// A JSON string literal, escapes included, and whether a colon follows it
+/// (then it is an object key).
+static JSON_STRING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""((?:[^"\\]|\\.)*)"(\s*:)?"#).expect("valid"));
+
 /// Masks every JSON string value (not a key) that looks like key material: a config
 /// file's context lines may hold `customApiKeyResponses` suffixes (twenty
-/// characters of a real key) or a `primaryApiKey`.
+/// characters of a real key) or a `primaryApiKey`. Strings are found by
+/// their escapes, not by counting quotes, so an escaped quote earlier on a
+/// minified line shifts nothing. The masking rule itself runs on the whole
+/// report (`Report::masked`), known values first, so no shape is masked
+/// here that could split a known value before it is matched.
 fn redact_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(open) = rest.find('"') {
-        out.push_str(&rest[..=open]);
-        rest = &rest[open + 1..];
-        let Some(close) = rest.find('"') else { break };
-        let content = &rest[..close];
-        let is_key = rest[close + 1..].trim_start().starts_with(':');
+    let redacted = JSON_STRING.replace_all(line, |caps: &Captures<'_>| {
+        let content = &caps[1];
+        let is_key = caps.get(2).is_some();
         let token_like = !is_key
             && content.len() >= TOKEN_LIKE
             && content
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        out.push_str(if token_like { "********" } else { content });
-        out.push('"');
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    crate::secret::scrub(&out)
+        if token_like {
+            "\"********\"".to_string()
+        } else {
+            caps[0].to_string()
+        }
+    });
+    redacted.into_owned()
 }
 
 fn line_start_before(text: &str, at: usize, lines: usize) -> usize {
@@ -133,6 +140,16 @@ mod tests {
         assert!(diff.contains("@@ -47,7 +47,7 @@"), "{diff}");
         assert!(diff.contains("-line 50\n+line fifty\n"), "{diff}");
         assert_eq!(unified("f", "same", "same"), "");
+    }
+
+    #[test]
+    fn an_escaped_quote_on_a_minified_line_shifts_no_mask() {
+        let old = r#"{"tip":"a 5\" screen","customApiKeyResponses":{"approved":["abcdefghijklmnopqrst"]},"primaryApiKey":"PLANTEDnoPrefixKey0123456789"}"#;
+        let new = format!("{old}\n");
+        let diff = unified("c.json", old, &new);
+        assert!(!diff.contains("abcdefghijklmnopqrst"), "{diff}");
+        assert!(!diff.contains("PLANTEDnoPrefixKey"), "{diff}");
+        assert!(diff.contains(r#""tip":"a 5\" screen""#), "{diff}");
     }
 
     #[test]

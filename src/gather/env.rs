@@ -52,6 +52,11 @@ impl Env {
         self.get(name).map(Secret::new)
     }
 
+    /// Every variable, for collecting the values the masking rule must know.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Unset, empty or set.
     pub fn state(&self, name: &str) -> VarState {
         match self.get(name) {

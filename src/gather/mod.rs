@@ -12,6 +12,7 @@ pub mod fsread;
 pub mod git;
 pub mod helper;
 pub mod install;
+mod known_secrets;
 pub mod listeners;
 pub mod mountinfo;
 pub mod online;

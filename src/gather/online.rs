@@ -547,6 +547,8 @@ mod probe {
         } else {
             "Authorization: Bearer"
         };
+        // A server's error may quote what it was sent: mask that exact value.
+        let sent = crate::secret::Scrubber::with_values([plan.secret.expose()]);
         let (status, body) = match request.call() {
             Ok(mut response) => {
                 let status = response.status().as_u16();
@@ -565,14 +567,14 @@ mod probe {
                     host: plan.host.clone(),
                     status: None,
                     verdict: TokenVerdict::NoAnswer,
-                    message: Some(classify(&e).1),
+                    message: Some(sent.scrub(&classify(&e).1)),
                 };
             }
         };
         let message = serde_json::from_str::<serde_json::Value>(&body)
             .ok()
             .and_then(|v| v["error"]["message"].as_str().map(String::from))
-            .map(|m| crate::secret::scrub(&m));
+            .map(|m| sent.scrub(&m));
         let sent_kind = plan.secret.kind();
         TokenProbe {
             credential: plan.credential.describe(),

@@ -18,7 +18,7 @@ use crate::checks::{CheckResult, Finding, Status};
 use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
-use crate::secret;
+use crate::secret::Scrubber;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -132,12 +132,10 @@ impl Runtime {
 }
 
 impl Report {
-    /// Assembles a report. Every string a check wrote passes through
-    /// [`secret::scrub`] on the way in, so renderers never see a raw token.
-    pub fn new(runtime: Runtime, mut checks: Vec<CheckResult>) -> Self {
+    /// Assembles a report; [`Report::masked`] then masks what it quotes.
+    pub fn new(runtime: Runtime, checks: Vec<CheckResult>) -> Self {
         let mut summary = Summary::default();
-        for result in &mut checks {
-            scrub_finding(&mut result.finding);
+        for result in &checks {
             match result.finding.status {
                 Status::Pass => summary.pass += 1,
                 Status::Warn => summary.warn += 1,
@@ -162,16 +160,35 @@ impl Report {
     /// Adds what `--fix` did, and the statuses before it.
     pub fn with_fixes(
         mut self,
-        mut outcomes: Vec<crate::fix::Outcome>,
+        outcomes: Vec<crate::fix::Outcome>,
         before: Option<Vec<(&'static str, Status)>>,
     ) -> Self {
-        for outcome in &mut outcomes {
-            outcome.fix.summary = secret::scrub(&outcome.fix.summary);
-            outcome.detail = outcome.detail.as_deref().map(secret::scrub);
-            outcome.diff = outcome.diff.as_deref().map(secret::scrub);
-        }
         self.fixes = Some(outcomes);
         self.before = before;
+        self
+    }
+
+    /// Every string a check, a repair or the runtime quotes, through the
+    /// masking rule of the snapshot, before any renderer formats it (and
+    /// the output passes the same rule again as it leaves): known values
+    /// are matched before any escaping or wrapping can split them.
+    pub fn masked(mut self, scrubber: &Scrubber) -> Self {
+        for result in &mut self.checks {
+            mask_finding(&mut result.finding, scrubber);
+        }
+        for outcome in self.fixes.iter_mut().flatten() {
+            outcome.fix.summary = scrubber.scrub(&outcome.fix.summary);
+            mask_option(&mut outcome.detail, scrubber);
+            mask_option(&mut outcome.diff, scrubber);
+        }
+        let rt = &mut self.runtime;
+        rt.sign_in = scrubber.scrub(&rt.sign_in);
+        for marker in &mut rt.markers {
+            marker.signal = scrubber.scrub(&marker.signal);
+        }
+        for text in [&mut rt.user, &mut rt.home_env, &mut rt.os, &mut rt.kernel] {
+            mask_option(text, scrubber);
+        }
         self
     }
 
@@ -181,19 +198,26 @@ impl Report {
     }
 }
 
-fn scrub_finding(finding: &mut Finding) {
-    finding.cause = secret::scrub(&finding.cause);
-    finding.fix = finding.fix.as_deref().map(secret::scrub);
+/// A finding's cause, fix and evidence through the masking rule.
+pub(crate) fn mask_finding(finding: &mut Finding, scrubber: &Scrubber) {
+    finding.cause = scrubber.scrub(&finding.cause);
+    mask_option(&mut finding.fix, scrubber);
     for value in finding.evidence.values_mut() {
-        scrub_value(value);
+        mask_value(value, scrubber);
     }
 }
 
-fn scrub_value(value: &mut serde_json::Value) {
+fn mask_option(text: &mut Option<String>, scrubber: &Scrubber) {
+    if let Some(text) = text {
+        *text = scrubber.scrub(text);
+    }
+}
+
+fn mask_value(value: &mut serde_json::Value, scrubber: &Scrubber) {
     match value {
-        serde_json::Value::String(s) => *s = secret::scrub(s),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub_value),
-        serde_json::Value::Object(map) => map.values_mut().for_each(scrub_value),
+        serde_json::Value::String(s) => *s = scrubber.scrub(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_value(v, scrubber)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| mask_value(v, scrubber)),
         _ => {}
     }
 }

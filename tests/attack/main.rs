@@ -5,3 +5,4 @@ mod common;
 
 mod bounded;
 mod code_execution;
+mod secrets;
