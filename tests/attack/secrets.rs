@@ -668,7 +668,7 @@ fn masked_forms_still_identify_the_token() {
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        report["input"],
+        report["input"]["text"],
         "Not logged in · Please run /login\nGH_TOKEN=********XYZW sk-ant-api03-********wxyz"
     );
 }
