@@ -304,8 +304,11 @@ fn a_single_file_bind_mount_is_written_in_place() {
     );
 }
 
+/// A directory that takes no new file takes no backup either: the fix is
+/// refused (it used to be written in place, its backup put in the shared
+/// temporary directory).
 #[test]
-fn a_directory_that_cannot_take_a_temp_file_gets_an_in_place_write() {
+fn a_directory_that_cannot_take_a_backup_is_refused() {
     if rustix::process::geteuid().as_raw() != 0 {
         eprintln!("skipped: dropping to another uid needs root");
         return;
@@ -327,18 +330,11 @@ fn a_directory_that_cannot_take_a_temp_file_gets_an_in_place_write() {
         return;
     };
     let report: Value = common::parse_output(&out.stdout);
-    let detail = outcome(&report, "onboarding-flag")["detail"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        detail.contains("written in place") && detail.contains("temporary file"),
-        "{detail}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        "{\"hasCompletedOnboarding\":true}"
-    );
+    let fix = outcome(&report, "onboarding-flag");
+    assert_eq!(fix["result"], "failed", "{fix}");
+    let detail = fix["detail"].as_str().unwrap();
+    assert!(detail.contains("no backup"), "{detail}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}");
 }
 
 #[test]
@@ -357,7 +353,7 @@ fn a_hundred_megabyte_config_is_edited_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".claude.json");
     std::fs::write(&path, &text).unwrap();
-    let written = ccauth::fix::write::rewrite(&path, |bytes| {
+    let written = ccauth::fix::write::rewrite(&path, 1 << 30, |bytes| {
         let text = String::from_utf8(bytes.to_vec()).unwrap();
         Ok(json_edit::set(&text, "hasCompletedOnboarding", &json!(true))?.map(String::into_bytes))
     })
