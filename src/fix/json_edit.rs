@@ -192,21 +192,21 @@ pub fn approve(text: &str, suffix: &str) -> Result<Option<String>, String> {
         Some((array, items)) => edits.push(append_element(text, array, &items, suffix)?),
         None => {
             let value = serde_json::json!([suffix]);
-            let added = insert_member(text, object, &inner, "approved", &value)?;
-            // Express the insertion as one span edit of the object.
-            let tail = text.len() - object.end;
-            edits.push((object, added[object.start..added.len() - tail].to_string()));
+            edits.push(member_insertion(text, object, &inner, "approved", &value)?);
         }
     }
-    if let Some((_, items)) = list("rejected")? {
-        for (i, _) in items.iter().enumerate().filter(|(_, e)| is_suffix(e)).rev() {
-            edits.push((removal(&items, i), String::new()));
-        }
+    if let Some((array, items)) = list("rejected")?
+        && items.iter().any(is_suffix)
+    {
+        let kept: Vec<Span> = items.iter().filter(|e| !is_suffix(e)).copied().collect();
+        edits.push((array, without_items(text, array, &items, &kept)));
     }
     if edits.is_empty() {
         return Ok(None);
     }
-    edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    // From the end, so earlier spans keep their offsets; an insertion at
+    // the very end of a removed element's span goes after it.
+    edits.sort_by_key(|(span, _)| std::cmp::Reverse((span.start, span.end)));
     let mut out = text.to_string();
     let mut floor = usize::MAX;
     for (span, with) in edits {
@@ -224,19 +224,26 @@ fn splice(text: &str, span: Span, with: &str) -> String {
     format!("{}{with}{}", &text[..span.start], &text[span.end..])
 }
 
-/// The span that removes element `i` with one neighbouring comma.
-fn removal(items: &[Span], i: usize) -> Span {
-    match (i.checked_sub(1).map(|p| items[p]), items.get(i + 1)) {
-        (_, Some(next)) => Span {
-            start: items[i].start,
-            end: next.start,
-        },
-        (Some(prev), None) => Span {
-            start: prev.end,
-            end: items[i].end,
-        },
-        (None, None) => items[i],
+/// The array at `array` holding only its `kept` items, each as written,
+/// with the file's separator and the whitespace inside its brackets.
+fn without_items(text: &str, array: Span, items: &[Span], kept: &[Span]) -> String {
+    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+        return text[array.start..array.end].to_string();
+    };
+    if kept.is_empty() {
+        return "[]".to_string();
     }
+    let sep = match items {
+        [a, b, ..] => &text[a.end..b.start],
+        _ => ", ",
+    };
+    let body: Vec<&str> = kept.iter().map(|k| &text[k.start..k.end]).collect();
+    format!(
+        "{}{}{}",
+        &text[array.start..first.start],
+        body.join(sep),
+        &text[last.end..array.end]
+    )
 }
 
 /// An edit that appends the string `item` to the array at `array`.
@@ -270,34 +277,42 @@ fn insert_member(
     key: &str,
     value: &Value,
 ) -> Result<String, String> {
+    let (at, with) = member_insertion(text, object, found, key, value)?;
+    Ok(splice(text, at, &with))
+}
+
+/// The edit that appends a member to the object at `object`: text inserted
+/// after its last member, or (when it has none) between its braces.
+fn member_insertion(
+    text: &str,
+    object: Span,
+    found: &[Member],
+    key: &str,
+    value: &Value,
+) -> Result<(Span, String), String> {
     let style = Style::of_object(text, object, found);
     let key_text = serde_json::to_string(key).map_err(|e| e.to_string())?;
     let entry = format!("{key_text}{}{}", style.colon, style.render(value));
-    let out = match found.last() {
-        Some(last) => format!(
-            "{},{}{entry}{}",
-            &text[..last.value.end],
-            style.member_sep,
-            &text[last.value.end..]
-        ),
-        None => {
-            let body = &text[object.start..object.end];
-            let open = object.start + body.find('{').ok_or("no opening brace")?;
-            let close = object.start + body.rfind('}').ok_or("no closing brace")?;
-            let closing_ws = if style.pretty {
-                format!("\n{}", style.outer_indent)
-            } else {
-                String::new()
-            };
-            format!(
-                "{}{}{entry}{closing_ws}{}",
-                &text[..=open],
-                style.member_sep,
-                &text[close..]
-            )
-        }
+    if let Some(last) = found.last() {
+        let at = Span {
+            start: last.value.end,
+            end: last.value.end,
+        };
+        return Ok((at, format!(",{}{entry}", style.member_sep)));
+    }
+    let body = &text[object.start..object.end];
+    let open = object.start + body.find('{').ok_or("no opening brace")?;
+    let close = object.start + body.rfind('}').ok_or("no closing brace")?;
+    let closing_ws = if style.pretty {
+        format!("\n{}", style.outer_indent)
+    } else {
+        String::new()
     };
-    Ok(out)
+    let inside = Span {
+        start: open + 1,
+        end: close,
+    };
+    Ok((inside, format!("{}{entry}{closing_ws}", style.member_sep)))
 }
 
 /// How the file writes the members of one object.

@@ -597,9 +597,10 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
 
 /// The keys that matter out of `.claude.json` content: the fast path of
 /// [`claude_json_fast`](super::claude_json_fast) when it is sure, else
-/// [`stream_claude_json`] from the start.
+/// [`stream_claude_json`] from the start. Either reads the bytes as the
+/// client does, decoded as UTF-8 with U+FFFD for what is not ([`LossyUtf8`]).
 pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, LoadError> {
-    let fast = claude_json_fast::reduce(&mut reader)
+    let fast = claude_json_fast::reduce(LossyUtf8::new(&mut reader))
         .and_then(|small| parse_object(serde_json::Deserializer::from_slice(&small)).ok());
     if let Some(config) = fast {
         return config;
@@ -607,13 +608,95 @@ pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, Loa
     reader
         .rewind()
         .map_err(|e| LoadError::File(FileProblem::Unreadable(fsread::describe_io(&e))))?;
-    stream_claude_json(BufReader::with_capacity(1 << 16, reader))
+    stream_claude_json(reader)
 }
 
 /// Streams the keys that matter out of `.claude.json` content: the reference
 /// answer, in bounded memory at about 200 MB/s, with exact error positions.
 pub fn stream_claude_json(reader: impl Read) -> Result<ClaudeJson, LoadError> {
+    let reader = BufReader::with_capacity(1 << 16, LossyUtf8::new(reader));
     parse_object(serde_json::Deserializer::from_reader(reader)).unwrap_or_else(|e| Err(json_error(&e)))
+}
+
+/// A reader that decodes its input as UTF-8 the way Node's `readFileSync(f,
+/// "utf8")` does: each ill-formed sequence becomes U+FFFD, so bytes that are
+/// not UTF-8 inside a string are just characters, as they are to the client.
+/// Valid input passes through unchanged.
+struct LossyUtf8<R> {
+    inner: R,
+    /// Decoded bytes not yet handed out are `out[given..]`.
+    out: Vec<u8>,
+    given: usize,
+    /// The start of a sequence cut by the end of the last read.
+    carry: Vec<u8>,
+    at_end: bool,
+}
+
+impl<R: Read> LossyUtf8<R> {
+    fn new(inner: R) -> Self {
+        LossyUtf8 {
+            inner,
+            out: Vec::new(),
+            given: 0,
+            carry: Vec::new(),
+            at_end: false,
+        }
+    }
+
+    /// Reads and decodes the next chunk into `out`.
+    fn refill(&mut self) -> std::io::Result<()> {
+        const CHUNK: usize = 1 << 16;
+        let mut data = std::mem::take(&mut self.carry);
+        let had = data.len();
+        data.resize(had + CHUNK, 0);
+        let read = self.inner.read(&mut data[had..])?;
+        data.truncate(had + read);
+        self.at_end = read == 0;
+        self.out.clear();
+        self.given = 0;
+        let mut rest = data.as_slice();
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    self.out.extend_from_slice(rest);
+                    return Ok(());
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.out.extend_from_slice(valid);
+                    match e.error_len() {
+                        Some(bad) => {
+                            self.out.extend_from_slice("\u{FFFD}".as_bytes());
+                            rest = &after[bad..];
+                        }
+                        None if self.at_end => {
+                            self.out.extend_from_slice("\u{FFFD}".as_bytes());
+                            return Ok(());
+                        }
+                        None => {
+                            self.carry = after.to_vec();
+                            return Ok(());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for LossyUtf8<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.given == self.out.len() {
+            if self.at_end {
+                return Ok(0);
+            }
+            self.refill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.given);
+        buf[..n].copy_from_slice(&self.out[self.given..self.given + n]);
+        self.given += n;
+        Ok(n)
+    }
 }
 
 /// One JSON value, and nothing after it: [`ClaudeJson`] from an object, or
