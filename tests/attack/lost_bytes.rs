@@ -234,29 +234,46 @@ fn a_flag_of_another_type_is_a_finding_about_the_value() {
 
 // --- Repairs are byte edits -----------------------------------------------
 
-/// Top-level members with their raw text, duplicates and order kept.
-fn raw_members(text: &str) -> Vec<(String, String)> {
-    let members: Vec<(String, &RawValue)> = {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = Vec<(String, &'de RawValue)>;
+/// A key as its bytes (a lone surrogate escape is a key `JSON.parse` takes).
+struct KeyBytes(Vec<u8>);
+
+impl<'de> serde::Deserialize<'de> for KeyBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = KeyBytes;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object")
+                f.write_str("a string")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    out.push(entry);
-                }
-                Ok(out)
+            fn visit_bytes<E>(self, v: &[u8]) -> Result<KeyBytes, E> {
+                Ok(KeyBytes(v.to_vec()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyBytes, E> {
+                Ok(KeyBytes(v.as_bytes().to_vec()))
             }
         }
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde::Deserializer::deserialize_map(&mut de, Members).unwrap()
-    };
+        d.deserialize_bytes(Bytes)
+    }
+}
+
+/// Top-level members with their raw text, duplicates and order kept.
+fn raw_members(text: &str) -> Vec<(Vec<u8>, String)> {
+    struct Members;
+    impl<'de> serde::de::Visitor<'de> for Members {
+        type Value = Vec<(Vec<u8>, &'de RawValue)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((KeyBytes(k), v)) = map.next_entry()? {
+                out.push((k, v));
+            }
+            Ok(out)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let members = serde::Deserializer::deserialize_map(&mut de, Members).unwrap();
     members
         .into_iter()
         .map(|(k, v)| (k, v.get().to_string()))
@@ -294,6 +311,7 @@ fn config_text(target: &'static str) -> impl Strategy<Value = String> {
     let key = prop_oneof![
         Just(target.to_string()),
         Just("numStartups".to_string()),
+        Just("k\\ud800".to_string()),
         "[a-z]{1,4}",
     ];
     let members = prop::collection::vec((key, raw_value()), 0..7);
@@ -352,11 +370,11 @@ proptest! {
         let result = json_edit::set(&text, target, &Value::Bool(true)).unwrap();
         let after_text = result.clone().unwrap_or_else(|| text.clone());
         let after = raw_members(&after_text);
-        let last = before.iter().rposition(|(k, _)| k == target);
+        let last = before.iter().rposition(|(k, _)| k == target.as_bytes());
         let mut expected = before.clone();
         match last {
             Some(i) => expected[i].1 = "true".to_string(),
-            None => expected.push((target.to_string(), "true".to_string())),
+            None => expected.push((target.as_bytes().to_vec(), "true".to_string())),
         }
         prop_assert_eq!(&after, &expected);
         if let Some(out) = &result {
@@ -392,7 +410,7 @@ proptest! {
         let after_text = result.unwrap_or_else(|| text.clone());
         let (before, after) = (raw_members(&text), raw_members(&after_text));
         prop_assert_eq!(before.len(), after.len());
-        let responses_at = before.iter().rposition(|(k, _)| k == "customApiKeyResponses").unwrap();
+        let responses_at = before.iter().rposition(|(k, _)| k == b"customApiKeyResponses").unwrap();
         for (i, (b, a)) in before.iter().zip(&after).enumerate() {
             if i != responses_at {
                 prop_assert_eq!(b, a);
@@ -400,7 +418,7 @@ proptest! {
         }
         let inner_before = raw_members(&before[responses_at].1);
         let inner_after = raw_members(&after[responses_at].1);
-        let last = |members: &[(String, String)], name: &str| members.iter().rposition(|(k, _)| k == name);
+        let last = |members: &[(Vec<u8>, String)], name: &str| members.iter().rposition(|(k, _)| k == name.as_bytes());
         let approved = last(&inner_before, "approved");
         let rejected = last(&inner_before, "rejected");
         let mut expected = inner_before.clone();
@@ -421,7 +439,7 @@ proptest! {
             }
             None => {
                 let (key, raw) = inner_after.last().unwrap();
-                prop_assert_eq!(key, "approved");
+                prop_assert_eq!(key.as_slice(), b"approved");
                 prop_assert_eq!(raw_elements(raw), vec![quoted.clone()]);
                 expected.push(inner_after.last().unwrap().clone());
             }
