@@ -621,9 +621,14 @@ pub fn stream_claude_json(reader: impl Read) -> Result<ClaudeJson, LoadError> {
 /// A reader that decodes its input as UTF-8 the way Node's `readFileSync(f,
 /// "utf8")` does: each ill-formed sequence becomes U+FFFD, so bytes that are
 /// not UTF-8 inside a string are just characters, as they are to the client.
-/// Valid input passes through unchanged.
+/// Valid input passes through unchanged, except that strings are cut short
+/// ([`LongStrings`]), so no value costs more memory than that.
 struct LossyUtf8<R> {
     inner: R,
+    /// The string state carried between chunks.
+    strings: LongStrings,
+    /// A decoded chunk, before strings are cut.
+    decoded: Vec<u8>,
     /// Decoded bytes not yet handed out are `out[given..]`.
     out: Vec<u8>,
     given: usize,
@@ -636,6 +641,8 @@ impl<R: Read> LossyUtf8<R> {
     fn new(inner: R) -> Self {
         LossyUtf8 {
             inner,
+            strings: LongStrings::default(),
+            decoded: Vec::new(),
             out: Vec::new(),
             given: 0,
             carry: Vec::new(),
@@ -652,35 +659,168 @@ impl<R: Read> LossyUtf8<R> {
         let read = self.inner.read(&mut data[had..])?;
         data.truncate(had + read);
         self.at_end = read == 0;
+        self.decoded.clear();
+        self.carry = decode_lossy(&data, self.at_end, &mut self.decoded);
         self.out.clear();
         self.given = 0;
-        let mut rest = data.as_slice();
-        loop {
-            match std::str::from_utf8(rest) {
-                Ok(_) => {
-                    self.out.extend_from_slice(rest);
-                    return Ok(());
-                }
-                Err(e) => {
-                    let (valid, after) = rest.split_at(e.valid_up_to());
-                    self.out.extend_from_slice(valid);
-                    match e.error_len() {
-                        Some(bad) => {
-                            self.out.extend_from_slice("\u{FFFD}".as_bytes());
-                            rest = &after[bad..];
-                        }
-                        None if self.at_end => {
-                            self.out.extend_from_slice("\u{FFFD}".as_bytes());
-                            return Ok(());
-                        }
-                        None => {
-                            self.carry = after.to_vec();
-                            return Ok(());
-                        }
+        self.strings.shorten(&self.decoded, &mut self.out);
+        Ok(())
+    }
+}
+
+/// Appends `data` decoded as UTF-8 (U+FFFD for each ill-formed sequence)
+/// to `out`; returns the start of a sequence cut by the chunk's end, to be
+/// decoded with the next chunk (unless `at_end`).
+fn decode_lossy(data: &[u8], at_end: bool, out: &mut Vec<u8>) -> Vec<u8> {
+    let mut rest = data;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                out.extend_from_slice(rest);
+                return Vec::new();
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.extend_from_slice(valid);
+                match e.error_len() {
+                    Some(bad) => {
+                        out.extend_from_slice("\u{FFFD}".as_bytes());
+                        rest = &after[bad..];
                     }
+                    None if at_end => {
+                        out.extend_from_slice("\u{FFFD}".as_bytes());
+                        return Vec::new();
+                    }
+                    None => return after.to_vec(),
                 }
             }
         }
+    }
+}
+
+/// Strings (keys and values) are kept to this many bytes of their text.
+const LONG_STRING: usize = 64 << 10;
+
+/// Cuts every JSON string longer than [`LONG_STRING`] bytes to its first
+/// [`LONG_STRING`] (at a character and escape boundary), so a 200 MB value
+/// costs no more than a short one. The dropped part is still checked as the
+/// JSON grammar checks strings (no raw control character, only valid
+/// escapes); a fault there is passed on as a control character, so the
+/// parse fails as `JSON.parse` would. No key ccauth reads, and no path a
+/// folder can have, is that long. Line numbers are kept (a string holds no
+/// raw line break); columns after a cut string shift.
+#[derive(Default)]
+struct LongStrings {
+    in_string: bool,
+    /// Bytes of the current string's text so far.
+    len: usize,
+    /// Past the limit: the rest of the string is checked, not kept.
+    dropping: bool,
+    /// Just after a backslash.
+    after_backslash: bool,
+    /// Hex digits still due in a `\u` escape.
+    hex_left: u8,
+}
+
+impl LongStrings {
+    /// Appends `data`, with long strings cut, to `out`.
+    fn shorten(&mut self, data: &[u8], out: &mut Vec<u8>) {
+        let mut i = 0;
+        while i < data.len() {
+            if !self.in_string {
+                let Some(at) = memchr::memchr(b'"', &data[i..]) else {
+                    out.extend_from_slice(&data[i..]);
+                    return;
+                };
+                out.extend_from_slice(&data[i..=i + at]);
+                i += at + 1;
+                *self = LongStrings {
+                    in_string: true,
+                    ..LongStrings::default()
+                };
+            } else if self.after_backslash || self.hex_left > 0 {
+                let valid = self.escape_byte(data[i]);
+                if !self.dropping {
+                    out.push(data[i]);
+                    self.len += 1;
+                } else if !valid {
+                    out.push(0x01);
+                }
+                i += 1;
+            } else if self.dropping {
+                i = self.drop_text(data, i, out);
+            } else {
+                i = self.keep_text(data, i, out);
+            }
+        }
+    }
+
+    /// Takes one byte of an escape; false when the escape is not valid JSON.
+    fn escape_byte(&mut self, b: u8) -> bool {
+        if self.after_backslash {
+            self.after_backslash = false;
+            if b == b'u' {
+                self.hex_left = 4;
+            }
+            return matches!(b, b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' | b'u');
+        }
+        self.hex_left -= 1;
+        b.is_ascii_hexdigit()
+    }
+
+    /// Copies string text from `i` up to the closing quote, a backslash or
+    /// the limit; returns where it stopped.
+    fn keep_text(&mut self, data: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
+        if self.len >= LONG_STRING {
+            // Cut at a character boundary: a continuation byte is kept first.
+            if data[i] & 0xC0 == 0x80 {
+                out.push(data[i]);
+                self.len += 1;
+                return i + 1;
+            }
+            self.dropping = true;
+            return i;
+        }
+        let window = &data[i..data.len().min(i + LONG_STRING - self.len)];
+        match memchr::memchr2(b'"', b'\\', window) {
+            Some(at) => {
+                out.extend_from_slice(&window[..=at]);
+                self.len += at + 1;
+                if window[at] == b'"' {
+                    self.in_string = false;
+                } else {
+                    self.after_backslash = true;
+                }
+                i + at + 1
+            }
+            None => {
+                out.extend_from_slice(window);
+                self.len += window.len();
+                i + window.len()
+            }
+        }
+    }
+
+    /// Checks dropped string text from `i` up to the closing quote (which is
+    /// kept) or a backslash; returns where it stopped.
+    fn drop_text(&mut self, data: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+        while i < data.len() {
+            match data[i] {
+                b'"' => {
+                    out.push(b'"');
+                    self.in_string = false;
+                    return i + 1;
+                }
+                b'\\' => {
+                    self.after_backslash = true;
+                    return i + 1;
+                }
+                control if control < 0x20 => out.push(control),
+                _ => {}
+            }
+            i += 1;
+        }
+        i
     }
 }
 
@@ -1066,6 +1206,34 @@ mod tests {
             std::fs::write(&path, nested(key)).unwrap();
             assert!(load_claude_json(&path).ok().is_some(), "{key}");
         }
+    }
+
+    #[test]
+    fn long_strings_are_cut_and_still_checked() {
+        let cut = |doc: &[u8], chunk: usize| {
+            let mut strings = LongStrings::default();
+            let mut out = Vec::new();
+            for part in doc.chunks(chunk) {
+                strings.shorten(part, &mut out);
+            }
+            out
+        };
+        let long = format!("{{\"k\": \"{}\\n{}\", \"s\": \"é\"}}", "é".repeat(LONG_STRING), "x".repeat(10));
+        for chunk in [1, 7, 1 << 16] {
+            let out = cut(long.as_bytes(), chunk);
+            let text = String::from_utf8(out).expect("cut at a character boundary");
+            assert!(text.len() < LONG_STRING + 100, "{chunk}");
+            assert!(text.ends_with(", \"s\": \"é\"}"), "{chunk}");
+            assert!(serde_json::from_str::<Value>(&text).is_ok());
+        }
+        // A fault in the dropped part still fails the parse.
+        for fault in ["\x01", "\\q", "\\u12x4"] {
+            let doc = format!("{{\"k\": \"{}{fault}\"}}", "x".repeat(LONG_STRING + 5));
+            let out = cut(doc.as_bytes(), 4096);
+            assert!(serde_json::from_slice::<IgnoredAny>(&out).is_err(), "{fault:?}");
+        }
+        let fine = format!("{{\"k\": \"{}\\u12a4\\/\"}}", "x".repeat(LONG_STRING + 5));
+        assert!(serde_json::from_slice::<IgnoredAny>(&cut(fine.as_bytes(), 4096)).is_ok());
     }
 
     #[test]

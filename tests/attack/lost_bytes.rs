@@ -791,3 +791,46 @@ fn kept_values_are_cut_to_a_bounded_size() {
     assert_eq!(approved.len(), 10_000);
     assert_eq!(config.primary_api_key().unwrap().expose().len(), 4096);
 }
+
+/// The most memory `ccauth doctor` held, in KiB: the child's `VmHWM`,
+/// polled until it exits (the peak comes while it reads the config).
+fn peak_rss_kib(mut cmd: std::process::Command) -> u64 {
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let hwm = text
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+        peak = peak.max(hwm.unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    peak
+}
+
+/// A 200 MB value under a key ccauth keeps (`primaryApiKey`) costs little
+/// memory: the old reader held it whole, twice (1.8 GB peak measured).
+#[test]
+#[ignore = "slow: writes and reads a 200 MB config"]
+fn a_200_mb_kept_value_costs_little_memory() {
+    let w = World::new();
+    let mut doc = b"{\"hasCompletedOnboarding\": true, \"primaryApiKey\": \"sk-ant-api03-".to_vec();
+    doc.resize(doc.len() + (200 << 20), b'k');
+    doc.extend_from_slice(b"\"}");
+    std::fs::write(w.home().join(".claude.json"), &doc).unwrap();
+    drop(doc);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("ccauth"));
+    cmd.arg("doctor")
+        .env_clear()
+        .envs(w.env_pairs())
+        .env("CCAUTH_SYSROOT", w.sysroot())
+        .current_dir(w.workspace());
+    let peak = peak_rss_kib(cmd);
+    assert!(peak < 64 << 10, "peak RSS {peak} KiB");
+}
