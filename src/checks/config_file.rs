@@ -95,7 +95,9 @@ impl Check for ConfigFile {
                 format!(
                     "ccauth could not judge {shown} ({why}); it is not called broken, and nothing rewrites it."
                 ),
-                format!("Check that the client reads it (claude -p hi), and keep a copy before editing it: cp {q} {q}.kept"),
+                format!(
+                    "Check that the client reads it (claude -p hi), and keep a copy before editing it: cp {q} {q}.kept"
+                ),
             ),
             Err(LoadError::Empty) => add(
                 Status::Warn,

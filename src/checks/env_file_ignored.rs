@@ -120,10 +120,7 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
         return Some((
             Status::Fail,
             format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
-            format!(
-                "Ignore it:\n  {}{reinclude}",
-                ignore_command(path)
-            ),
+            format!("Ignore it:\n  {}{reinclude}", ignore_command(path)),
         ));
     }
     if git.tracked.is_none() {

@@ -61,7 +61,12 @@ fn span_of(text: &str, raw: &RawValue) -> Span {
 }
 
 /// Parses `text[span]` with `visitor`, which must consume all of it.
-fn parse_span<'a, V>(text: &'a str, span: Span, visitor: V, as_map: bool) -> Result<V::Value, String>
+fn parse_span<'a, V>(
+    text: &'a str,
+    span: Span,
+    visitor: V,
+    as_map: bool,
+) -> Result<V::Value, String>
 where
     V: Visitor<'a>,
 {
@@ -170,7 +175,9 @@ pub fn approve(text: &str, suffix: &str) -> Result<Option<String>, String> {
     };
     let object = responses.value;
     if !text[object.start..].starts_with('{') {
-        return Err(format!("{RESPONSES} is not an object, so it was left alone"));
+        return Err(format!(
+            "{RESPONSES} is not an object, so it was left alone"
+        ));
     }
     let inner = members_at(text, object)?;
     let list = |name: &str| -> Result<Option<(Span, Vec<Span>)>, String> {
@@ -178,13 +185,14 @@ pub fn approve(text: &str, suffix: &str) -> Result<Option<String>, String> {
             return Ok(None);
         };
         if !text[member.value.start..].starts_with('[') {
-            return Err(format!("{RESPONSES}.{name} is not a list, so it was left alone"));
+            return Err(format!(
+                "{RESPONSES}.{name} is not a list, so it was left alone"
+            ));
         }
         Ok(Some((member.value, elements_at(text, member.value)?)))
     };
-    let is_suffix = |e: &Span| {
-        serde_json::from_str::<String>(&text[e.start..e.end]).is_ok_and(|s| s == suffix)
-    };
+    let is_suffix =
+        |e: &Span| serde_json::from_str::<String>(&text[e.start..e.end]).is_ok_and(|s| s == suffix);
     // Both edits are planned on the original text, then applied from the end.
     let mut edits: Vec<(Span, String)> = Vec::new();
     match list("approved")? {
@@ -472,7 +480,9 @@ mod tests {
             r#"{"customApiKeyResponses":{"approved":["abcdefghijklmnopqrst"],"rejected":[]},"a":1}"#
         );
         assert_eq!(
-            approve(r#"{"customApiKeyResponses":{"rejected":["q"]}}"#, s).unwrap().unwrap(),
+            approve(r#"{"customApiKeyResponses":{"rejected":["q"]}}"#, s)
+                .unwrap()
+                .unwrap(),
             r#"{"customApiKeyResponses":{"rejected":["q"],"approved":["abcdefghijklmnopqrst"]}}"#
         );
         assert_eq!(
@@ -487,7 +497,9 @@ mod tests {
     fn keys_json_parse_takes_are_read() {
         let text = r#"{"\ud800": 1, "has\u0043ompletedOnboarding": false}"#;
         assert_eq!(
-            set(text, "hasCompletedOnboarding", &json!(true)).unwrap().unwrap(),
+            set(text, "hasCompletedOnboarding", &json!(true))
+                .unwrap()
+                .unwrap(),
             r#"{"\ud800": 1, "has\u0043ompletedOnboarding": true}"#
         );
     }

@@ -254,19 +254,29 @@ fn new_config(keys: &[(String, Value)]) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// A file an action creates where nothing is.
+struct NewFile {
+    path: PathBuf,
+    content: Vec<u8>,
+    mode: u32,
+}
+
 /// What a new file gets, when the action creates one where nothing is.
-fn created(action: &Action) -> Option<Result<(PathBuf, Vec<u8>, u32), String>> {
+fn created(action: &Action) -> Option<Result<NewFile, String>> {
     match action {
-        Action::SetConfigKeys { path, keys } if is_absent(path) => {
-            Some(Ok((path.clone(), new_config(keys), 0o600)))
-        }
+        Action::SetConfigKeys { path, keys } if is_absent(path) => Some(Ok(NewFile {
+            path: path.clone(),
+            content: new_config(keys),
+            mode: 0o600,
+        })),
         Action::AppendIgnoreLine {
             gitignore,
             rel_path,
-        } if is_absent(gitignore) => Some(
-            ignore_line::append(b"", rel_path)
-                .map(|new| (gitignore.clone(), new.unwrap_or_default(), 0o644)),
-        ),
+        } if is_absent(gitignore) => Some(ignore_line::append(b"", rel_path).map(|new| NewFile {
+            path: gitignore.clone(),
+            content: new.unwrap_or_default(),
+            mode: 0o644,
+        })),
         _ => None,
     }
 }
@@ -276,8 +286,8 @@ fn execute(action: &Action) -> Result<Written, String> {
         return write::chmod(path, *mode);
     }
     if let Some(new) = created(action) {
-        let (path, content, mode) = new?;
-        return write::create(&path, &content, mode);
+        let new = new?;
+        return write::create(&new.path, &new.content, new.mode);
     }
     let (path, limit, edit) = edit_for(action).ok_or("nothing to edit")?;
     write::rewrite(&path, limit, edit)
@@ -292,9 +302,13 @@ fn preview(action: &Action) -> Result<Option<String>, String> {
             .then(|| format!("chmod {:04o} → {mode:04o} {}\n", current, path.display())));
     }
     if let Some(new) = created(action) {
-        let (path, content, _) = new?;
-        let new = String::from_utf8_lossy(&content);
-        return Ok(Some(diff::unified(&path.display().to_string(), "", &new)));
+        let new = new?;
+        let text = String::from_utf8_lossy(&new.content);
+        return Ok(Some(diff::unified(
+            &new.path.display().to_string(),
+            "",
+            &text,
+        )));
     }
     let (path, limit, edit) = edit_for(action).ok_or("nothing to edit")?;
     let old = read(&path, limit)?;

@@ -265,7 +265,7 @@ fn bounded(raw: &str, depth: usize) -> Option<Value> {
         return Some(Value::Null);
     }
     let mut de = serde_json::Deserializer::from_str(raw);
-    let value = match raw.as_bytes().first()? {
+    match raw.as_bytes().first()? {
         b'"' => serde::Deserializer::deserialize_bytes(&mut de, BytesVisitor)
             .ok()
             .map(|bytes| Value::String(kept_text(&bytes))),
@@ -285,9 +285,10 @@ fn bounded(raw: &str, depth: usize) -> Option<Value> {
                 Value::Object(members.collect())
             }),
         b'n' => None,
-        _ => Some(serde_json::from_str(raw).unwrap_or_else(|_| Value::String(kept_text(raw.as_bytes())))),
-    };
-    value
+        _ => Some(
+            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(kept_text(raw.as_bytes()))),
+        ),
+    }
 }
 
 /// The first [`KEPT_ITEMS`] items of an array, as raw text; the rest skipped.
@@ -300,7 +301,10 @@ impl<'de> Visitor<'de> for RawItems {
         f.write_str("an array")
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut items: A,
+    ) -> Result<Self::Value, A::Error> {
         let mut kept = Vec::new();
         while kept.len() < KEPT_ITEMS {
             match items.next_element()? {
@@ -375,7 +379,10 @@ impl<'de> Visitor<'de> for Projects {
         Ok(Some(projects))
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut items: A,
+    ) -> Result<Self::Value, A::Error> {
         while items.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
@@ -615,7 +622,8 @@ pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, Loa
 /// answer, in bounded memory at about 200 MB/s, with exact error positions.
 pub fn stream_claude_json(reader: impl Read) -> Result<ClaudeJson, LoadError> {
     let reader = BufReader::with_capacity(1 << 16, LossyUtf8::new(reader));
-    parse_object(serde_json::Deserializer::from_reader(reader)).unwrap_or_else(|e| Err(json_error(&e)))
+    parse_object(serde_json::Deserializer::from_reader(reader))
+        .unwrap_or_else(|e| Err(json_error(&e)))
 }
 
 /// A reader that decodes its input as UTF-8 the way Node's `readFileSync(f,
@@ -762,7 +770,10 @@ impl LongStrings {
             if b == b'u' {
                 self.hex_left = 4;
             }
-            return matches!(b, b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' | b'u');
+            return matches!(
+                b,
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' | b'u'
+            );
         }
         self.hex_left -= 1;
         b.is_ascii_hexdigit()
@@ -864,7 +875,10 @@ impl<'de> Visitor<'de> for TopLevel {
         ClaudeJsonVisitor.visit_map(map).map(Ok)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut items: A,
+    ) -> Result<Self::Value, A::Error> {
         while items.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Err("array"))
     }
@@ -1218,7 +1232,11 @@ mod tests {
             }
             out
         };
-        let long = format!("{{\"k\": \"{}\\n{}\", \"s\": \"é\"}}", "é".repeat(LONG_STRING), "x".repeat(10));
+        let long = format!(
+            "{{\"k\": \"{}\\n{}\", \"s\": \"é\"}}",
+            "é".repeat(LONG_STRING),
+            "x".repeat(10)
+        );
         for chunk in [1, 7, 1 << 16] {
             let out = cut(long.as_bytes(), chunk);
             let text = String::from_utf8(out).expect("cut at a character boundary");
@@ -1230,7 +1248,10 @@ mod tests {
         for fault in ["\x01", "\\q", "\\u12x4"] {
             let doc = format!("{{\"k\": \"{}{fault}\"}}", "x".repeat(LONG_STRING + 5));
             let out = cut(doc.as_bytes(), 4096);
-            assert!(serde_json::from_slice::<IgnoredAny>(&out).is_err(), "{fault:?}");
+            assert!(
+                serde_json::from_slice::<IgnoredAny>(&out).is_err(),
+                "{fault:?}"
+            );
         }
         let fine = format!("{{\"k\": \"{}\\u12a4\\/\"}}", "x".repeat(LONG_STRING + 5));
         assert!(serde_json::from_slice::<IgnoredAny>(&cut(fine.as_bytes(), 4096)).is_ok());

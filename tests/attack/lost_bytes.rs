@@ -146,7 +146,10 @@ fn node_verdicts(files: &[PathBuf]) -> Result<Vec<Option<bool>>, String> {
         .output()
         .map_err(|e| format!("node could not be run: {e}"))?;
     if !out.status.success() {
-        return Err(format!("node failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "node failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -210,7 +213,10 @@ fn a_config_with_a_duplicate_key_is_never_replaced_by_a_backup() {
     );
     let report = doctor(&w, &["--fix=config-file"]);
     assert_eq!(common::finding(&report, "config-file")["status"], "pass");
-    assert_eq!(common::finding(&report, "onboarding-flag")["status"], "pass");
+    assert_eq!(
+        common::finding(&report, "onboarding-flag")["status"],
+        "pass"
+    );
     assert!(fix_of(&report, "config-file").is_none(), "{report}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
 }
@@ -264,7 +270,10 @@ fn raw_members(text: &str) -> Vec<(Vec<u8>, String)> {
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("an object")
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
             while let Some((KeyBytes(k), v)) = map.next_entry()? {
                 out.push((k, v));
@@ -325,7 +334,11 @@ fn config_text(target: &'static str) -> impl Strategy<Value = String> {
             .iter()
             .map(|(k, v)| format!("{sep}\"{k}\"{colon}{v}"))
             .collect();
-        format!("{{{}{}", body.join(","), if body.is_empty() { "}" } else { close })
+        format!(
+            "{{{}{}",
+            body.join(","),
+            if body.is_empty() { "}" } else { close }
+        )
     })
 }
 
@@ -345,8 +358,12 @@ fn responses_text(suffix: &'static str) -> impl Strategy<Value = String> {
     ];
     (prop::collection::vec(member, 0..5), config_text("x")).prop_map(|(members, rest)| {
         let responses = format!("{{{}}}", members.join(",\n    "));
-        rest.replacen('{', &format!("{{\"customApiKeyResponses\": {responses},"), 1)
-            .replace(",}", "}")
+        rest.replacen(
+            '{',
+            &format!("{{\"customApiKeyResponses\": {responses},"),
+            1,
+        )
+        .replace(",}", "}")
     })
 }
 
@@ -460,7 +477,10 @@ fn the_approval_fix_keeps_siblings_as_written() {
     );
     let path = w.home_file(".claude.json", &original);
     let report = doctor(&w, &["--fix=api-key-approval"]);
-    assert_eq!(fix_of(&report, "api-key-approval").unwrap()["result"], "applied");
+    assert_eq!(
+        fix_of(&report, "api-key-approval").unwrap()["result"],
+        "applied"
+    );
     let expected = original
         .replace(
             "\"aaaaaaaaaaaaaaaaaaaa\"],",
@@ -487,7 +507,10 @@ fn the_gitignore_append_keeps_bytes_that_are_not_utf8() {
     let gitignore = w.workspace().join(".gitignore");
     std::fs::write(&gitignore, b"# caf\xe9\r\n*.log").unwrap();
     let report = doctor(&w, &["--fix=env-file-ignored"]);
-    assert_eq!(fix_of(&report, "env-file-ignored").unwrap()["result"], "applied");
+    assert_eq!(
+        fix_of(&report, "env-file-ignored").unwrap()["result"],
+        "applied"
+    );
     assert_eq!(
         std::fs::read(&gitignore).unwrap(),
         b"# caf\xe9\r\n*.log\n/.devcontainer/api.env\n".to_vec()
@@ -499,7 +522,11 @@ fn the_gitignore_append_keeps_bytes_that_are_not_utf8() {
 /// look-alike (`prod1.env` for `prod[1].env`).
 #[test]
 fn gitignore_lines_are_escaped_so_git_ignores_exactly_the_file() {
-    if std::process::Command::new("git").arg("--version").output().is_err() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: git is not installed");
         return;
     }
@@ -525,11 +552,21 @@ fn gitignore_lines_are_escaped_so_git_ignores_exactly_the_file() {
                 .unwrap()
                 .success()
         };
-        assert!(ignored(&rel), "{name}: git does not ignore it after the fix");
+        assert!(
+            ignored(&rel),
+            "{name}: git does not ignore it after the fix"
+        );
         if let Some(other) = look_alike {
-            assert!(!ignored(&format!(".devcontainer/{other}")), "{name}: the rule also ignores {other}");
+            assert!(
+                !ignored(&format!(".devcontainer/{other}")),
+                "{name}: the rule also ignores {other}"
+            );
         }
-        assert_ne!(common::finding(&report, "env-file-ignored")["status"], "fail", "{name}");
+        assert_ne!(
+            common::finding(&report, "env-file-ignored")["status"],
+            "fail",
+            "{name}"
+        );
     }
 }
 
@@ -538,7 +575,11 @@ fn gitignore_lines_are_escaped_so_git_ignores_exactly_the_file() {
 /// syntax gives a meaning, each against a look-alike.
 #[test]
 fn escaped_lines_mean_to_git_what_they_say() {
-    if std::process::Command::new("git").arg("--version").output().is_err() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: git is not installed");
         return;
     }
@@ -576,7 +617,10 @@ fn escaped_lines_mean_to_git_what_they_say() {
     };
     for (name, look_alike) in names {
         assert!(ignored(name), "git does not ignore {name:?} with {lines:?}");
-        assert!(!ignored(look_alike), "the line for {name:?} also ignores {look_alike:?}");
+        assert!(
+            !ignored(look_alike),
+            "the line for {name:?} also ignores {look_alike:?}"
+        );
     }
 }
 
@@ -589,7 +633,10 @@ fn a_name_with_a_line_break_is_refused() {
     let report = doctor(&w, &["--fix=env-file-ignored"]);
     let fix = fix_of(&report, "env-file-ignored").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
-    assert!(fix["detail"].as_str().unwrap().contains("line break"), "{fix}");
+    assert!(
+        fix["detail"].as_str().unwrap().contains("line break"),
+        "{fix}"
+    );
     assert_eq!(std::fs::read_to_string(gitignore).unwrap(), "*.log\n");
 }
 
@@ -654,9 +701,15 @@ fn a_non_root_fix_never_takes_over_a_root_owned_file() {
     let report = common::parse_output(&out.stdout);
     let fix = fix_of(&report, "onboarding-flag").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
-    assert!(fix["detail"].as_str().unwrap().contains("belongs to uid 0"), "{fix}");
+    assert!(
+        fix["detail"].as_str().unwrap().contains("belongs to uid 0"),
+        "{fix}"
+    );
     assert_eq!(std::fs::metadata(&file).unwrap().uid(), 0);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{\"numStartups\": 1}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{\"numStartups\": 1}"
+    );
     assert!(files_named(&w.home(), "ccauth-backup").is_empty());
 }
 
@@ -671,7 +724,10 @@ fn a_root_fix_keeps_the_owner() {
     let file = w.home_file(".claude.json", "{}");
     std::os::unix::fs::chown(&file, Some(1234), Some(1234)).unwrap();
     let report = doctor(&w, &["--fix=onboarding-flag"]);
-    assert_eq!(fix_of(&report, "onboarding-flag").unwrap()["result"], "applied");
+    assert_eq!(
+        fix_of(&report, "onboarding-flag").unwrap()["result"],
+        "applied"
+    );
     assert_eq!(std::fs::metadata(&file).unwrap().uid(), 1234);
     let backups = files_named(&w.home(), ".claude.json.ccauth-backup-");
     assert_eq!(backups.len(), 1);
@@ -696,17 +752,28 @@ fn two_fixes_in_one_second_leave_two_private_backups_beside_the_file() {
     let tmp_before = tmp_files_holding(API_KEY);
     let report = doctor(&w, &["--fix=onboarding-flag,api-key-approval"]);
     for check in ["onboarding-flag", "api-key-approval"] {
-        assert_eq!(fix_of(&report, check).unwrap()["result"], "applied", "{check}");
+        assert_eq!(
+            fix_of(&report, check).unwrap()["result"],
+            "applied",
+            "{check}"
+        );
     }
     let backups = files_named(&w.home(), ".claude.json.ccauth-backup-");
     assert_eq!(backups.len(), 2, "{backups:?}");
     for backup in &backups {
         assert_eq!(std::fs::metadata(backup).unwrap().mode() & 0o777, 0o600);
     }
-    let kept: Vec<String> = backups.iter().map(|b| std::fs::read_to_string(b).unwrap()).collect();
+    let kept: Vec<String> = backups
+        .iter()
+        .map(|b| std::fs::read_to_string(b).unwrap())
+        .collect();
     assert!(kept.contains(&original), "a backup holds the original");
     assert!(files_named(&tmp, "").is_empty(), "the temp dir got a file");
-    assert_eq!(tmp_files_holding(API_KEY), tmp_before, "/tmp gained a file with the key");
+    assert_eq!(
+        tmp_files_holding(API_KEY),
+        tmp_before,
+        "/tmp gained a file with the key"
+    );
 }
 
 /// A directory that takes no backup refuses the fix: nothing goes to the
@@ -719,7 +786,11 @@ fn an_unwritable_directory_refuses_rather_than_backing_up_elsewhere() {
     }
     let (w, tmp) = world_with_private_tmp();
     // The home is root's and closed to uid 1000; the file and the temp dir are open to it.
-    std::fs::set_permissions(w.home().parent().unwrap(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        w.home().parent().unwrap(),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
     std::fs::set_permissions(w.home(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o777)).unwrap();
     let original = format!("{{\"primaryApiKey\": \"{API_KEY}\"}}");
@@ -738,7 +809,11 @@ fn an_unwritable_directory_refuses_rather_than_backing_up_elsewhere() {
     assert_eq!(fix["result"], "failed", "{fix}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
     assert!(files_named(&tmp, "").is_empty(), "the temp dir got a file");
-    assert_eq!(tmp_files_holding(API_KEY), tmp_before, "/tmp gained a file with the key");
+    assert_eq!(
+        tmp_files_holding(API_KEY),
+        tmp_before,
+        "/tmp gained a file with the key"
+    );
 }
 
 /// A write that fails (the file is a read-only single-file bind mount: the
@@ -770,7 +845,10 @@ fn a_failed_write_removes_its_backup() {
     let report = common::parse_output(&out.stdout);
     let fix = fix_of(&report, "onboarding-flag").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
-    assert!(files_named(&w.home(), "ccauth-backup").is_empty(), "a backup was left behind");
+    assert!(
+        files_named(&w.home(), "ccauth-backup").is_empty(),
+        "a backup was left behind"
+    );
     assert!(files_named(&tmp, "").is_empty(), "the temp dir got a file");
     assert_eq!(std::fs::read_to_string(&source).unwrap(), original);
 }
