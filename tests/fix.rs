@@ -304,39 +304,6 @@ fn a_single_file_bind_mount_is_written_in_place() {
     );
 }
 
-/// A directory that takes no new file takes no backup either: the fix is
-/// refused (it used to be written in place, its backup put in the shared
-/// temporary directory).
-#[test]
-fn a_directory_that_cannot_take_a_backup_is_refused() {
-    if rustix::process::geteuid().as_raw() != 0 {
-        eprintln!("skipped: dropping to another uid needs root");
-        return;
-    }
-    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-    let home = w.home();
-    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(
-        home.parent().unwrap(),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
-    let file = w.home_file(".claude.json", "{}");
-    std::os::unix::fs::chown(&file, Some(1000), Some(1000)).unwrap();
-    let Some(out) = w.ccauth_as_uid_1000(
-        &["doctor", "--format", "json", "--fix=onboarding-flag"],
-        std::path::Path::new("/"),
-    ) else {
-        return;
-    };
-    let report: Value = common::parse_output(&out.stdout);
-    let fix = outcome(&report, "onboarding-flag");
-    assert_eq!(fix["result"], "failed", "{fix}");
-    let detail = fix["detail"].as_str().unwrap();
-    assert!(detail.contains("no backup"), "{detail}");
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}");
-}
-
 #[test]
 fn a_hundred_megabyte_config_is_edited_exactly() {
     let mut text = String::from("{\n  \"projects\": {\n");

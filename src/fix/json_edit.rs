@@ -9,6 +9,7 @@
 //! whitespace. Where keys repeat, the last one is edited, as `JSON.parse`
 //! lets the last one win.
 
+use crate::gather::claude_state::JsonKey;
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -27,28 +28,6 @@ struct Span {
 struct Member {
     key: Vec<u8>,
     value: Span,
-}
-
-/// A key as bytes: serde_json's byte strings skip UTF-8 validation.
-struct Key(Vec<u8>);
-
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl Visitor<'_> for Bytes {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<Key, E> {
-                Ok(Key(v.to_vec()))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-                Ok(Key(v.as_bytes().to_vec()))
-            }
-        }
-        d.deserialize_bytes(Bytes)
-    }
 }
 
 /// The offset of a borrowed raw value inside `text`.
@@ -91,7 +70,7 @@ fn members_at(text: &str, span: Span) -> Result<Vec<Member>, String> {
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut found = Vec::new();
-            while let Some((Key(key), raw)) = map.next_entry::<Key, &'de RawValue>()? {
+            while let Some((JsonKey(key), raw)) = map.next_entry::<JsonKey, &'de RawValue>()? {
                 found.push(Member {
                     key,
                     value: span_of(self.0, raw),

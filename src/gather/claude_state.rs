@@ -173,12 +173,13 @@ pub struct ClaudeJson {
 }
 
 /// A JSON key as the client compares it: after unescaping, as bytes, so a
-/// lone surrogate escape or a byte that is not UTF-8 is just another key.
-struct Key(Vec<u8>);
+/// lone surrogate escape or a byte that is not UTF-8 is just another key
+/// (the `--fix` editor finds members by it too).
+pub struct JsonKey(pub Vec<u8>);
 
-impl<'de> Deserialize<'de> for Key {
+impl<'de> Deserialize<'de> for JsonKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_bytes(BytesVisitor).map(Key)
+        d.deserialize_bytes(BytesVisitor).map(JsonKey)
     }
 }
 
@@ -221,7 +222,7 @@ impl<'de> Visitor<'de> for ClaudeJsonVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ClaudeJson, A::Error> {
         let mut config = ClaudeJson::default();
-        while let Some(Key(key)) = map.next_key()? {
+        while let Some(JsonKey(key)) = map.next_key()? {
             match key.as_slice() {
                 b"hasCompletedOnboarding" => config.has_completed_onboarding = kept(&mut map)?,
                 b"lastOnboardingVersion" => config.last_onboarding_version = kept(&mut map)?,
@@ -330,7 +331,7 @@ impl<'de> Visitor<'de> for RawMembers {
 
     fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
         let mut kept: Vec<(Vec<u8>, &'de RawValue)> = Vec::new();
-        while let Some(Key(key)) = entries.next_key()? {
+        while let Some(JsonKey(key)) = entries.next_key()? {
             let at = kept.iter().position(|(k, _)| *k == key);
             if at.is_none() && kept.len() >= KEPT_ITEMS {
                 entries.next_value::<IgnoredAny>()?;
@@ -372,7 +373,7 @@ impl<'de> Visitor<'de> for Projects {
 
     fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
         let mut projects = std::collections::BTreeMap::new();
-        while let Some(Key(path)) = entries.next_key()? {
+        while let Some(JsonKey(path)) = entries.next_key()? {
             let entry: ProjectState = entries.next_value()?;
             projects.insert(String::from_utf8_lossy(&path).into_owned(), entry);
         }
@@ -445,7 +446,7 @@ impl<'de> Visitor<'de> for EntryVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<ProjectState, A::Error> {
         let mut state = ProjectState::default();
-        while let Some(Key(key)) = entries.next_key()? {
+        while let Some(JsonKey(key)) = entries.next_key()? {
             if key == b"hasTrustDialogAccepted" {
                 state.has_trust_dialog_accepted = entries.next_value_seed(IsTrue)?;
             } else {

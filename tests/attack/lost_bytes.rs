@@ -8,7 +8,7 @@
 
 use crate::common::{self, API_KEY, OAUTH_TOKEN, World};
 use ccauth::fix::json_edit;
-use ccauth::gather::claude_state::{LoadError, parse_claude_json};
+use ccauth::gather::claude_state::{JsonKey, LoadError, parse_claude_json};
 use proptest::prelude::*;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -60,6 +60,17 @@ fn tmp_files_holding(needle: &str) -> Vec<PathBuf> {
                 .is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
         })
         .collect()
+}
+
+/// Nothing went to the private temporary directory, and /tmp holds no more
+/// files with the planted key than `before`.
+fn assert_no_copy_outside(tmp: &Path, before: &[PathBuf]) {
+    assert!(files_named(tmp, "").is_empty(), "the temp dir got a file");
+    assert_eq!(
+        tmp_files_holding(API_KEY),
+        before,
+        "/tmp gained a file with the key"
+    );
 }
 
 /// A world whose fixes write only where it says: TMPDIR is a private,
@@ -240,28 +251,6 @@ fn a_flag_of_another_type_is_a_finding_about_the_value() {
 
 // --- Repairs are byte edits -----------------------------------------------
 
-/// A key as its bytes (a lone surrogate escape is a key `JSON.parse` takes).
-struct KeyBytes(Vec<u8>);
-
-impl<'de> serde::Deserialize<'de> for KeyBytes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Bytes;
-        impl serde::de::Visitor<'_> for Bytes {
-            type Value = KeyBytes;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_bytes<E>(self, v: &[u8]) -> Result<KeyBytes, E> {
-                Ok(KeyBytes(v.to_vec()))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<KeyBytes, E> {
-                Ok(KeyBytes(v.as_bytes().to_vec()))
-            }
-        }
-        d.deserialize_bytes(Bytes)
-    }
-}
-
 /// Top-level members with their raw text, duplicates and order kept.
 fn raw_members(text: &str) -> Vec<(Vec<u8>, String)> {
     struct Members;
@@ -275,7 +264,7 @@ fn raw_members(text: &str) -> Vec<(Vec<u8>, String)> {
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
-            while let Some((KeyBytes(k), v)) = map.next_entry()? {
+            while let Some((JsonKey(k), v)) = map.next_entry()? {
                 out.push((k, v));
             }
             Ok(out)
@@ -768,12 +757,7 @@ fn two_fixes_in_one_second_leave_two_private_backups_beside_the_file() {
         .map(|b| std::fs::read_to_string(b).unwrap())
         .collect();
     assert!(kept.contains(&original), "a backup holds the original");
-    assert!(files_named(&tmp, "").is_empty(), "the temp dir got a file");
-    assert_eq!(
-        tmp_files_holding(API_KEY),
-        tmp_before,
-        "/tmp gained a file with the key"
-    );
+    assert_no_copy_outside(&tmp, &tmp_before);
 }
 
 /// A directory that takes no backup refuses the fix: nothing goes to the
@@ -808,12 +792,7 @@ fn an_unwritable_directory_refuses_rather_than_backing_up_elsewhere() {
     let fix = fix_of(&report, "onboarding-flag").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
-    assert!(files_named(&tmp, "").is_empty(), "the temp dir got a file");
-    assert_eq!(
-        tmp_files_holding(API_KEY),
-        tmp_before,
-        "/tmp gained a file with the key"
-    );
+    assert_no_copy_outside(&tmp, &tmp_before);
 }
 
 /// A write that fails (the file is a read-only single-file bind mount: the
