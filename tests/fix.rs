@@ -276,19 +276,11 @@ fn a_single_file_bind_mount_is_written_in_place() {
     std::fs::write(&source, "{\"fromHost\": true}").unwrap();
     let target = w.home_file(".claude.json", "{}");
     let script = format!(
-        "mount --bind {} {} && exec {} doctor --format json --fix=onboarding-flag",
+        "mount --bind {} {} && exec \"$1\" doctor --format json --fix=onboarding-flag",
         source.display(),
         target.display(),
-        assert_cmd::cargo::cargo_bin("ccauth").display()
     );
-    let out = std::process::Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-c", &script])
-        .env_clear()
-        .envs(w.env_pairs())
-        .env("CCAUTH_SYSROOT", w.sysroot())
-        .current_dir(w.workspace())
-        .output()
-        .unwrap();
+    let out = w.in_mount_namespace(&script);
     let report: Value = common::parse_output(&out.stdout);
     let fix = outcome(&report, "onboarding-flag");
     assert_eq!(fix["result"], "applied", "{fix}");

@@ -511,12 +511,7 @@ fn the_gitignore_append_keeps_bytes_that_are_not_utf8() {
 /// look-alike (`prod1.env` for `prod[1].env`).
 #[test]
 fn gitignore_lines_are_escaped_so_git_ignores_exactly_the_file() {
-    if std::process::Command::new("git")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: git is not installed");
+    if !git_installed() {
         return;
     }
     for (name, look_alike) in [
@@ -530,17 +525,7 @@ fn gitignore_lines_are_escaped_so_git_ignores_exactly_the_file() {
         let report = doctor(&w, &["--fix=env-file-ignored"]);
         let fix = fix_of(&report, "env-file-ignored").unwrap();
         assert_eq!(fix["result"], "applied", "{name}: {fix}");
-        let ignored = |path: &str| {
-            std::process::Command::new("git")
-                .args(["check-ignore", "-q", "--no-index", "--"])
-                .arg(path)
-                .current_dir(w.workspace())
-                .env_clear()
-                .env("HOME", w.home())
-                .status()
-                .unwrap()
-                .success()
-        };
+        let ignored = |path: &str| git_ignores(&w, path);
         assert!(
             ignored(&rel),
             "{name}: git does not ignore it after the fix"
@@ -564,12 +549,7 @@ fn gitignore_lines_are_escaped_so_git_ignores_exactly_the_file() {
 /// syntax gives a meaning, each against a look-alike.
 #[test]
 fn escaped_lines_mean_to_git_what_they_say() {
-    if std::process::Command::new("git")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: git is not installed");
+    if !git_installed() {
         return;
     }
     let w = World::new().git_init();
@@ -593,17 +573,7 @@ fn escaped_lines_mean_to_git_what_they_say() {
         lines.push('\n');
     }
     std::fs::write(w.workspace().join(".gitignore"), &lines).unwrap();
-    let ignored = |path: &str| {
-        std::process::Command::new("git")
-            .args(["check-ignore", "-q", "--no-index", "--"])
-            .arg(path)
-            .current_dir(w.workspace())
-            .env_clear()
-            .env("HOME", w.home())
-            .status()
-            .unwrap()
-            .success()
-    };
+    let ignored = |path: &str| git_ignores(&w, path);
     for (name, look_alike) in names {
         assert!(ignored(name), "git does not ignore {name:?} with {lines:?}");
         assert!(
@@ -611,6 +581,31 @@ fn escaped_lines_mean_to_git_what_they_say() {
             "the line for {name:?} also ignores {look_alike:?}"
         );
     }
+}
+
+/// True when the test can run real git; says so when it cannot.
+fn git_installed() -> bool {
+    let found = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("skipped: git is not installed");
+    }
+    found
+}
+
+/// Real git's verdict (run by the test, never by ccauth): is `path` ignored?
+fn git_ignores(w: &World, path: &str) -> bool {
+    std::process::Command::new("git")
+        .args(["check-ignore", "-q", "--no-index", "--"])
+        .arg(path)
+        .current_dir(w.workspace())
+        .env_clear()
+        .env("HOME", w.home())
+        .status()
+        .unwrap()
+        .success()
 }
 
 /// A name with a line break cannot be written as a pattern: the fix is
@@ -669,6 +664,17 @@ fn home_for_uid_1000(w: &World) {
     std::os::unix::fs::chown(w.home(), Some(1000), Some(1000)).unwrap();
 }
 
+/// The onboarding fix's outcome when uid 1000 runs `doctor --fix`; `None`
+/// without `setpriv`.
+fn onboarding_fix_as_uid_1000(w: &World) -> Option<Value> {
+    let out = w.ccauth_as_uid_1000(
+        &["doctor", "--format", "json", "--fix=onboarding-flag"],
+        Path::new("/"),
+    )?;
+    let report = common::parse_output(&out.stdout);
+    fix_of(&report, "onboarding-flag").cloned()
+}
+
 /// A non-root user's fix would replace a root-owned file with one of its
 /// own: it is refused, with the reason, and the file keeps owner and bytes.
 #[test]
@@ -681,14 +687,9 @@ fn a_non_root_fix_never_takes_over_a_root_owned_file() {
     home_for_uid_1000(&w);
     let file = w.home_file(".claude.json", "{\"numStartups\": 1}");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let Some(out) = w.ccauth_as_uid_1000(
-        &["doctor", "--format", "json", "--fix=onboarding-flag"],
-        Path::new("/"),
-    ) else {
+    let Some(fix) = onboarding_fix_as_uid_1000(&w) else {
         return;
     };
-    let report = common::parse_output(&out.stdout);
-    let fix = fix_of(&report, "onboarding-flag").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
     assert!(
         fix["detail"].as_str().unwrap().contains("belongs to uid 0"),
@@ -782,14 +783,9 @@ fn an_unwritable_directory_refuses_rather_than_backing_up_elsewhere() {
     std::os::unix::fs::chown(&file, Some(1000), Some(1000)).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tmp_before = tmp_files_holding(API_KEY);
-    let Some(out) = w.ccauth_as_uid_1000(
-        &["doctor", "--format", "json", "--fix=onboarding-flag"],
-        Path::new("/"),
-    ) else {
+    let Some(fix) = onboarding_fix_as_uid_1000(&w) else {
         return;
     };
-    let report = common::parse_output(&out.stdout);
-    let fix = fix_of(&report, "onboarding-flag").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
     assert_no_copy_outside(&tmp, &tmp_before);
@@ -808,19 +804,11 @@ fn a_failed_write_removes_its_backup() {
     std::fs::write(&source, &original).unwrap();
     let target = w.home_file(".claude.json", "{}");
     let script = format!(
-        "mount --bind {src} {dst} && mount -o remount,bind,ro {dst} && exec {bin} doctor --format json --fix=onboarding-flag",
+        "mount --bind {src} {dst} && mount -o remount,bind,ro {dst} && exec \"$1\" doctor --format json --fix=onboarding-flag",
         src = source.display(),
         dst = target.display(),
-        bin = assert_cmd::cargo::cargo_bin("ccauth").display()
     );
-    let out = std::process::Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-c", &script])
-        .env_clear()
-        .envs(w.env_pairs())
-        .env("CCAUTH_SYSROOT", w.sysroot())
-        .current_dir(w.workspace())
-        .output()
-        .unwrap();
+    let out = w.in_mount_namespace(&script);
     let report = common::parse_output(&out.stdout);
     let fix = fix_of(&report, "onboarding-flag").unwrap();
     assert_eq!(fix["result"], "failed", "{fix}");
