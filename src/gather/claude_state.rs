@@ -230,7 +230,7 @@ impl<'de> Visitor<'de> for ClaudeJsonVisitor {
                 b"primaryApiKey" => config.primary_api_key = kept(&mut map)?,
                 b"installMethod" => config.install_method = kept(&mut map)?,
                 b"oauthAccount" => config.oauth_account = map.next_value()?,
-                b"projects" => config.projects = map.next_value_seed(Projects)?,
+                b"projects" => config.projects = map.next_value_seed(ObjectOrDefault::new())?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -353,67 +353,83 @@ fn kept_text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(KEPT_STRING)]).into_owned()
 }
 
-/// `projects`: an object of folder entries, or (any other value) none.
-struct Projects;
+/// A value read from a JSON object; any other JSON value gives the default
+/// (as the client's property lookups on it find nothing), skipped without
+/// recursion.
+trait FromObject: Default {
+    fn from_object<'de, A: MapAccess<'de>>(entries: A) -> Result<Self, A::Error>;
+}
 
-impl<'de> serde::de::DeserializeSeed<'de> for Projects {
-    type Value = Option<std::collections::BTreeMap<String, ProjectState>>;
+/// Reads a [`FromObject`] from any JSON value.
+struct ObjectOrDefault<T>(std::marker::PhantomData<T>);
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+impl<T> ObjectOrDefault<T> {
+    fn new() -> Self {
+        ObjectOrDefault(std::marker::PhantomData)
+    }
+}
+
+impl<'de, T: FromObject> serde::de::DeserializeSeed<'de> for ObjectOrDefault<T> {
+    type Value = T;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Projects {
-    type Value = Option<std::collections::BTreeMap<String, ProjectState>>;
+impl<'de, T: FromObject> Visitor<'de> for ObjectOrDefault<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, entries: A) -> Result<T, A::Error> {
+        T::from_object(entries)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, items: A) -> Result<T, A::Error> {
+        IsTrue.visit_seq(items).map(|_| T::default())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_bytes<E>(self, _: &[u8]) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<T, E> {
+        Ok(T::default())
+    }
+
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+}
+
+/// `projects`: an object of folder entries, or (any other value) none.
+impl FromObject for Option<std::collections::BTreeMap<String, ProjectState>> {
+    fn from_object<'de, A: MapAccess<'de>>(mut entries: A) -> Result<Self, A::Error> {
         let mut projects = std::collections::BTreeMap::new();
         while let Some(JsonKey(path)) = entries.next_key()? {
             let entry: ProjectState = entries.next_value()?;
             projects.insert(String::from_utf8_lossy(&path).into_owned(), entry);
         }
         Ok(Some(projects))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(
-        self,
-        mut items: A,
-    ) -> Result<Self::Value, A::Error> {
-        while items.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_bytes<E>(self, _: &[u8]) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
     }
 }
 
@@ -425,26 +441,18 @@ pub struct ProjectState {
     pub has_trust_dialog_accepted: bool,
 }
 
-impl<'de> Deserialize<'de> for ProjectState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(EntryVisitor)
-    }
-}
-
 /// A folder entry of any type: only an object can carry the trust bit;
 /// everything else is skipped without recursion, so nesting inside an entry
 /// counts the same wherever the entry is parsed from (the fast path parses
 /// entries alone).
-struct EntryVisitor;
-
-impl<'de> Visitor<'de> for EntryVisitor {
-    type Value = ProjectState;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+impl<'de> Deserialize<'de> for ProjectState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ObjectOrDefault::new())
     }
+}
 
-    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<ProjectState, A::Error> {
+impl FromObject for ProjectState {
+    fn from_object<'de, A: MapAccess<'de>>(mut entries: A) -> Result<Self, A::Error> {
         let mut state = ProjectState::default();
         while let Some(JsonKey(key)) = entries.next_key()? {
             if key == b"hasTrustDialogAccepted" {
@@ -454,38 +462,6 @@ impl<'de> Visitor<'de> for EntryVisitor {
             }
         }
         Ok(state)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, items: A) -> Result<ProjectState, A::Error> {
-        IsTrue.visit_seq(items).map(|_| ProjectState::default())
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
-    }
-
-    fn visit_bytes<E>(self, _: &[u8]) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
-    }
-
-    fn visit_unit<E>(self) -> Result<ProjectState, E> {
-        Ok(ProjectState::default())
     }
 }
 
