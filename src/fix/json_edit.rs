@@ -101,10 +101,13 @@ fn elements_at(text: &str, span: Span) -> Result<Vec<Span>, String> {
     parse_span(text, span, Elements(text), false)
 }
 
-/// The whole document.
+/// The whole document, after one leading byte order mark (the client
+/// skips it; the edit keeps it).
 fn whole(text: &str) -> Span {
     Span {
-        start: 0,
+        start: text
+            .strip_prefix('\u{FEFF}')
+            .map_or(0, |_| '\u{FEFF}'.len_utf8()),
         end: text.len(),
     }
 }
@@ -470,6 +473,15 @@ mod tests {
         );
         assert!(approve(r#"{"customApiKeyResponses":{"approved":"x"}}"#, s).is_err());
         assert!(approve(r#"{"customApiKeyResponses":[]}"#, s).is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        let text = "\u{FEFF}{\"a\": 1}";
+        assert_eq!(
+            set(text, "b", &json!(true)).unwrap().unwrap(),
+            "\u{FEFF}{\"a\": 1,\"b\": true}"
+        );
     }
 
     #[test]

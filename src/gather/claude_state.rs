@@ -606,10 +606,15 @@ pub fn stream_claude_json(reader: impl Read) -> Result<ClaudeJson, LoadError> {
 /// A reader that decodes its input as UTF-8 the way Node's `readFileSync(f,
 /// "utf8")` does: each ill-formed sequence becomes U+FFFD, so bytes that are
 /// not UTF-8 inside a string are just characters, as they are to the client.
-/// Valid input passes through unchanged, except that strings are cut short
-/// ([`LongStrings`]), so no value costs more memory than that.
+/// Valid input passes through unchanged, except that one leading byte order
+/// mark is dropped (claude 2.1.332 reads a config that starts with one, and
+/// calls a second "Unrecognized token"; seen with `claude auth status`), and
+/// that strings are cut short ([`LongStrings`]), so no value costs more
+/// memory than that.
 struct LossyUtf8<R> {
     inner: R,
+    /// Nothing has been decoded yet: a byte order mark may come.
+    at_start: bool,
     /// The string state carried between chunks.
     strings: LongStrings,
     /// A decoded chunk, before strings are cut.
@@ -626,6 +631,7 @@ impl<R: Read> LossyUtf8<R> {
     fn new(inner: R) -> Self {
         LossyUtf8 {
             inner,
+            at_start: true,
             strings: LongStrings::default(),
             decoded: Vec::new(),
             out: Vec::new(),
@@ -646,9 +652,16 @@ impl<R: Read> LossyUtf8<R> {
         self.at_end = read == 0;
         self.decoded.clear();
         self.carry = decode_lossy(&data, self.at_end, &mut self.decoded);
+        let mut decoded = self.decoded.as_slice();
+        if self.at_start && !decoded.is_empty() {
+            self.at_start = false;
+            decoded = decoded
+                .strip_prefix("\u{FEFF}".as_bytes())
+                .unwrap_or(decoded);
+        }
         self.out.clear();
         self.given = 0;
-        self.strings.shorten(&self.decoded, &mut self.out);
+        self.strings.shorten(decoded, &mut self.out);
         Ok(())
     }
 }

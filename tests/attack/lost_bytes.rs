@@ -3,8 +3,9 @@
 //! escaped and re-judged, owners are kept, and backups stay beside the file,
 //! private, unique, and gone when the write failed.
 //!
-//! Cases: 17 `#[test]` functions; the differential corpus counts its
-//! documents in its own doc comment, the proptests their generated cases.
+//! Cases: 18 tests: 16 `#[test]` functions (one slow, ignored unless
+//! `--include-ignored`) and 2 proptests of 1,000 generated configs each;
+//! the differential test judges a corpus of 42 documents.
 
 use crate::common::{self, API_KEY, OAUTH_TOKEN, World};
 use ccauth::fix::json_edit;
@@ -124,6 +125,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         ("a top-level null", text("null")),
         ("a top-level number", text("12")),
         ("a leading BOM", b"\xef\xbb\xbf{\"hasCompletedOnboarding\": true}".to_vec()),
+        ("two leading BOMs", b"\xef\xbb\xbf\xef\xbb\xbf{}".to_vec()),
         ("empty", Vec::new()),
         ("only whitespace", text("  \n")),
         ("a missing value", text(r#"{"a": }"#)),
@@ -143,11 +145,14 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// node's verdict per file: `Some(onboarded)` when `JSON.parse` reads it
-/// (the file decoded as UTF-8, as the client reads it), `None` when it
-/// throws; `Err` when node cannot be run.
+/// the way claude 2.1.332 reads its config (decoded as UTF-8, one leading
+/// byte order mark skipped: a config starting with one logs in with its
+/// `primaryApiKey` under `claude auth status`, one with two is "corrupted:
+/// Unrecognized token"), `None` when it throws; `Err` when node cannot be
+/// run.
 fn node_verdicts(files: &[PathBuf]) -> Result<Vec<Option<bool>>, String> {
     let script = "const fs=require('fs');for(const f of process.argv.slice(1)){let r;\
-        try{const v=JSON.parse(fs.readFileSync(f,'utf8'));r=v!==null&&typeof v==='object'&&!Array.isArray(v)&&v.hasCompletedOnboarding===true}\
+        try{const v=JSON.parse(fs.readFileSync(f,'utf8').replace(/^\\uFEFF/,''));r=v!==null&&typeof v==='object'&&!Array.isArray(v)&&v.hasCompletedOnboarding===true}\
         catch(e){r=null}console.log(JSON.stringify(r))}";
     let out = std::process::Command::new("node")
         .arg("-e")
@@ -168,10 +173,10 @@ fn node_verdicts(files: &[PathBuf]) -> Result<Vec<Option<bool>>, String> {
         .collect()
 }
 
-/// The differential test: 41 documents (duplicates, odd types, big and
+/// The differential test: 42 documents (duplicates, odd types, big and
 /// huge numbers, NUL, lone surrogates, bytes that are not UTF-8, nesting
-/// 100,000 deep, top levels that are not objects, a BOM, and 16 that are
-/// broken) are judged by node's `JSON.parse` and by ccauth; ccauth calls a
+/// 100,000 deep, top levels that are not objects, one BOM, and 16 that are
+/// broken, two BOMs among them) are judged by node's `JSON.parse` and by ccauth; ccauth calls a
 /// file broken exactly when `JSON.parse` throws, and reads the onboarding
 /// flag as `=== true` does.
 #[test]
