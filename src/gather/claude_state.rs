@@ -584,7 +584,9 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
 /// [`stream_claude_json`] from the start. Either reads the bytes as the
 /// client does, decoded as UTF-8 with U+FFFD for what is not ([`LossyUtf8`]).
 pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, LoadError> {
-    let fast = claude_json_fast::reduce(LossyUtf8::new(&mut reader))
+    // The fast path bounds its own memory (it gives up past 4 MiB of
+    // anything) and is too quick for a second lexer; the stream cuts strings.
+    let fast = claude_json_fast::reduce(LossyUtf8::new(&mut reader, false))
         .and_then(|small| parse_object(serde_json::Deserializer::from_slice(&small)).ok());
     if let Some(config) = fast {
         return config;
@@ -598,7 +600,7 @@ pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, Loa
 /// Streams the keys that matter out of `.claude.json` content: the reference
 /// answer, in bounded memory at about 200 MB/s, with exact error positions.
 pub fn stream_claude_json(reader: impl Read) -> Result<ClaudeJson, LoadError> {
-    let reader = BufReader::with_capacity(1 << 16, LossyUtf8::new(reader));
+    let reader = BufReader::with_capacity(1 << 16, LossyUtf8::new(reader, true));
     parse_object(serde_json::Deserializer::from_reader(reader))
         .unwrap_or_else(|e| Err(json_error(&e)))
 }
@@ -615,9 +617,10 @@ struct LossyUtf8<R> {
     inner: R,
     /// Nothing has been decoded yet: a byte order mark may come.
     at_start: bool,
-    /// The string state carried between chunks.
-    strings: LongStrings,
-    /// A decoded chunk, before strings are cut.
+    /// The string state carried between chunks; `None` leaves strings whole.
+    strings: Option<LongStrings>,
+    /// The bytes read last, and the chunk they decode to, before strings are cut.
+    raw: Vec<u8>,
     decoded: Vec<u8>,
     /// Decoded bytes not yet handed out are `out[given..]`.
     out: Vec<u8>,
@@ -628,11 +631,12 @@ struct LossyUtf8<R> {
 }
 
 impl<R: Read> LossyUtf8<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, cut_long_strings: bool) -> Self {
         LossyUtf8 {
             inner,
             at_start: true,
-            strings: LongStrings::default(),
+            strings: cut_long_strings.then(LongStrings::default),
+            raw: Vec::new(),
             decoded: Vec::new(),
             out: Vec::new(),
             given: 0,
@@ -643,25 +647,34 @@ impl<R: Read> LossyUtf8<R> {
 
     /// Reads and decodes the next chunk into `out`.
     fn refill(&mut self) -> std::io::Result<()> {
-        const CHUNK: usize = 1 << 16;
-        let mut data = std::mem::take(&mut self.carry);
-        let had = data.len();
-        data.resize(had + CHUNK, 0);
-        let read = self.inner.read(&mut data[had..])?;
-        data.truncate(had + read);
+        const CHUNK: usize = 1 << 18;
+        self.raw.clear();
+        self.raw.append(&mut self.carry);
+        let had = self.raw.len();
+        self.raw.resize(had + CHUNK, 0);
+        let read = self.inner.read(&mut self.raw[had..])?;
+        self.raw.truncate(had + read);
         self.at_end = read == 0;
         self.decoded.clear();
-        self.carry = decode_lossy(&data, self.at_end, &mut self.decoded);
-        let mut decoded = self.decoded.as_slice();
-        if self.at_start && !decoded.is_empty() {
+        self.carry = decode_lossy(&self.raw, self.at_end, &mut self.decoded);
+        let mut skip = 0;
+        if self.at_start && !self.decoded.is_empty() {
             self.at_start = false;
-            decoded = decoded
-                .strip_prefix("\u{FEFF}".as_bytes())
-                .unwrap_or(decoded);
+            if self.decoded.starts_with("\u{FEFF}".as_bytes()) {
+                skip = '\u{FEFF}'.len_utf8();
+            }
         }
-        self.out.clear();
-        self.given = 0;
-        self.strings.shorten(decoded, &mut self.out);
+        match &mut self.strings {
+            Some(strings) => {
+                self.out.clear();
+                self.given = 0;
+                strings.shorten(&self.decoded[skip..], &mut self.out);
+            }
+            None => {
+                std::mem::swap(&mut self.out, &mut self.decoded);
+                self.given = skip;
+            }
+        }
         Ok(())
     }
 }
