@@ -184,7 +184,8 @@ fn trouble_in_a_state_file_is_reported_in_words() {
         (Kind::Directory, "is a directory"),
         (Kind::NonUtf8, "does not parse"),
         (Kind::Sparse2G, "is too large to read"),
-        (Kind::DeepJson, "nested too deeply"),
+        // Deep nesting is valid JSON (JSON.parse reads it): the attack
+        // suite's differential test holds ccauth to that.
     ];
     for (kind, expected) in cases {
         let w = World::new();

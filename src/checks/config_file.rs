@@ -78,6 +78,27 @@ impl Check for ConfigFile {
                 ),
                 restore_fix(ctx, &q),
             ),
+            Err(LoadError::NotAnObject(kind)) => add(
+                Status::Warn,
+                format!(
+                    "{shown} is valid JSON, but its top level is a{} {kind}, not an object: the client finds no \
+                     onboarding flag, account, trusted folders or approved keys in it.",
+                    if kind.starts_with('a') { "n" } else { "" }
+                ),
+                format!(
+                    "Look at it before anything else replaces it: less {q}. If it should hold Claude Code's \
+                     settings, restore a backup from the config dir's backups/ folder."
+                ),
+            ),
+            Err(LoadError::Unjudged(why)) => add(
+                Status::Warn,
+                format!(
+                    "ccauth could not judge {shown} ({why}); it is not called broken, and nothing rewrites it."
+                ),
+                format!(
+                    "Check that the client reads it (claude -p hi), and keep a copy before editing it: cp {q} {q}.kept"
+                ),
+            ),
             Err(LoadError::Empty) => add(
                 Status::Warn,
                 format!(
@@ -167,7 +188,9 @@ impl Check for ConfigFile {
         let Some(config) = ctx.effective_config() else {
             return Vec::new();
         };
-        let broken = matches!(&config.content, Err(LoadError::Parse(_) | LoadError::Empty));
+        // Only a file the client itself cannot read is replaced: a duplicate
+        // key, an odd value or a top level that is not an object is valid JSON.
+        let broken = config.content.as_ref().is_err_and(LoadError::is_broken);
         let Some(backup) = ctx.backups.iter().find(|b| b.parses).filter(|_| broken) else {
             return Vec::new();
         };

@@ -82,14 +82,14 @@ impl Check for EnvFileIgnored {
             .map(|f| Fix {
                 check: self.id(),
                 summary: format!(
-                    "add {} to {}",
-                    ignore_line(&f.rel_path),
+                    "add the line that ignores {} to {}",
+                    f.rel_path,
                     repo.root.join(".gitignore").display()
                 ),
                 needs_naming: false,
                 action: Action::AppendIgnoreLine {
                     gitignore: repo.root.join(".gitignore"),
-                    line: ignore_line(&f.rel_path),
+                    rel_path: f.rel_path.clone(),
                 },
             })
             .collect()
@@ -114,12 +114,12 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
             format!("{path} ({carries}) is committed: its content is in the git history."),
             format!(
                 "Stop tracking it and ignore it:\n  \
-                 git rm --cached {q} && echo {line} >> .gitignore && git commit -m 'Stop tracking an env file'\n\
+                 git rm --cached {q} && {line} && git commit -m 'Stop tracking an env file'\n\
                  Then rotate every key it held (a new API key at console.anthropic.com, or a new \
                  `claude setup-token` and revoke the old one at claude.ai/settings/claude-code): removing the \
                  file does not remove it from history.",
                 q = shell_quote(path),
-                line = shell_quote(&ignore_line(path)),
+                line = ignore_command(path),
             ),
         ));
     }
@@ -130,10 +130,7 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
         return Some((
             Status::Fail,
             format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
-            format!(
-                "Ignore it:\n  echo {} >> .gitignore{reinclude}",
-                shell_quote(&ignore_line(path))
-            ),
+            format!("Ignore it:\n  {}{reinclude}", ignore_command(path)),
         ));
     }
     if git.tracked.is_none() {
@@ -202,9 +199,13 @@ fn ownership_evidence(ownership: &Ownership) -> serde_json::Value {
     })
 }
 
-/// The line that ignores exactly this file, anchored at the repository root.
-fn ignore_line(rel_path: &str) -> String {
-    format!("/{rel_path}")
+/// The command that adds the line ignoring exactly this file (anchored at
+/// the repository root, escaped); for a name no line can express, why not.
+fn ignore_command(rel_path: &str) -> String {
+    match crate::fix::ignore_line::anchored_pattern(rel_path) {
+        Ok(line) => format!("echo {} >> .gitignore", shell_quote(&line)),
+        Err(why) => format!("(no .gitignore line can: {why})"),
+    }
 }
 
 /// "sets ANTHROPIC_API_KEY", or why the file was picked up.

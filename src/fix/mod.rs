@@ -8,13 +8,16 @@
 //! parse is never rewritten.
 
 pub mod diff;
+pub mod ignore_line;
 pub mod json_edit;
 pub mod write;
 
+use crate::gather::claude_state::CLAUDE_JSON_LIMIT;
+use crate::gather::fsread;
 use crate::secret::Secret;
 use serde::Serialize;
-use serde_json::{Value, json};
-use std::path::PathBuf;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use write::Written;
 
 /// One repair, planned by a check.
@@ -49,12 +52,13 @@ pub enum Action {
         /// The suffix the client stores.
         suffix: Secret,
     },
-    /// Add a line to a `.gitignore`, creating it when absent.
+    /// Add the line that ignores one file to the root `.gitignore`,
+    /// creating it when absent ([`ignore_line`] escapes the name).
     AppendIgnoreLine {
-        /// The `.gitignore` file.
+        /// The repository's root `.gitignore`.
         gitignore: PathBuf,
-        /// The exact line.
-        line: String,
+        /// The file to ignore, relative to the repository root.
+        rel_path: String,
     },
     /// Narrow a file's permission bits.
     Chmod {
@@ -158,12 +162,17 @@ fn describe(written: &Written) -> String {
 /// nothing to change.
 type Edit = Box<dyn Fn(&[u8]) -> Result<Option<Vec<u8>>, String>>;
 
-fn edit_for(action: &Action) -> Option<(PathBuf, Edit)> {
+/// A `.gitignore` larger than this is not read (git's own are kilobytes).
+const GITIGNORE_LIMIT: u64 = 4 << 20;
+
+/// The file an action edits, the most of it that is read, and the edit.
+fn edit_for(action: &Action) -> Option<(PathBuf, u64, Edit)> {
     match action {
         Action::SetConfigKeys { path, keys } => {
             let keys = keys.clone();
             Some((
                 path.clone(),
+                CLAUDE_JSON_LIMIT,
                 Box::new(move |bytes| {
                     let mut text = json_text(bytes)?;
                     let mut changed = false;
@@ -181,66 +190,48 @@ fn edit_for(action: &Action) -> Option<(PathBuf, Edit)> {
             let suffix = suffix.expose().to_string();
             Some((
                 path.clone(),
+                CLAUDE_JSON_LIMIT,
                 Box::new(move |bytes| {
                     let text = json_text(bytes)?;
-                    let current = json_edit::get(&text, "customApiKeyResponses")?
-                        .unwrap_or_else(|| json!({}));
-                    let list = |name: &str| -> Vec<Value> {
-                        current
-                            .get(name)
-                            .and_then(Value::as_array)
-                            .cloned()
-                            .unwrap_or_default()
-                    };
-                    let mut approved = list("approved");
-                    let rejected: Vec<Value> = list("rejected")
-                        .into_iter()
-                        .filter(|v| v != &suffix)
-                        .collect();
-                    if !approved.iter().any(|v| v == &suffix) {
-                        approved.push(Value::String(suffix.clone()));
-                    }
-                    let mut updated = current.as_object().cloned().unwrap_or_default();
-                    updated.insert("approved".into(), Value::Array(approved));
-                    updated.insert("rejected".into(), Value::Array(rejected));
-                    Ok(
-                        json_edit::set(&text, "customApiKeyResponses", &Value::Object(updated))?
-                            .map(String::into_bytes),
-                    )
+                    Ok(json_edit::approve(&text, &suffix)?.map(String::into_bytes))
                 }),
             ))
         }
-        Action::AppendIgnoreLine { gitignore, line } => {
-            let line = line.clone();
+        Action::AppendIgnoreLine {
+            gitignore,
+            rel_path,
+        } => {
+            let rel_path = rel_path.clone();
             Some((
                 gitignore.clone(),
-                Box::new(move |bytes| {
-                    let text = String::from_utf8_lossy(bytes);
-                    if text.lines().any(|l| l.trim() == line) {
-                        return Ok(None);
-                    }
-                    let glue = if text.is_empty() || text.ends_with('\n') {
-                        ""
-                    } else {
-                        "\n"
-                    };
-                    Ok(Some(format!("{text}{glue}{line}\n").into_bytes()))
-                }),
+                GITIGNORE_LIMIT,
+                Box::new(move |bytes| ignore_line::append(bytes, &rel_path)),
             ))
         }
         Action::RestoreBackup { path, backup } => {
             let backup = backup.clone();
             Some((
                 path.clone(),
+                CLAUDE_JSON_LIMIT,
                 Box::new(move |bytes| {
-                    let good =
-                        std::fs::read(&backup).map_err(|e| format!("{}: {e}", backup.display()))?;
+                    let good = read(&backup, CLAUDE_JSON_LIMIT)?;
                     Ok((good != bytes).then_some(good))
                 }),
             ))
         }
         Action::Chmod { .. } => None,
     }
+}
+
+/// A bounded, non-blocking read of a regular file, with the path in the error.
+fn read(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    fsread::read_bounded(path, limit).map_err(|p| format!("{} {}", path.display(), p.describe()))
+}
+
+/// True when nothing at all is at `path` (not even a dangling symlink, a
+/// FIFO or a directory), so a new file may be created there.
+fn is_absent(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// A config file's text; a file that does not parse as a JSON object is
@@ -263,46 +254,67 @@ fn new_config(keys: &[(String, Value)]) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn execute(action: &Action) -> Result<Written, String> {
+/// A file an action creates where nothing is.
+struct NewFile {
+    path: PathBuf,
+    content: Vec<u8>,
+    mode: u32,
+}
+
+/// What a new file gets, when the action creates one where nothing is.
+fn created(action: &Action) -> Option<Result<NewFile, String>> {
     match action {
-        Action::Chmod { path, mode } => write::chmod(path, *mode),
-        Action::SetConfigKeys { path, keys } if !path.exists() => {
-            write::create(path, &new_config(keys), 0o600)
-        }
-        Action::AppendIgnoreLine { gitignore, line } if !gitignore.exists() => {
-            write::create(gitignore, format!("{line}\n").as_bytes(), 0o644)
-        }
-        other => {
-            let (path, edit) = edit_for(other).ok_or("nothing to edit")?;
-            write::rewrite(&path, edit)
-        }
+        Action::SetConfigKeys { path, keys } if is_absent(path) => Some(Ok(NewFile {
+            path: path.clone(),
+            content: new_config(keys),
+            mode: 0o600,
+        })),
+        Action::AppendIgnoreLine {
+            gitignore,
+            rel_path,
+        } if is_absent(gitignore) => Some(ignore_line::append(b"", rel_path).map(|new| NewFile {
+            path: gitignore.clone(),
+            content: new.unwrap_or_default(),
+            mode: 0o644,
+        })),
+        _ => None,
     }
+}
+
+fn execute(action: &Action) -> Result<Written, String> {
+    if let Action::Chmod { path, mode } = action {
+        return write::chmod(path, *mode);
+    }
+    if let Some(new) = created(action) {
+        let new = new?;
+        return write::create(&new.path, &new.content, new.mode);
+    }
+    let (path, limit, edit) = edit_for(action).ok_or("nothing to edit")?;
+    write::rewrite(&path, limit, edit)
 }
 
 /// What `execute` would change, as a unified diff (or a sentence for a mode).
 fn preview(action: &Action) -> Result<Option<String>, String> {
     use std::os::unix::fs::MetadataExt;
-    match action {
-        Action::Chmod { path, mode } => {
-            let current = std::fs::metadata(path).map_err(|e| e.to_string())?.mode() & 0o7777;
-            Ok((current != *mode)
-                .then(|| format!("chmod {:04o} → {mode:04o} {}\n", current, path.display())))
-        }
-        Action::SetConfigKeys { path, keys } if !path.exists() => {
-            let new = String::from_utf8_lossy(&new_config(keys)).into_owned();
-            Ok(Some(diff::unified(&path.display().to_string(), "", &new)))
-        }
-        Action::AppendIgnoreLine { gitignore, line } if !gitignore.exists() => Ok(Some(
-            diff::unified(&gitignore.display().to_string(), "", &format!("{line}\n")),
-        )),
-        other => {
-            let (path, edit) = edit_for(other).ok_or("nothing to edit")?;
-            let old = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let Some(new) = edit(&old)? else {
-                return Ok(None);
-            };
-            let (old, new) = (String::from_utf8_lossy(&old), String::from_utf8_lossy(&new));
-            Ok(Some(diff::unified(&path.display().to_string(), &old, &new)))
-        }
+    if let Action::Chmod { path, mode } = action {
+        let current = std::fs::metadata(path).map_err(|e| e.to_string())?.mode() & 0o7777;
+        return Ok((current != *mode)
+            .then(|| format!("chmod {:04o} → {mode:04o} {}\n", current, path.display())));
     }
+    if let Some(new) = created(action) {
+        let new = new?;
+        let text = String::from_utf8_lossy(&new.content);
+        return Ok(Some(diff::unified(
+            &new.path.display().to_string(),
+            "",
+            &text,
+        )));
+    }
+    let (path, limit, edit) = edit_for(action).ok_or("nothing to edit")?;
+    let old = read(&path, limit)?;
+    let Some(new) = edit(&old)? else {
+        return Ok(None);
+    };
+    let (old, new) = (String::from_utf8_lossy(&old), String::from_utf8_lossy(&new));
+    Ok(Some(diff::unified(&path.display().to_string(), &old, &new)))
 }

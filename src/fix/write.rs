@@ -3,14 +3,19 @@
 //! - A symlink is followed and its target written; the link stays a link.
 //! - The client's lock (`<file>.lock`, a directory) is taken while writing; a
 //!   lock older than the client's stale limit is not waited for.
-//! - Before the first change a backup copy is left next to the file.
+//! - The owner is kept: a file owned by another uid is rewritten only by root
+//!   (who gives the new file back to its owner); anyone else is refused,
+//!   because a rename would hand the file to them.
+//! - Before the change a backup copy is left next to the file, under a unique
+//!   name created exclusively, mode 0600 (it may hold keys). It is never put
+//!   anywhere else: a directory that cannot take it is a refusal. When the
+//!   write fails before the original was touched, the backup is removed.
 //! - The new content goes to a temporary file in the same directory, which gets
 //!   the original's mode and owner, is synced, and is renamed over the target.
 //!   Just before the rename the target is read again: if someone changed it in
 //!   the meantime, the edit is recomputed from the new content (a few times).
-//! - Where a rename is impossible (the file is itself a bind mount: `EBUSY`;
-//!   the directory is not writable) the content is written in place, and the
-//!   outcome says so.
+//! - Where a rename is impossible (the file is itself a bind mount: `EBUSY`)
+//!   the content is written in place, and the outcome says so.
 
 use crate::gather::fsread;
 use std::fs::{self, OpenOptions};
@@ -19,8 +24,6 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-/// Files larger than this are not rewritten.
-const MAX_FILE: u64 = 1 << 30;
 /// How often the edit is recomputed when the file changes under us.
 const ATTEMPTS: usize = 3;
 /// A lock younger than this belongs to a running client: wait for it.
@@ -60,41 +63,62 @@ pub enum Written {
     },
 }
 
-/// Rewrites `path` with what `edit` makes of its current content; `edit`
+/// Rewrites `path` (at most `limit` bytes; a FIFO or device is refused
+/// without blocking) with what `edit` makes of its current content; `edit`
 /// returns `Ok(None)` when there is nothing to change.
 pub fn rewrite(
     path: &Path,
+    limit: u64,
     edit: impl Fn(&[u8]) -> Result<Option<Vec<u8>>, String>,
 ) -> Result<Written, String> {
     let target = resolve(path);
+    refuse_foreign_owner(&target)?;
     let _lock = Lock::acquire(&target)?;
     for _ in 0..ATTEMPTS {
-        let original = fsread::read_bounded(&target, MAX_FILE)
+        let original = fsread::read_bounded(&target, limit)
             .map_err(|p| format!("{} {}", target.display(), p.describe()))?;
         let Some(new) = edit(&original)? else {
             return Ok(Written::Unchanged);
         };
         let staged = Staged::new(&target, &new);
-        let current = fsread::read_bounded(&target, MAX_FILE).map_err(|p| p.describe())?;
+        let current = fsread::read_bounded(&target, limit).map_err(|p| p.describe())?;
         if current != original {
             continue; // Someone wrote the file meanwhile: start again from their version.
         }
-        let backup = Some(backup_copy(&target, &original)?);
+        let backup = Backup::beside(&target, &original)?;
         return match staged.and_then(Staged::commit) {
-            Ok(()) => Ok(Written::Atomic { backup }),
-            Err(why) => {
-                write_in_place(&target, &new)
-                    .map_err(|e| format!("{}: {}", target.display(), fsread::describe_io(&e)))?;
-                Ok(Written::InPlace {
-                    reason: why,
-                    backup,
-                })
-            }
+            Ok(()) => Ok(Written::Atomic {
+                backup: Some(backup.keep()),
+            }),
+            Err(why) => write_in_place(&target, &new, backup).map(|backup| Written::InPlace {
+                reason: why,
+                backup: Some(backup),
+            }),
         };
     }
     Err(format!(
         "{} kept changing while ccauth tried to edit it; try again when claude is idle",
         target.display()
+    ))
+}
+
+/// Refuses to rewrite a file another uid owns, unless this process is root:
+/// the rewritten file would belong to whoever writes it, and only root can
+/// give it back.
+fn refuse_foreign_owner(target: &Path) -> Result<(), String> {
+    let euid = rustix::process::geteuid().as_raw();
+    let Ok(meta) = fs::metadata(target) else {
+        return Ok(()); // Missing: the read that follows says so.
+    };
+    if euid == 0 || meta.uid() == euid {
+        return Ok(());
+    }
+    Err(format!(
+        "{} belongs to uid {}, not to uid {euid} that runs ccauth: rewriting it would make it uid {euid}'s \
+         file, so it was left alone. Run the fix as uid {} (or as root, which keeps the owner).",
+        target.display(),
+        meta.uid(),
+        meta.uid()
     ))
 }
 
@@ -147,12 +171,8 @@ impl Staged {
     /// Writes `content` to a temporary file with the target's mode and owner.
     pub fn new(target: &Path, content: &[u8]) -> Result<Self, String> {
         let dir = target.parent().unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         let mut temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.ccauth-"))
+            .prefix(&format!(".{}.ccauth-", file_name(target)))
             .tempfile_in(dir)
             .map_err(|e| {
                 format!(
@@ -167,12 +187,17 @@ impl Staged {
         let file = temp.as_file();
         file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
             .map_err(|e| fsread::describe_io(&e))?;
-        if file
-            .metadata()
-            .is_ok_and(|m| m.uid() != meta.uid() || m.gid() != meta.gid())
-        {
-            // Only root can give a file away; anyone else keeps their own.
+        let owned_alike = |m: &fs::Metadata| m.uid() == meta.uid() && m.gid() == meta.gid();
+        if !file.metadata().is_ok_and(|m| owned_alike(&m)) {
+            // Root can give a file away; anyone else only to a group of theirs.
             let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+            if !file.metadata().is_ok_and(|m| owned_alike(&m)) {
+                return Err(format!(
+                    "a new file could not be given its owner {}:{}",
+                    meta.uid(),
+                    meta.gid()
+                ));
+            }
         }
         file.sync_all().map_err(|e| fsread::describe_io(&e))?;
         Ok(Staged {
@@ -192,37 +217,85 @@ impl Staged {
     }
 }
 
-/// Rewrites the file's own inode: for a single-file bind mount or a
-/// directory that cannot take a new file.
-fn write_in_place(target: &Path, content: &[u8]) -> io::Result<()> {
-    let mut file = OpenOptions::new().write(true).open(target)?;
-    file.write_all(content)?;
-    file.set_len(content.len() as u64)?;
-    file.sync_all()
+/// Rewrites the file's own inode: for a single-file bind mount, whose
+/// rename fails with `EBUSY`. The backup is removed when the file could not
+/// even be opened, and kept (and named in the error) once its bytes may have
+/// been touched.
+fn write_in_place(target: &Path, content: &[u8], backup: Backup) -> Result<PathBuf, String> {
+    let failed = |e: &io::Error| format!("{}: {}", target.display(), fsread::describe_io(e));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .open(target)
+        .map_err(|e| failed(&e))?; // `backup` is dropped, so removed.
+    let written = file
+        .write_all(content)
+        .and_then(|()| file.set_len(content.len() as u64))
+        .and_then(|()| file.sync_all());
+    let backup = backup.keep();
+    written.map_err(|e| {
+        format!(
+            "{}; the original is kept in {}",
+            failed(&e),
+            backup.display()
+        )
+    })?;
+    Ok(backup)
 }
 
-/// Leaves `<file>.ccauth-backup-<unix seconds>` beside the file, or in the
-/// temporary directory when the file's own directory cannot take it.
-fn backup_copy(target: &Path, original: &[u8]) -> Result<PathBuf, String> {
-    let stamp = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let name = target
+/// A copy of the original beside the file, removed on drop unless kept.
+struct Backup {
+    file: Option<tempfile::TempPath>,
+}
+
+impl Backup {
+    /// Writes `<name>.ccauth-backup-<unix seconds>.<random>` next to the
+    /// target: created exclusively (`O_EXCL`), mode 0600 whatever the
+    /// original's mode, owned like the original where root can arrange it.
+    /// Refuses when the file's own directory cannot take it.
+    fn beside(target: &Path, original: &[u8]) -> Result<Self, String> {
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let refused = |e: &io::Error| {
+            format!(
+                "no backup of {} could be written beside it in {} ({}), so it was left alone",
+                target.display(),
+                dir.display(),
+                fsread::describe_io(e)
+            )
+        };
+        let mut temp = tempfile::Builder::new()
+            .prefix(&format!("{}.ccauth-backup-{stamp}.", file_name(target)))
+            .permissions(fs::Permissions::from_mode(0o600))
+            .tempfile_in(dir)
+            .map_err(|e| refused(&e))?;
+        temp.write_all(original)
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|e| refused(&e))?;
+        if let Ok(meta) = fs::metadata(target) {
+            // Root may give the copy to the original's owner; anyone else keeps it.
+            let _ = std::os::unix::fs::fchown(temp.as_file(), Some(meta.uid()), Some(meta.gid()));
+        }
+        Ok(Backup {
+            file: Some(temp.into_temp_path()),
+        })
+    }
+
+    /// Keeps the copy on disk and returns where it is.
+    fn keep(mut self) -> PathBuf {
+        let mut file = self.file.take().expect("kept once");
+        file.disable_cleanup(true);
+        file.to_path_buf()
+    }
+}
+
+/// A file's name, for names derived from it.
+fn file_name(target: &Path) -> String {
+    target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mode = fs::metadata(target).map_or(0o600, |m| m.mode() & 0o777);
-    let beside = target.with_file_name(format!("{name}.ccauth-backup-{stamp}"));
-    let fallback = std::env::temp_dir().join(format!("{name}.ccauth-backup-{stamp}"));
-    for path in [beside, fallback] {
-        if create(&path, original, mode).is_ok() {
-            return Ok(path);
-        }
-    }
-    Err(format!(
-        "no backup of {} could be written, so it was left alone",
-        target.display()
-    ))
+        .unwrap_or_default()
 }
 
 /// The client's lock: a directory `<file>.lock`.
@@ -232,11 +305,7 @@ struct Lock {
 
 impl Lock {
     fn acquire(target: &Path) -> Result<Self, String> {
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let path = target.with_file_name(format!("{name}.lock"));
+        let path = target.with_file_name(format!("{}.lock", file_name(target)));
         let started = Instant::now();
         loop {
             match fs::create_dir(&path) {
@@ -291,7 +360,7 @@ mod tests {
         let file = dir.path().join("f.json");
         fs::write(&file, "abc").unwrap();
         fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
-        let written = rewrite(&file, upper).unwrap();
+        let written = rewrite(&file, 1 << 20, upper).unwrap();
         let Written::Atomic {
             backup: Some(backup),
         } = written
@@ -301,7 +370,7 @@ mod tests {
         assert_eq!(fs::read_to_string(&file).unwrap(), "ABC");
         assert_eq!(fs::read_to_string(backup).unwrap(), "abc");
         assert_eq!(fs::metadata(&file).unwrap().mode() & 0o777, 0o640);
-        assert_eq!(rewrite(&file, upper).unwrap(), Written::Unchanged);
+        assert_eq!(rewrite(&file, 1 << 20, upper).unwrap(), Written::Unchanged);
         assert!(
             !dir.path().join("f.json.lock").exists(),
             "the lock is released"
@@ -315,7 +384,7 @@ mod tests {
         let link = dir.path().join("link.json");
         fs::write(&real, "abc").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        rewrite(&link, upper).unwrap();
+        rewrite(&link, 1 << 20, upper).unwrap();
         assert!(
             fs::symlink_metadata(&link)
                 .unwrap()
@@ -343,7 +412,7 @@ mod tests {
         let file = dir.path().join("f.json");
         fs::write(&file, "abc").unwrap();
         fs::create_dir(dir.path().join("f.json.lock")).unwrap();
-        let err = rewrite(&file, upper).unwrap_err();
+        let err = rewrite(&file, 1 << 20, upper).unwrap_err();
         assert!(err.contains("locked by a running claude"), "{err}");
         assert_eq!(fs::read_to_string(&file).unwrap(), "abc");
     }
@@ -355,7 +424,7 @@ mod tests {
         fs::write(&file, "abc").unwrap();
         let first = std::cell::Cell::new(true);
         // The first computation races with another writer, which appends "d".
-        let written = rewrite(&file, |bytes| {
+        let written = rewrite(&file, 1 << 20, |bytes| {
             if first.replace(false) {
                 fs::write(&file, "abcd").unwrap();
             }

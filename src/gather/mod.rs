@@ -178,7 +178,7 @@ pub fn gather(input: GatherInput) -> Context {
     let broken = legacy_config
         .as_ref()
         .or(claude_json.as_ref())
-        .is_some_and(|c| matches!(c.content, Err(LoadError::Parse(_) | LoadError::Empty)));
+        .is_some_and(|c| c.content.as_ref().is_err_and(LoadError::is_broken));
     let mut ctx = Context {
         claude_json,
         legacy_config,

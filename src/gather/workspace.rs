@@ -343,12 +343,13 @@ pub fn parse_env_file(text: &str) -> Vec<(String, Secret)> {
         .collect()
 }
 
-/// `path` relative to `base`, `/`-separated, or the full path when outside.
+/// `path` relative to `base`, or the full path when outside. A backslash
+/// is a character of a Linux file name (`a\b.env`), not a separator.
 fn relative(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)
         .to_string_lossy()
-        .replace('\\', "/")
+        .into_owned()
 }
 
 #[cfg(test)]

@@ -5,4 +5,5 @@ mod common;
 
 mod bounded;
 mod code_execution;
+mod lost_bytes;
 mod secrets;

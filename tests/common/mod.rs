@@ -251,6 +251,21 @@ impl World {
         std::os::unix::fs::symlink(exe, dir.join("exe")).unwrap();
     }
 
+    /// Runs `sh -c <script>` in a private mount namespace (`unshare -m`), in
+    /// the workspace, with only the world's environment: for mounts only
+    /// that run sees. The built binary is the script's `$1`.
+    pub fn in_mount_namespace(&self, script: &str) -> std::process::Output {
+        std::process::Command::new("unshare")
+            .args(["-m", "--propagation", "private", "sh", "-c", script, "sh"])
+            .arg(assert_cmd::cargo::cargo_bin("ccauth"))
+            .env_clear()
+            .envs(self.env.iter().cloned())
+            .env("CCAUTH_SYSROOT", self.sysroot())
+            .current_dir(self.workspace())
+            .output()
+            .expect("unshare runs")
+    }
+
     /// Installs a fake npm package of the client at this version under
     /// `~/npm`, and returns its executable `bin/claude.exe`.
     pub fn npm_claude(&self, version: &str) -> PathBuf {
