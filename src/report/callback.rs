@@ -23,7 +23,8 @@ pub fn human(report: &CallbackReport) -> String {
     let (ok, verdict, next) = verdict(report);
     let mark = if ok { "[✓]" } else { "[✗]" };
     out.push_str(&format!("{mark} {verdict}\n    Next: {next}\n"));
-    out
+    // Process names, paths and the client's answer come from the world.
+    super::escape::text(&out)
 }
 
 /// The JSON report (the same facts, for bug reports and scripts).
@@ -61,10 +62,9 @@ fn describe_listener(listener: &Listener, uid: u32) -> String {
     let place = std::net::SocketAddr::new(socket.address, socket.port);
     match &listener.owner {
         Owner::Process(p) => {
-            let exe = p
-                .exe
-                .as_ref()
-                .map_or(String::new(), |e| format!(", {}", e.display()));
+            let exe = p.exe.as_ref().map_or(String::new(), |e| {
+                format!(", {}", super::escape::line(&e.display().to_string()))
+            });
             let what = if p.is_claude {
                 "Claude Code".to_string()
             } else {
@@ -72,7 +72,8 @@ fn describe_listener(listener: &Listener, uid: u32) -> String {
                  verifier held by the client that asked for it)"
                     .to_string()
             };
-            format!("{place}, process {} ({}{exe}): {what}", p.pid, p.name)
+            let name = super::escape::line(&p.name);
+            format!("{place}, process {} ({name}{exe}): {what}", p.pid)
         }
         Owner::NotVisible => format!(
             "{place}, owned by uid {}; its process is not visible to uid {uid}, so it could not \
