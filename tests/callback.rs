@@ -227,6 +227,20 @@ fn another_program_on_the_port_is_named() {
     );
 }
 
+/// A process can name itself anything (`prctl(PR_SET_NAME)`): its name and
+/// path are shown, never obeyed by the terminal or the Actions runner.
+#[test]
+fn a_process_name_with_escapes_is_shown_not_obeyed() {
+    let (port, _received) = stand_in(SUCCESS, Duration::ZERO);
+    let w = World::new();
+    w.listening(port, INODE, 0);
+    w.process_with_socket(78, INODE, "\u{1b}[31mred\n::error::x", "/tmp/\u{7}bell");
+    let (_, text) = run(&w, &["callback", &url(port)]);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+    assert!(!text.lines().any(|l| l.trim_start().starts_with("::")), "{text}");
+    assert!(text.contains("process 78 (\\x1b[31mred\\n::error::x"), "{text}");
+}
+
 #[test]
 fn json_output_masks_the_code_too() {
     let (port, _received) = stand_in(SUCCESS, Duration::ZERO);
