@@ -236,9 +236,18 @@ fn a_process_name_with_escapes_is_shown_not_obeyed() {
     w.listening(port, INODE, 0);
     w.process_with_socket(78, INODE, "\u{1b}[31mred\n::error::x", "/tmp/\u{7}bell");
     let (_, text) = run(&w, &["callback", &url(port)]);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
-    assert!(!text.lines().any(|l| l.trim_start().starts_with("::")), "{text}");
-    assert!(text.contains("process 78 (\\x1b[31mred\\n::error::x"), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(
+        !text.lines().any(|l| l.trim_start().starts_with("::")),
+        "{text}"
+    );
+    assert!(
+        text.contains("process 78 (\\x1b[31mred\\n::error::x"),
+        "{text}"
+    );
 }
 
 #[test]
