@@ -357,8 +357,10 @@ fn twenty_thousand_env_files_finish() {
     let started = Instant::now();
     let finding = h.assert_nothing_runs();
     eprintln!("4 commands on 20,001 env files: {:?}", started.elapsed());
+    // Directory listings are bounded (1,000 entries of `many/`, plus the
+    // file outside it), so the answer stays bounded too.
     assert_eq!(
         finding["evidence"]["env_files"].as_array().unwrap().len(),
-        20_001
+        1_001
     );
 }
