@@ -135,18 +135,21 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
     let (report, ctx) = match &args.fix {
         None => (Report::new(Runtime::from_context(&ctx), results), ctx),
         Some(_) if args.dry_run => {
-            let outcomes = fix::run(&ctx, &results, &named, true);
+            let outcomes = fix::run(&results, &named, true);
             (
                 Report::new(Runtime::from_context(&ctx), results).with_fixes(outcomes, None),
                 ctx,
             )
         }
         Some(_) => {
-            let outcomes = fix::run(&ctx, &results, &named, false);
+            let outcomes = fix::run(&results, &named, false);
             let before = results.iter().map(|r| (r.id, r.finding.status)).collect();
             // Check again, on a fresh snapshot of the repaired world.
             let (after_ctx, _) = gather_world(&args.world, args.color, online);
-            let after = check(&after_ctx);
+            let mut after = check(&after_ctx);
+            for (result, was) in after.iter_mut().zip(&results) {
+                result.before_fix = Some(was.finding.status);
+            }
             let report = Report::new(Runtime::from_context(&after_ctx), after)
                 .with_fixes(outcomes, Some(before));
             (report, after_ctx)

@@ -80,7 +80,7 @@ fn unknown_ids_are_usage_errors_listing_valid_ids() {
 fn json_lists_every_check_once_in_registry_order() {
     let (report, code) = json_report(&World::new().docker(), &["--only", "credential-missing"]);
     assert_eq!(code, 1);
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["tool"]["name"], "ccauth");
     let ids: Vec<&str> = report["checks"]
         .as_array()

@@ -709,8 +709,8 @@ fn report_from_refuses_what_is_not_a_report_it_reads() {
     let cases = [
         (
             "other.json",
-            r#"{"schema_version": 2, "checks": []}"#,
-            "has schema_version 2, and this ccauth",
+            r#"{"schema_version": 3, "checks": []}"#,
+            "has schema_version 3, and this ccauth",
         ),
         (
             "none.json",
@@ -719,12 +719,12 @@ fn report_from_refuses_what_is_not_a_report_it_reads() {
         ),
         (
             "broken.json",
-            r#"{"schema_version": 1, "checks": [}"#,
+            r#"{"schema_version": 2, "checks": [}"#,
             "is not a ccauth doctor JSON report",
         ),
         (
             "short.json",
-            r#"{"schema_version": 1}"#,
+            r#"{"schema_version": 2}"#,
             "is not a ccauth doctor JSON report: missing field",
         ),
     ];

@@ -163,7 +163,7 @@ fn warn_allow_and_deny_change_severity_for_one_run() {
     assert_eq!(status(&lowered, "credential-missing"), "warn");
     assert_eq!(code, 0);
     let finding = common::finding(&lowered, "credential-missing");
-    assert_eq!(finding["evidence"]["severity_override"]["from"], "fail");
+    assert_eq!(finding["overridden"]["from"], "fail");
 
     let (allowed, _) = json(&["--allow", "credential-missing"]);
     assert_eq!(status(&allowed, "credential-missing"), "skip");

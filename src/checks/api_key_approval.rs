@@ -1,9 +1,9 @@
 //! `api-key-approval`: interactive claude uses `ANTHROPIC_API_KEY` only after
 //! the user approved it once; a declined key is ignored without a word.
 
+use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, shell_quote};
 use crate::auth::{self, Approval, Mode, SourceKind};
-use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::system::Place;
 
@@ -28,6 +28,14 @@ impl Check for ApiKeyApproval {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
+        let finding = self.judge(ctx);
+        let repairs = self.repairs(ctx, &finding);
+        finding.with_repairs(repairs)
+    }
+}
+
+impl ApiKeyApproval {
+    fn judge(&self, ctx: &Context) -> Finding {
         let present = auth::present(ctx);
         let Some(key) = present.iter().find(|c| c.kind == SourceKind::ApiKey) else {
             return Finding::skip("ANTHROPIC_API_KEY is not set, so there is no key to approve.");
@@ -90,7 +98,7 @@ impl Check for ApiKeyApproval {
         .with("config_file", config)
     }
 
-    fn fixes(&self, ctx: &Context, finding: &Finding) -> Vec<Fix> {
+    fn repairs(&self, ctx: &Context, finding: &Finding) -> Vec<Repair> {
         let Some(config) = ctx.effective_config().filter(|c| c.ok().is_some()) else {
             return Vec::new();
         };
@@ -103,8 +111,7 @@ impl Check for ApiKeyApproval {
         if finding.status == crate::checks::Status::Pass {
             return Vec::new();
         }
-        vec![Fix {
-            check: self.id(),
+        vec![Repair {
             summary: format!(
                 "approve ANTHROPIC_API_KEY ({}) in customApiKeyResponses of {}",
                 value.masked(),

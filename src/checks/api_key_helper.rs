@@ -77,7 +77,7 @@ impl Check for ApiKeyHelper {
             }
         }
         let evidence = serde_json::to_value(&ctx.helpers).unwrap_or_default();
-        let Some(finding) = Finding::from_problems(&problems) else {
+        let Some(finding) = Finding::from_tuples(&problems) else {
             let mut cause = fine.join(" ");
             cause.push_str(" ccauth does not run it; --online will.");
             return Finding::pass(cause).with("helpers", evidence);

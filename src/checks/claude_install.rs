@@ -102,7 +102,7 @@ impl Check for ClaudeInstall {
                 )
             })
             .collect();
-        let Some(finding) = Finding::from_problems(&problems) else {
+        let Some(finding) = Finding::from_tuples(&problems) else {
             let also = if versions.len() > 1 {
                 format!(" Also on PATH, unused: {}.", join_words(&versions[1..]))
             } else {

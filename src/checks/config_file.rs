@@ -1,7 +1,7 @@
 //! `config-file`: the client must be able to read and rewrite its config file.
 
+use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Status, shell_quote};
-use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::claude_state::LoadError;
 use crate::gather::fsread::FileProblem;
@@ -27,6 +27,14 @@ impl Check for ConfigFile {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
+        let finding = self.judge(ctx);
+        let repairs = self.repairs(ctx, &finding);
+        finding.with_repairs(repairs)
+    }
+}
+
+impl ConfigFile {
+    fn judge(&self, ctx: &Context) -> Finding {
         let Some(config) = ctx.effective_config() else {
             return Finding::skip(
                 "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no config file to look at.",
@@ -173,7 +181,7 @@ impl Check for ConfigFile {
             }
         }
         let evidence = (&ctx.meta.config_file, &ctx.backups);
-        let Some(finding) = Finding::from_problems(&problems) else {
+        let Some(finding) = Finding::from_tuples(&problems) else {
             let state = if matches!(&config.content, Err(e) if e.is_missing()) {
                 "does not exist yet; the client will create it"
             } else {
@@ -184,7 +192,7 @@ impl Check for ConfigFile {
         finding.with("file", evidence.0).with("backups", evidence.1)
     }
 
-    fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
+    fn repairs(&self, ctx: &Context, _finding: &Finding) -> Vec<Repair> {
         let Some(config) = ctx.effective_config() else {
             return Vec::new();
         };
@@ -194,8 +202,7 @@ impl Check for ConfigFile {
         let Some(backup) = ctx.backups.iter().find(|b| b.parses).filter(|_| broken) else {
             return Vec::new();
         };
-        vec![Fix {
-            check: self.id(),
+        vec![Repair {
             summary: format!(
                 "restore {} over the broken {}",
                 backup.path.display(),

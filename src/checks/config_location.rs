@@ -47,7 +47,7 @@ impl Check for ConfigLocation {
             "claude_config_dir": ctx.env.get("CLAUDE_CONFIG_DIR"),
             "config_dir": ctx.paths.config_dir,
         });
-        let Some(finding) = Finding::from_problems(&problems) else {
+        let Some(finding) = Finding::from_tuples(&problems) else {
             let dir = ctx
                 .paths
                 .config_dir

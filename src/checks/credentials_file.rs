@@ -1,9 +1,9 @@
 //! `credentials-file`: the `/login` credential in `.credentials.json` can be
 //! read, is not blank or expired beyond refresh, and is stored safely.
 
+use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Status, shell_quote};
 use crate::auth::{self, Mode, SourceKind};
-use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::claude_state::{LoadError, StoredLogin};
 use crate::gather::fsread::FileMeta;
@@ -33,6 +33,14 @@ impl Check for CredentialsFile {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
+        let finding = self.judge(ctx);
+        let repairs = self.repairs(ctx, &finding);
+        finding.with_repairs(repairs)
+    }
+}
+
+impl CredentialsFile {
+    fn judge(&self, ctx: &Context) -> Finding {
         let Some(file) = &ctx.credentials else {
             return Finding::skip(
                 "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no credentials file.",
@@ -96,7 +104,7 @@ impl Check for CredentialsFile {
         .with("file", &ctx.meta.credentials)
     }
 
-    fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
+    fn repairs(&self, ctx: &Context, _finding: &Finding) -> Vec<Repair> {
         let (Some(file), Some(meta)) = (&ctx.credentials, &ctx.meta.credentials) else {
             return Vec::new();
         };
@@ -104,8 +112,7 @@ impl Check for CredentialsFile {
         if !too_open {
             return Vec::new();
         }
-        vec![Fix {
-            check: self.id(),
+        vec![Repair {
             summary: format!("chmod 600 {}", file.path.display()),
             needs_naming: false,
             action: Action::Chmod {

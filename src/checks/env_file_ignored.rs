@@ -1,7 +1,7 @@
 //! `env-file-ignored`: an env file full of keys must be git-ignored and untracked.
 
+use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Status, join_words, shell_quote};
-use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::git::Ownership;
 use crate::gather::workspace::EnvFile;
@@ -28,6 +28,14 @@ impl Check for EnvFileIgnored {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
+        let finding = self.judge(ctx);
+        let repairs = self.repairs(ctx, &finding);
+        finding.with_repairs(repairs)
+    }
+}
+
+impl EnvFileIgnored {
+    fn judge(&self, ctx: &Context) -> Finding {
         let ws = &ctx.workspace;
         if ws.repo.is_none() {
             return Finding::skip(format!(
@@ -45,7 +53,7 @@ impl Check for EnvFileIgnored {
         let verdicts: Vec<(Status, String, String)> =
             ws.env_files.iter().filter_map(judge).collect();
         let evidence: Vec<_> = ws.env_files.iter().map(evidence_of).collect();
-        let finding = Finding::from_problems(&verdicts).unwrap_or_else(|| {
+        let finding = Finding::from_tuples(&verdicts).unwrap_or_else(|| {
             let names: Vec<&str> = ws.env_files.iter().map(|f| f.rel_path.as_str()).collect();
             Finding::pass(format!(
                 "{} git-ignored and not tracked.",
@@ -66,7 +74,7 @@ impl Check for EnvFileIgnored {
         }
     }
 
-    fn fixes(&self, ctx: &Context, _finding: &Finding) -> Vec<Fix> {
+    fn repairs(&self, ctx: &Context, _finding: &Finding) -> Vec<Repair> {
         let Some(repo) = &ctx.workspace.repo else {
             return Vec::new();
         };
@@ -79,8 +87,7 @@ impl Check for EnvFileIgnored {
                     !g.ignored && g.tracked != Some(true) && !reincluded
                 })
             })
-            .map(|f| Fix {
-                check: self.id(),
+            .map(|f| Repair {
                 summary: format!(
                     "add the line that ignores {} to {}",
                     f.rel_path,

@@ -3,7 +3,9 @@
 //! Each check lives in its own file, implements [`Check`], and is listed once
 //! in [`CHECKS`], in the order reports show them. `ccauth checks`,
 //! `ccauth explain` and the docs test all read that one list. A check returns
-//! a [`Finding`]: a status, the cause in words, the fix, and evidence.
+//! a [`Finding`]: a status, the [`Problem`]s it found (each with a stable
+//! code, its cause and fix, its places and the [`Repair`] `--fix` can make),
+//! and evidence.
 
 mod api_key_approval;
 mod api_key_helper;
@@ -26,10 +28,14 @@ pub mod localhost_resolution;
 mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;
+mod problem;
+pub mod repair;
 mod root_user;
 mod token_accepted;
 
 pub use gateway::url_host;
+pub use problem::{Place, Problem, line_column};
+pub use repair::Repair;
 
 use crate::gather::Context;
 use serde::{Deserialize, Serialize};
@@ -46,13 +52,9 @@ pub trait Check: Sync {
     fn category(&self) -> Category;
     /// The Markdown documentation, `checks/<id>.md`, embedded at build time.
     fn doc(&self) -> &'static str;
-    /// Judges the snapshot.
+    /// Judges the snapshot. Each problem carries the repair `--fix` can
+    /// make for it, planned here from the snapshot; nothing is written.
     fn run(&self, ctx: &Context) -> Finding;
-    /// Repairs for what `run` found, planned from the snapshot; nothing is
-    /// written here (`--fix` applies them). Most checks have none.
-    fn fixes(&self, _ctx: &Context, _finding: &Finding) -> Vec<crate::fix::Fix> {
-        Vec::new()
-    }
     /// True for the checks only `--online` can decide: without it they skip,
     /// and `ccauth why` says a probe would tell rather than ruling them out.
     fn probes_network(&self) -> bool {
@@ -135,80 +137,105 @@ pub enum Status {
     Skip,
 }
 
+impl Status {
+    /// The lowercase name JSON and the other formats use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+
+    /// True for a warning or a failure: something to act on.
+    pub fn is_problem(self) -> bool {
+        matches!(self, Status::Warn | Status::Fail)
+    }
+
+    /// How bad it is, for "the worst of": a failure over a warning over
+    /// anything else.
+    fn severity(self) -> u8 {
+        match self {
+            Status::Fail => 2,
+            Status::Warn => 1,
+            Status::Pass | Status::Skip => 0,
+        }
+    }
+}
+
 /// What a check found.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Finding {
-    /// The verdict.
+    /// The verdict: the worst of the problems, else pass or skip.
     pub status: Status,
-    /// Why, in words, with the facts that led there.
+    /// Why, in words: the problems' causes one per line, or the reason for a
+    /// pass or a skip. (Deprecated in the JSON contract for `problems`.)
     pub cause: String,
-    /// What to do, when there is something to do.
+    /// What to do: the problems' fixes one per line, a fix shared by two
+    /// problems said once. (Deprecated in the JSON contract for `problems`.)
     pub fix: Option<String>,
+    /// Each problem found, with its code, places and repair.
+    #[serde(default)]
+    pub problems: Vec<Problem>,
     /// The facts behind the verdict, for JSON and `-v`.
     pub evidence: Map<String, Value>,
 }
 
 impl Finding {
-    fn new(status: Status, cause: impl Into<String>, fix: Option<String>) -> Self {
+    fn new(status: Status, cause: impl Into<String>) -> Self {
         Finding {
             status,
             cause: cause.into(),
-            fix,
+            fix: None,
+            problems: Vec::new(),
             evidence: Map::new(),
         }
     }
 
     /// Checked and fine.
     pub fn pass(cause: impl Into<String>) -> Self {
-        Self::new(Status::Pass, cause, None)
-    }
-
-    /// Fragile or likely to bite.
-    pub fn warn(cause: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self::new(Status::Warn, cause, Some(fix.into()))
-    }
-
-    /// Breaks sign-in.
-    pub fn fail(cause: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self::new(Status::Fail, cause, Some(fix.into()))
+        Self::new(Status::Pass, cause)
     }
 
     /// Not applicable or undecidable; the reason is the cause.
     pub fn skip(reason: impl Into<String>) -> Self {
-        Self::new(Status::Skip, reason, None)
+        Self::new(Status::Skip, reason)
+    }
+
+    /// One problem.
+    pub fn problem(problem: Problem) -> Self {
+        Self::new(problem.status, String::new()).and(problem)
     }
 
     /// Several problems as one finding: the worst status, the causes and the
-    /// fixes one per line (a fix shared by two problems is said once).
-    /// `None` when there is no problem.
-    pub fn from_problems(problems: &[(Status, String, String)]) -> Option<Finding> {
-        let worst = problems.iter().map(|(s, _, _)| *s).max()?;
-        let causes: Vec<&str> = problems.iter().map(|(_, c, _)| c.as_str()).collect();
-        // A set beside the list keeps thousands of problems linear.
-        let mut seen = std::collections::HashSet::new();
-        let fixes: Vec<&str> = problems
-            .iter()
-            .map(|(_, _, fix)| fix.as_str())
-            .filter(|fix| seen.insert(*fix))
-            .collect();
-        Some(Self::new(worst, causes.join("\n"), Some(fixes.join("\n"))))
+    /// fixes one per line. `None` when there is no problem.
+    pub fn from_problems(problems: impl IntoIterator<Item = Problem>) -> Option<Finding> {
+        let mut problems = problems.into_iter();
+        let first = Self::problem(problems.next()?);
+        Some(problems.fold(first, Finding::and))
     }
 
-    /// Adds a side problem that is worth at least a warning: the note joins
-    /// the cause; a failure keeps its status and gains the extra fix, any other
-    /// status becomes a warning with this fix.
-    pub fn at_least_warn(mut self, note: &str, fix: &str) -> Self {
-        self.cause = format!("{} {note}", self.cause);
-        if self.status == Status::Fail {
-            self.fix = Some(match self.fix.take() {
-                Some(existing) if existing.contains(fix) => existing,
-                Some(existing) => format!("{existing}\n{fix}"),
-                None => fix.to_string(),
-            });
-        } else {
-            self.status = Status::Warn;
-            self.fix = Some(fix.to_string());
+    /// Adds a problem: the status becomes the worse of the two, its cause
+    /// joins the finding's (after a pass's or skip's reason), its fix joins
+    /// the fixes unless already said.
+    pub fn and(mut self, problem: Problem) -> Self {
+        if problem.status.severity() >= self.status.severity() {
+            self.status = problem.status;
         }
+        let separator = if self.problems.is_empty() { " " } else { "\n" };
+        self.cause = if self.cause.is_empty() {
+            problem.cause.clone()
+        } else {
+            format!("{}{separator}{}", self.cause, problem.cause)
+        };
+        self.fix = Some(match self.fix.take() {
+            Some(existing) if existing.split('\n').any(|line| line == problem.fix) => existing,
+            Some(existing) if existing.contains(&problem.fix) => existing,
+            Some(existing) => format!("{existing}\n{}", problem.fix),
+            None => problem.fix.clone(),
+        });
+        self.problems.push(problem);
         self
     }
 
@@ -217,6 +244,41 @@ impl Finding {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         self.evidence.insert(key.to_string(), value);
         self
+    }
+
+    /// Transitional: attaches repairs planned apart from the problems to the
+    /// first problem. Removed once every check attaches its own.
+    pub fn with_repairs(mut self, repairs: Vec<Repair>) -> Self {
+        if let (Some(first), Some(repair)) = (self.problems.first_mut(), repairs.into_iter().next())
+        {
+            first.repair = Some(repair);
+        }
+        self
+    }
+
+    /// Transitional: problems as (status, cause, fix), kinds not named yet.
+    pub fn from_tuples(problems: &[(Status, String, String)]) -> Option<Finding> {
+        Self::from_problems(
+            problems
+                .iter()
+                .map(|(status, cause, fix)| Problem::of(*status, "unnamed", cause, fix)),
+        )
+    }
+
+    /// Transitional: a side problem worth at least a warning.
+    pub fn at_least_warn(self, note: &str, fix: &str) -> Self {
+        self.and(Problem::warn("unnamed", note, fix))
+    }
+
+    /// Transitional: a finding with one problem whose kind the check has
+    /// not named yet. Removed once every check names its kinds.
+    pub fn warn(cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::problem(Problem::warn("unnamed", cause, fix))
+    }
+
+    /// Transitional, as [`Finding::warn`].
+    pub fn fail(cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::problem(Problem::fail("unnamed", cause, fix))
     }
 }
 
@@ -234,6 +296,49 @@ pub struct CheckResult {
     /// What it found.
     #[serde(flatten)]
     pub finding: Finding,
+    /// Why it did not run (`--only`, `--skip`); reports that hide such
+    /// checks read this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_selected: Option<String>,
+    /// The check panicked: its failure is a bug in ccauth, not a finding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub crashed: bool,
+    /// The severity change `--warn`, `--allow` or `--deny` made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<Override>,
+    /// With `--fix`: the status before the repairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_fix: Option<Status>,
+}
+
+impl CheckResult {
+    /// The result of `check`, its problems' codes qualified with its id.
+    fn of(check: &dyn Check, mut finding: Finding) -> Self {
+        for problem in &mut finding.problems {
+            problem.qualify(check.id());
+        }
+        CheckResult {
+            id: check.id(),
+            title: check.title(),
+            category: check.category(),
+            finding,
+            not_selected: None,
+            crashed: false,
+            overridden: None,
+            before_fix: None,
+        }
+    }
+}
+
+/// A severity change asked for on the command line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    /// The status the check found.
+    pub from: Status,
+    /// The status reported.
+    pub to: Status,
+    /// `--warn`, `--allow` or `--deny`.
+    pub flag: String,
 }
 
 /// Which checks run: all, or a selection.
@@ -284,7 +389,7 @@ impl Overrides {
         self.warn.iter().chain(&self.allow).chain(&self.deny)
     }
 
-    /// Applies the overrides, recording the original status in the evidence.
+    /// Applies the overrides, recording the original status in the result.
     pub fn apply(&self, results: &mut [CheckResult]) {
         let named = |list: &[String], id: &str| list.iter().any(|n| n == id);
         for result in results {
@@ -302,10 +407,11 @@ impl Overrides {
                 finding.cause = format!("Accepted with --allow for this run. {}", finding.cause);
             }
             finding.status = to;
-            finding.evidence.insert(
-                "severity_override".to_string(),
-                serde_json::json!({"from": from, "to": to, "flag": flag}),
-            );
+            result.overridden = Some(Override {
+                from,
+                to,
+                flag: flag.to_string(),
+            });
         }
     }
 }
@@ -316,35 +422,40 @@ impl Overrides {
 pub fn run_all(ctx: &Context, selection: &Selection) -> Vec<CheckResult> {
     CHECKS
         .iter()
-        .map(|check| CheckResult {
-            id: check.id(),
-            title: check.title(),
-            category: check.category(),
-            finding: match selection.why_not_selected(check.id()) {
-                Some(reason) => Finding::skip(reason).with("not_selected", true),
-                None => run_guarded(*check, ctx),
+        .map(|&check| match selection.why_not_selected(check.id()) {
+            Some(reason) => CheckResult {
+                not_selected: Some(reason.to_string()),
+                ..CheckResult::of(check, Finding::skip(reason))
             },
+            None => run_guarded(check, ctx),
         })
         .collect()
 }
 
-fn run_guarded(check: &dyn Check, ctx: &Context) -> Finding {
+fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| check.run(ctx)));
     panic::set_hook(previous_hook);
-    outcome.unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        Finding::fail(
-            format!("The check crashed and could not decide: {message}"),
-            "This is a bug in ccauth: please report it with `ccauth doctor --format json`.",
-        )
-        .with("internal_error", true)
-    })
+    match outcome {
+        Ok(finding) => CheckResult::of(check, finding),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            let crash = Problem::fail(
+                "crashed",
+                format!("The check crashed and could not decide: {message}"),
+                "This is a bug in ccauth: please report it with `ccauth doctor --format json`.",
+            );
+            CheckResult {
+                crashed: true,
+                ..CheckResult::of(check, Finding::problem(crash))
+            }
+        }
+    }
 }
 
 /// Quotes a path or word for a POSIX shell when it needs quoting.

@@ -63,7 +63,7 @@ impl Check for NetworkReachability {
             .filter(|p| p.reach == Reach::Ok)
             .map(|p| format!("{} ({} ms)", p.host, p.elapsed_ms))
             .collect();
-        let Some(finding) = Finding::from_problems(&problems) else {
+        let Some(finding) = Finding::from_tuples(&problems) else {
             let proxy = online
                 .proxy
                 .as_ref()

@@ -1,10 +1,10 @@
 //! `onboarding-flag`: with an env token, the interactive client still runs its
 //! first-run wizard until the effective config says `hasCompletedOnboarding`.
 
+use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Status, shell_quote};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
-use crate::fix::{Action, Fix};
 use crate::gather::Context;
 use crate::gather::claude_state::{ClaudeJson, LoadError, Loaded};
 use serde_json::Value;
@@ -31,6 +31,14 @@ impl Check for OnboardingFlag {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
+        let finding = self.judge(ctx);
+        let repairs = self.repairs(ctx, &finding);
+        finding.with_repairs(repairs)
+    }
+}
+
+impl OnboardingFlag {
+    fn judge(&self, ctx: &Context) -> Finding {
         let overwriting = overwriting_commands(ctx);
         let finding = judge_flag(ctx);
         let finding = if overwriting.is_empty() {
@@ -41,7 +49,7 @@ impl Check for OnboardingFlag {
         finding.with("overwriting_commands", &overwriting)
     }
 
-    fn fixes(&self, ctx: &Context, finding: &Finding) -> Vec<Fix> {
+    fn repairs(&self, ctx: &Context, finding: &Finding) -> Vec<Repair> {
         let Some(config) = ctx.effective_config() else {
             return Vec::new();
         };
@@ -56,8 +64,7 @@ impl Check for OnboardingFlag {
         if let Some(version) = ctx.installs.first().and_then(|i| i.version.clone()) {
             keys.push(("lastOnboardingVersion".to_string(), Value::String(version)));
         }
-        vec![Fix {
-            check: self.id(),
+        vec![Repair {
             summary: format!(
                 "merge \"hasCompletedOnboarding\": true into {}",
                 config.path.display()

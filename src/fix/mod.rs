@@ -1,8 +1,8 @@
 //! `ccauth doctor --fix`: repairs that are safe to make, each owned by the
 //! check that found the problem.
 //!
-//! Checks plan fixes from the snapshot ([`crate::checks::Check::fixes`]);
-//! nothing is written there. This module applies a plan, or with `--dry-run`
+//! Checks attach a [`Repair`] to the problem it repairs, planned from the
+//! snapshot; nothing is written there. This module applies them, or with `--dry-run`
 //! shows it as unified diffs. A fix that takes a user's decision runs only
 //! when its check is named (`--fix=api-key-approval`). A file that does not
 //! parse is never rewritten.
@@ -12,133 +12,93 @@ pub mod ignore_line;
 pub mod json_edit;
 pub mod write;
 
+use crate::checks::CheckResult;
+pub use crate::checks::repair::{Action, Repair};
 use crate::gather::claude_state::CLAUDE_JSON_LIMIT;
 use crate::gather::fsread;
-use crate::secret::Secret;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use write::Written;
 
-/// One repair, planned by a check.
-#[derive(Clone, Debug, Serialize)]
-pub struct Fix {
-    /// The check that owns it.
-    pub check: &'static str,
-    /// What it does, in words.
-    pub summary: String,
-    /// It takes a decision from the user, so it runs only when its check is
-    /// named in `--fix=<id>`.
-    pub needs_naming: bool,
-    /// The change itself.
-    #[serde(skip)]
-    pub action: Action,
-}
-
-/// The changes fixes can make.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// Set top-level keys of the config file, creating it (mode 0600) when absent.
-    SetConfigKeys {
-        /// The effective config file.
-        path: PathBuf,
-        /// Keys and values to set.
-        keys: Vec<(String, Value)>,
-    },
-    /// Move an API key's last 20 characters to `customApiKeyResponses.approved`.
-    ApproveApiKey {
-        /// The effective config file.
-        path: PathBuf,
-        /// The suffix the client stores.
-        suffix: Secret,
-    },
-    /// Add the line that ignores one file to the root `.gitignore`,
-    /// creating it when absent ([`ignore_line`] escapes the name).
-    AppendIgnoreLine {
-        /// The repository's root `.gitignore`.
-        gitignore: PathBuf,
-        /// The file to ignore, relative to the repository root.
-        rel_path: String,
-    },
-    /// Narrow a file's permission bits.
-    Chmod {
-        /// The file.
-        path: PathBuf,
-        /// The new mode.
-        mode: u32,
-    },
-    /// Replace a broken file with a backup that parses.
-    RestoreBackup {
-        /// The broken file.
-        path: PathBuf,
-        /// The backup to restore.
-        backup: PathBuf,
-    },
-}
-
-/// What became of one fix.
+/// What became of one repair.
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
-    /// The fix.
+    /// The check whose problem it repairs.
+    pub check: &'static str,
+    /// The repair.
     #[serde(flatten)]
-    pub fix: Fix,
-    /// `applied`, `unchanged`, `needs-naming`, `failed` or `planned` (dry run).
-    pub result: &'static str,
+    pub repair: Repair,
+    /// What happened.
+    pub result: Applied,
     /// How it was written, or why it failed.
     pub detail: Option<String>,
     /// With `--dry-run`: the unified diff.
     pub diff: Option<String>,
 }
 
-/// Plans the fixes for every check that warned or failed and applies them
-/// (or previews them, with `dry_run`). With `named` non-empty, only those
-/// checks' fixes run, including the ones that take a decision.
-pub fn run(
-    ctx: &crate::gather::Context,
-    results: &[crate::checks::CheckResult],
-    named: &[String],
-    dry_run: bool,
-) -> Vec<Outcome> {
-    use crate::checks::{self, Status};
+/// What became of a repair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applied {
+    /// Written.
+    Applied,
+    /// Nothing to change: the file already says it.
+    Unchanged,
+    /// It takes a decision: run with `--fix=<check-id>`.
+    NeedsNaming,
+    /// Could not be made; the detail says why.
+    Failed,
+    /// `--dry-run`: shown as a diff, not written.
+    Planned,
+}
+
+/// Applies (or previews, with `dry_run`) the repairs attached to every
+/// problem found. With `named` non-empty, only those checks' repairs run,
+/// including the ones that take a decision.
+pub fn run(results: &[CheckResult], named: &[String], dry_run: bool) -> Vec<Outcome> {
     results
         .iter()
-        .filter(|r| matches!(r.finding.status, Status::Warn | Status::Fail))
+        .filter(|r| r.finding.status.is_problem())
         .filter(|r| named.is_empty() || named.iter().any(|n| n == r.id))
-        .filter_map(|r| Some((checks::find(r.id)?, r)))
-        .flat_map(|(check, r)| check.fixes(ctx, &r.finding))
-        .map(|fix| {
-            let is_named = named.iter().any(|n| n == fix.check);
-            apply(&fix, is_named, dry_run)
+        .flat_map(|r| {
+            let is_named = named.iter().any(|n| n == r.id);
+            r.finding
+                .problems
+                .iter()
+                .filter_map(|p| p.repair.as_ref())
+                .map(move |repair| apply(r.id, repair, is_named, dry_run))
         })
         .collect()
 }
 
-/// Applies (or, with `dry_run`, previews) one fix.
-pub fn apply(fix: &Fix, named: bool, dry_run: bool) -> Outcome {
+/// Applies (or, with `dry_run`, previews) one repair of `check`'s.
+pub fn apply(check: &'static str, repair: &Repair, named: bool, dry_run: bool) -> Outcome {
     let outcome = |result, detail: Option<String>, diff: Option<String>| Outcome {
-        fix: fix.clone(),
+        check,
+        repair: repair.clone(),
         result,
         detail,
         diff,
     };
-    if fix.needs_naming && !named {
+    if repair.needs_naming && !named {
         return outcome(
-            "needs-naming",
-            Some(format!("run with --fix={} to apply it", fix.check)),
+            Applied::NeedsNaming,
+            Some(format!("run with --fix={check} to apply it")),
             None,
         );
     }
     if dry_run {
-        return match preview(&fix.action) {
-            Ok(None) => outcome("unchanged", None, None),
-            Ok(Some(diff)) => outcome("planned", None, Some(diff)),
-            Err(why) => outcome("failed", Some(why), None),
+        return match preview(&repair.action) {
+            Ok(None) => outcome(Applied::Unchanged, None, None),
+            Ok(Some(diff)) => outcome(Applied::Planned, None, Some(diff)),
+            Err(why) => outcome(Applied::Failed, Some(why), None),
         };
     }
-    match execute(&fix.action) {
-        Ok(Written::Unchanged) => outcome("unchanged", None, None),
-        Ok(written) => outcome("applied", Some(describe(&written)), None),
-        Err(why) => outcome("failed", Some(why), None),
+    match execute(&repair.action) {
+        Ok(Written::Unchanged) => outcome(Applied::Unchanged, None, None),
+        Ok(written) => outcome(Applied::Applied, Some(describe(&written)), None),
+        Err(why) => outcome(Applied::Failed, Some(why), None),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::{Report, Runtime, escape};
 use crate::checks::{CheckResult, Status};
+use crate::fix::Applied;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
 
@@ -69,7 +70,7 @@ pub fn render(report: &Report, style: Style) -> String {
         out.push('\n');
     }
     let mut heading = None;
-    let not_selected = |r: &&CheckResult| r.finding.evidence.contains_key("not_selected");
+    let not_selected = |r: &&CheckResult| r.not_selected.is_some();
     let hidden = report.checks.iter().filter(not_selected).count();
     for result in report.checks.iter().filter(|r| !not_selected(r)) {
         if heading != Some(result.category) {
@@ -164,18 +165,18 @@ fn render_fixes(out: &mut String, outcomes: &[crate::fix::Outcome], style: Style
     }
     for outcome in outcomes {
         let (mark, status) = match outcome.result {
-            "applied" => ("fixed", Status::Pass),
-            "planned" => ("would fix", Status::Warn),
-            "unchanged" => ("already fine", Status::Skip),
-            "needs-naming" => ("needs naming", Status::Skip),
-            _ => ("could not fix", Status::Fail),
+            Applied::Applied => ("fixed", Status::Pass),
+            Applied::Planned => ("would fix", Status::Warn),
+            Applied::Unchanged => ("already fine", Status::Skip),
+            Applied::NeedsNaming => ("needs naming", Status::Skip),
+            Applied::Failed => ("could not fix", Status::Fail),
         };
         let _ = writeln!(
             out,
             "  {} {} {}",
             style.paint(&format!("[{mark}]"), status),
-            escape::line(&outcome.fix.summary),
-            style.dim(&format!("({})", outcome.fix.check))
+            escape::line(&outcome.repair.summary),
+            style.dim(&format!("({})", outcome.check))
         );
         if let Some(detail) = &outcome.detail {
             write_block(out, ("", 0), detail);

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Bumped on any incompatible change to the JSON shape.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a renderer shows. It deserializes too, so a saved JSON report
 /// can be rendered again ([`saved::load`]).
@@ -177,7 +177,7 @@ impl Report {
             mask_finding(&mut result.finding, scrubber);
         }
         for outcome in self.fixes.iter_mut().flatten() {
-            outcome.fix.summary = scrubber.scrub(&outcome.fix.summary);
+            outcome.repair.summary = scrubber.scrub(&outcome.repair.summary);
             mask_option(&mut outcome.detail, scrubber);
             mask_option(&mut outcome.diff, scrubber);
         }
@@ -202,8 +202,29 @@ impl Report {
 pub(crate) fn mask_finding(finding: &mut Finding, scrubber: &Scrubber) {
     finding.cause = scrubber.scrub(&finding.cause);
     mask_option(&mut finding.fix, scrubber);
+    for problem in &mut finding.problems {
+        problem.cause = scrubber.scrub(&problem.cause);
+        problem.fix = scrubber.scrub(&problem.fix);
+        if let Some(repair) = &mut problem.repair {
+            repair.summary = scrubber.scrub(&repair.summary);
+        }
+        for place in &mut problem.places {
+            mask_path(&mut place.file, scrubber);
+            mask_option(&mut place.key, scrubber);
+        }
+    }
     for value in finding.evidence.values_mut() {
         mask_value(value, scrubber);
+    }
+}
+
+/// A path is masked only when it quotes a secret: paths are not text the
+/// scrubber should reshape otherwise.
+fn mask_path(path: &mut PathBuf, scrubber: &Scrubber) {
+    let shown = path.to_string_lossy();
+    let masked = scrubber.scrub(&shown);
+    if masked != shown {
+        *path = PathBuf::from(masked);
     }
 }
 

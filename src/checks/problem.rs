@@ -1,0 +1,210 @@
+//! One problem a check found: its status, a stable code, the cause and fix
+//! in words, the repair `--fix` can make, and the places the cause lives.
+//!
+//! A check may find several problems (two env files, three bad variables);
+//! each is its own [`Problem`], so renderers can annotate each place and
+//! `--fix` applies the repair attached where the problem was detected.
+
+use super::Status;
+use super::repair::Repair;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// One problem: a warning or a failure, never a pass.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Problem {
+    /// `Warn` or `Fail`.
+    pub status: Status,
+    /// `<check-id>/<kind>`, stable across releases (`env-file-ignored/tracked`).
+    /// A check names the kind; the registry adds its id.
+    pub code: String,
+    /// Why, in words, with the facts that led there.
+    pub cause: String,
+    /// What to do.
+    pub fix: String,
+    /// Where the cause lives: files, lines, keys. Empty when it has no place
+    /// (a missing variable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
+    /// The repair `--fix` makes for this problem, if it can make one.
+    #[serde(default, skip_serializing_if = "Option::is_none", skip_deserializing)]
+    pub repair: Option<Repair>,
+}
+
+impl Problem {
+    fn new(status: Status, kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        debug_assert!(is_kind(kind), "problem kind {kind:?} is not kebab-case");
+        Problem {
+            status,
+            code: kind.to_string(),
+            cause: cause.into(),
+            fix: fix.into(),
+            places: Vec::new(),
+            repair: None,
+        }
+    }
+
+    /// A problem that breaks sign-in.
+    pub fn fail(kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(Status::Fail, kind, cause, fix)
+    }
+
+    /// A problem that is fragile or likely to bite.
+    pub fn warn(kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(Status::Warn, kind, cause, fix)
+    }
+
+    /// A problem of the given status (`Warn` or `Fail`).
+    pub fn of(
+        status: Status,
+        kind: &str,
+        cause: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        debug_assert!(status.is_problem(), "a problem is a warning or a failure");
+        Self::new(status, kind, cause, fix)
+    }
+
+    /// Adds a place where the cause lives.
+    pub fn at(mut self, place: Place) -> Self {
+        self.places.push(place);
+        self
+    }
+
+    /// Adds places where the cause lives.
+    pub fn at_all(mut self, places: impl IntoIterator<Item = Place>) -> Self {
+        self.places.extend(places);
+        self
+    }
+
+    /// Attaches the repair `--fix` makes for it.
+    pub fn repaired_by(mut self, repair: Repair) -> Self {
+        self.repair = Some(repair);
+        self
+    }
+
+    /// The kind, the part of the code after the check id.
+    pub fn kind(&self) -> &str {
+        self.code
+            .rsplit_once('/')
+            .map_or(&self.code, |(_, kind)| kind)
+    }
+
+    /// Prefixes the check id to the kind; the registry calls it once.
+    pub(crate) fn qualify(&mut self, check: &str) {
+        if !self.code.contains('/') {
+            self.code = format!("{check}/{}", self.code);
+        }
+    }
+}
+
+/// True for a kebab-case kind: lowercase ASCII, digits and single dashes.
+fn is_kind(kind: &str) -> bool {
+    !kind.is_empty()
+        && !kind.starts_with('-')
+        && !kind.ends_with('-')
+        && !kind.contains("--")
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Where a cause lives: a file, and when known the line, column and key.
+///
+/// Lines and columns count from 1, as editors, GitHub annotations and SARIF
+/// do. The path is as gathered (absolute, usually); renderers make it
+/// relative to the workspace where they need to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// The file.
+    pub file: PathBuf,
+    /// The line, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The column, from 1, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// The key or entry inside the file (`remoteEnv.ANTHROPIC_API_KEY`,
+    /// `hasCompletedOnboarding`), when the cause is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+impl Place {
+    /// A whole file.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Place {
+            file: file.into(),
+            ..Place::default()
+        }
+    }
+
+    /// A line (and column) of a file.
+    pub fn line(file: impl Into<PathBuf>, line: u32, column: Option<u32>) -> Self {
+        Place {
+            file: file.into(),
+            line: Some(line),
+            column,
+            key: None,
+        }
+    }
+
+    /// Names the key or entry at this place.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+}
+
+/// The 1-based line and column of a byte offset in a text, for places.
+/// Columns count characters; an offset past the end is clamped to it.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (saturate(line), saturate(column))
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_qualified_once() {
+        let mut p = Problem::fail("tracked", "c", "f");
+        p.qualify("env-file-ignored");
+        p.qualify("env-file-ignored");
+        assert_eq!(p.code, "env-file-ignored/tracked");
+        assert_eq!(p.kind(), "tracked");
+    }
+
+    #[test]
+    fn kinds_are_kebab_case() {
+        assert!(is_kind("not-ignored"));
+        assert!(is_kind("v2"));
+        for bad in ["", "Tracked", "a_b", "-a", "a-", "a--b", "a/b"] {
+            assert!(!is_kind(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_become_lines_and_columns() {
+        let text = "{\n  \"a\": 1,\n  \"é\": 2\n}";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 4), (2, 3));
+        let e = text.find("\"é\"").unwrap();
+        assert_eq!(line_column(text, e + 4), (3, 6));
+        assert_eq!(line_column(text, 10_000), (4, 2));
+        // Inside a multi-byte character: the character's start.
+        assert_eq!(line_column(text, e + 2), (3, 4));
+    }
+}
