@@ -125,8 +125,10 @@ pub struct Place {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
     /// The key or entry inside the file (`remoteEnv.ANTHROPIC_API_KEY`,
-    /// `hasCompletedOnboarding`), when the cause is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `hasCompletedOnboarding`), when the cause is one. Serialized as
+    /// `entry`: a JSON member named `key` reads as a secret to the output's
+    /// masking rule, which then hides the name.
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "entry")]
     pub key: Option<String>,
 }
 
