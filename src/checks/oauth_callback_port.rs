@@ -62,10 +62,13 @@ impl Check for OauthCallbackPort {
                 sign_in_fix(ctx),
             ))
         };
-        let finding = [forward_problem(&forwards), waiting_problem(&ctx.waiting_logins)]
-            .into_iter()
-            .flatten()
-            .fold(finding, Finding::and);
+        let finding = [
+            forward_problem(&forwards),
+            waiting_problem(&ctx.waiting_logins),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(finding, Finding::and);
         let forwards: Vec<&str> = forwards.iter().map(|f| f.described.as_str()).collect();
         finding
             .with("markers", &remote)

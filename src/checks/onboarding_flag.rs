@@ -208,10 +208,7 @@ fn overwriting_commands(ctx: &Context) -> Vec<Overwrite> {
                 .filter_map(|(hook, command)| {
                     let write = devcontainer::truncating_write(&command, ".claude.json")?;
                     Some(Overwrite {
-                        described: format!(
-                            "{hook} in {} (`{write}`)",
-                            ctx.workspace.display(path)
-                        ),
+                        described: format!("{hook} in {} (`{write}`)", ctx.workspace.display(path)),
                         place: Place::file(path).key(hook),
                     })
                 })
