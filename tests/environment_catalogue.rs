@@ -3,8 +3,9 @@
 
 mod common;
 
-use ccauth::checks::Status;
-use common::{API_KEY, OAUTH_TOKEN, World};
+use ccauth::checks::{Place, Status};
+use common::{API_KEY, OAUTH_TOKEN, World, codes, problems};
+use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -301,6 +302,16 @@ mod file_ownership {
                 .contains("you are uid 1000"),
             "{finding}"
         );
+        let found = finding["problems"].as_array().unwrap();
+        assert_eq!(codes(found), ["file-ownership/foreign-owner"]);
+        assert!(
+            found[0]["places"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == &json!({"file": w.home()})),
+            "{finding}"
+        );
     }
 }
 
@@ -313,6 +324,8 @@ mod root_user {
         let f = World::new().judged_as_uid(0).check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("--dangerously-skip-permissions"));
+        let kinds: Vec<&str> = f.problems.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(kinds, ["root-user/root-without-sandbox"]);
         assert_eq!(
             World::new()
                 .judged_as_uid(0)
@@ -342,6 +355,34 @@ mod localhost_resolution {
         assert!(f.cause.contains("line 1"), "{}", f.cause);
         let w = w.with_env("ANTHROPIC_API_KEY", API_KEY);
         assert_eq!(w.check(ID).status, Status::Pass);
+    }
+
+    #[test]
+    fn the_problem_is_placed_at_the_hosts_line() {
+        let w = World::new();
+        let file = w.sys_file(
+            "etc/hosts",
+            "# static\n127.0.0.1 box\n::1 localhost\n127.0.0.1 localhost\n",
+        );
+        assert_eq!(
+            codes(&problems(&w, ID)),
+            ["localhost-resolution/ipv6-first"]
+        );
+        assert_eq!(
+            w.check(ID).problems[0].places,
+            [Place::line(&file, 3, Some(1)).key("localhost")]
+        );
+        w.sys_file("etc/hosts", "::1 localhost ip6-localhost\n");
+        let found = problems(&w, ID);
+        assert_eq!(codes(&found), ["localhost-resolution/ipv6-only"]);
+        assert!(
+            found[0]["cause"]
+                .as_str()
+                .unwrap()
+                .contains("never to 127.0.0.1"),
+            "{}",
+            found[0]
+        );
     }
 
     #[test]
@@ -417,6 +458,27 @@ mod firewall_allowlist {
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("but not claude.ai"), "{}", f.cause);
     }
+
+    #[test]
+    fn the_problem_is_placed_at_each_scripts_allow_line() {
+        let w = World::new();
+        let reference = w.sys_file("usr/local/bin/init-firewall.sh", REFERENCE);
+        let local = w.workspace_file(
+            ".devcontainer/init-firewall.sh",
+            "#!/bin/sh\nset -e\n  allow api.anthropic.com platform.claude.com\n",
+        );
+        assert_eq!(
+            codes(&problems(&w, ID)),
+            ["firewall-allowlist/missing-oauth-hosts"]
+        );
+        assert_eq!(
+            w.check(ID).problems[0].places,
+            [
+                Place::line(&reference, 1, Some(37)).key("api.anthropic.com"),
+                Place::line(&local, 3, Some(9)).key("api.anthropic.com")
+            ]
+        );
+    }
 }
 
 mod claude_install {
@@ -444,6 +506,7 @@ mod claude_install {
     fn missing_claude_warns_with_install_commands() {
         let f = World::new().with_env("PATH", "/nonexistent").check(ID);
         assert_eq!(f.status, Status::Warn);
+        assert_eq!(f.problems[0].code, "claude-install/not-on-path");
         assert!(
             f.fix
                 .unwrap()
@@ -463,6 +526,8 @@ mod claude_install {
         for version in ["2.1.105", "2.1.107", "2.1.240"] {
             let f = with_claude(World::new(), version, true).check(ID);
             assert_eq!(f.status, Status::Warn, "{version}");
+            let kinds: Vec<&str> = f.problems.iter().map(|p| p.code.as_str()).collect();
+            assert_eq!(kinds, ["claude-install/broken-version"], "{version}");
         }
         assert_eq!(
             with_claude(World::new(), "2.1.108", true).check(ID).status,
@@ -473,10 +538,21 @@ mod claude_install {
     #[test]
     fn an_install_method_mismatch_warns() {
         let w = with_claude(World::new(), "2.1.332", false);
-        w.home_file(".claude.json", r#"{"installMethod": "native"}"#);
+        let config = w.home_file(".claude.json", r#"{"installMethod": "native"}"#);
         let f = w.check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("installMethod \"native\""), "{}", f.cause);
+        assert_eq!(
+            codes(&problems(&w, ID)),
+            ["claude-install/install-method-mismatch"]
+        );
+        assert_eq!(
+            f.problems[0].places,
+            [
+                Place::file(&config).key("installMethod"),
+                Place::file(w.home().join("bin/claude"))
+            ]
+        );
         w.home_file(".claude.json", r#"{"installMethod": "npm-global"}"#);
         assert_eq!(w.check(ID).status, Status::Pass);
     }

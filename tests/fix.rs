@@ -100,6 +100,45 @@ fn a_config_that_does_not_parse_is_never_rewritten() {
 }
 
 #[test]
+fn the_merge_is_the_repair_of_the_missing_flag_not_of_the_overwriting_command() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    let path = w.home_file(".claude.json", "{}");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"postStartCommand": "echo '{}' > ~/.claude.json"}"#,
+    );
+    let (report, _) = fix_json(&w, &["--fix", "--dry-run"]);
+    let problems = common::finding(&report, "onboarding-flag")["problems"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        common::codes(problems),
+        [
+            "onboarding-flag/not-set",
+            "onboarding-flag/overwritten-by-lifecycle"
+        ]
+    );
+    assert_eq!(
+        problems[0]["repair"]["summary"],
+        outcome(&report, "onboarding-flag")["summary"]
+    );
+    assert!(problems[1].get("repair").is_none(), "{}", problems[1]);
+
+    let (report, _) = fix_json(&w, &["--fix"]);
+    assert_eq!(outcome(&report, "onboarding-flag")["result"], "applied");
+    let problems = common::finding(&report, "onboarding-flag")["problems"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        common::codes(problems),
+        ["onboarding-flag/overwritten-by-lifecycle"]
+    );
+    assert_eq!(status_of(&report, "onboarding-flag"), "warn");
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(value, json!({"hasCompletedOnboarding": true}));
+}
+
+#[test]
 fn dry_run_shows_a_diff_and_changes_nothing() {
     let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
     let path = w.home_file(".claude.json", "{\n  \"numStartups\": 1\n}\n");

@@ -2,8 +2,8 @@
 
 mod common;
 
-use ccauth::checks::Status;
-use common::{API_KEY, World};
+use ccauth::checks::{Place, Status};
+use common::{API_KEY, World, codes, problems};
 
 const ID: &str = "oauth-callback-port";
 
@@ -216,4 +216,37 @@ fn why_localhost_refused_to_connect_names_ccauth_callback() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("(oauth-callback-port)"), "{text}");
     assert!(text.contains("ccauth callback"), "{text}");
+}
+
+#[test]
+fn codes_name_each_cause_and_forwards_are_placed_at_their_setting() {
+    let w = World::new().docker();
+    assert_eq!(
+        codes(&problems(&w, ID)),
+        ["oauth-callback-port/unreachable"]
+    );
+    let devcontainer = w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"forwardPorts": [54545], "runArgs": ["-p", "54545:54545"]}"#,
+    );
+    w.listening(WAITING_PORT, 48211, 0);
+    w.process_with_socket(1404, 48211, "claude", "/usr/bin/claude");
+    let found = problems(&w, ID);
+    assert_eq!(
+        codes(&found),
+        [
+            "oauth-callback-port/unreachable",
+            "oauth-callback-port/forwarded-port",
+            "oauth-callback-port/login-waiting"
+        ]
+    );
+    assert_eq!(
+        w.check(ID).problems[1].places,
+        [
+            Place::file(&devcontainer).key("forwardPorts"),
+            Place::file(&devcontainer).key("runArgs")
+        ]
+    );
+    assert_eq!(found[2]["status"], "warn");
+    assert!(found[2].get("places").is_none(), "{}", found[2]);
 }

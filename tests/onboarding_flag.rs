@@ -2,8 +2,8 @@
 
 mod common;
 
-use ccauth::checks::Status;
-use common::{OAUTH_TOKEN, World};
+use ccauth::checks::{Place, Status};
+use common::{OAUTH_TOKEN, World, codes, problems};
 
 const ID: &str = "onboarding-flag";
 
@@ -200,4 +200,63 @@ fn without_home_the_passwd_home_is_used() {
     let w = with_token().without_env("HOME");
     w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
     assert_eq!(w.check(ID).status, Status::Pass);
+}
+
+#[test]
+fn each_cause_is_its_own_code_placed_at_the_flag() {
+    let w = with_token();
+    let file = w.home_file(".claude.json", r#"{"numStartups": 3}"#);
+    let found = problems(&w, ID);
+    assert_eq!(codes(&found), ["onboarding-flag/not-set"]);
+    assert_eq!(found[0]["status"], "fail");
+    assert_eq!(found[0]["places"][0]["file"], file.display().to_string());
+    assert_eq!(
+        w.check(ID).problems[0].places,
+        [Place::file(&file).key("hasCompletedOnboarding")]
+    );
+
+    let w = with_token();
+    assert_eq!(codes(&problems(&w, ID)), ["onboarding-flag/config-missing"]);
+    w.home_file(".claude.json", "{");
+    assert_eq!(
+        codes(&problems(&w, ID)),
+        ["onboarding-flag/config-unreadable"]
+    );
+}
+
+#[test]
+fn the_repair_belongs_to_the_flag_problem_not_to_the_overwrite() {
+    let w = with_token();
+    w.home_file(".claude.json", "{}");
+    let devcontainer = w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"postCreateCommand": "echo '{}' > ~/.claude.json"}"#,
+    );
+    let f = w.check(ID);
+    let kinds: Vec<&str> = f.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "onboarding-flag/not-set",
+            "onboarding-flag/overwritten-by-lifecycle"
+        ]
+    );
+    assert!(f.problems[0].repair.is_some());
+    assert!(f.problems[1].repair.is_none());
+    assert_eq!(
+        f.problems[1].places,
+        [Place::file(&devcontainer).key("postCreateCommand")]
+    );
+    let found = problems(&w, ID);
+    assert_eq!(codes(&found), kinds);
+    assert_eq!(found[1]["status"], "warn");
+}
+
+#[test]
+fn an_unreadable_config_offers_no_repair() {
+    let w = with_token();
+    w.home_file(".claude.json", "{");
+    let f = w.check(ID);
+    assert_eq!(f.problems.len(), 1);
+    assert!(f.problems[0].repair.is_none());
 }

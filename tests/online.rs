@@ -340,6 +340,16 @@ fn a_refused_port_fails_for_a_needed_host_and_warns_for_another() {
         cause.contains("claude.ai refused the connection"),
         "{cause}"
     );
+    let problems = reach["problems"].as_array().unwrap();
+    let coded: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["status"].as_str().unwrap()))
+        .collect();
+    assert!(
+        coded.contains(&("network-reachability/connection-refused", "fail"))
+            && coded.contains(&("network-reachability/connection-refused", "warn")),
+        "{reach}"
+    );
 }
 
 #[test]
@@ -362,6 +372,11 @@ fn a_silent_server_times_out_within_the_bound() {
             .contains("did not answer in time"),
         "{reach}"
     );
+    let problems = reach["problems"].as_array().unwrap();
+    assert!(
+        common::codes(problems).contains(&"network-reachability/timed-out"),
+        "{reach}"
+    );
 }
 
 #[test]
@@ -381,6 +396,13 @@ fn an_intercepting_proxy_certificate_fails_verification_and_names_node_extra_ca_
             .as_str()
             .unwrap()
             .contains("none of which signed this one"),
+        "{reach}"
+    );
+    let problems = reach["problems"].as_array().unwrap();
+    assert!(
+        common::codes(problems)
+            .iter()
+            .all(|c| *c == "network-reachability/tls-untrusted"),
         "{reach}"
     );
 
@@ -421,6 +443,11 @@ fn a_refusing_proxy_is_named_and_no_proxy_goes_around_it() {
             .as_str()
             .unwrap()
             .contains("through the proxy was refused by the proxy"),
+        "{reach}"
+    );
+    assert!(
+        common::codes(reach["problems"].as_array().unwrap())
+            .contains(&"network-reachability/proxy-refused"),
         "{reach}"
     );
     assert!(
@@ -470,6 +497,10 @@ fn a_skewed_clock_warns() {
             .unwrap()
             .contains("ahead of api.anthropic.com"),
         "{reach}"
+    );
+    assert_eq!(
+        common::codes(reach["problems"].as_array().unwrap()),
+        ["network-reachability/clock-skew"]
     );
 }
 

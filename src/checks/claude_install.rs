@@ -1,7 +1,7 @@
 //! `claude-install`: the client is installed, in a version that can sign in,
 //! the way its config says.
 
-use super::{Category, Check, Finding, Status, join_words};
+use super::{Category, Check, Finding, Place, Problem, join_words};
 use crate::gather::Context;
 use crate::gather::install::parse_version;
 use serde_json::Value;
@@ -45,27 +45,33 @@ impl Check for ClaudeInstall {
 
     fn run(&self, ctx: &Context) -> Finding {
         let Some(first) = ctx.installs.first() else {
-            let finding = Finding::warn(
+            let finding = Finding::problem(Problem::warn(
+                "not-on-path",
                 "claude is not on PATH, so nothing here can sign in (or the PATH of this shell differs from the \
                  one claude runs with).",
                 "Install it in the image: npm install -g @anthropic-ai/claude-code (the latest needs Node.js 22 or \
                  newer; on Node 20 npm silently picks 2.1.197), or the native installer: \
                  curl -fsSL https://claude.ai/install.sh | bash",
-            );
+            ));
             return with_ignored_path_entries(finding, ctx);
         };
-        let mut problems: Vec<(Status, String, String)> = Vec::new();
+        let mut problems: Vec<Problem> = Vec::new();
         let version = first.version.as_deref();
         if let Some(v) = version.and_then(parse_version) {
             for (from, to, what) in BROKEN {
                 if (*from..=*to).contains(&v) {
-                    problems.push((
-                        Status::Warn,
-                        format!("claude {} is installed, and in that version {what}.", version.unwrap_or("?")),
-                        "Update: npm install -g @anthropic-ai/claude-code@latest, or `claude update` for the \
-                         native install."
-                            .to_string(),
-                    ));
+                    problems.push(
+                        Problem::warn(
+                            "broken-version",
+                            format!(
+                                "claude {} is installed, and in that version {what}.",
+                                version.unwrap_or("?")
+                            ),
+                            "Update: npm install -g @anthropic-ai/claude-code@latest, or `claude update` for \
+                             the native install.",
+                        )
+                        .at(Place::file(&first.path)),
+                    );
                 }
             }
         }
@@ -80,16 +86,21 @@ impl Check for ClaudeInstall {
             && !recorded.starts_with(first.method)
             && !(recorded == "global" && first.method == "npm")
         {
-            problems.push((
-                Status::Warn,
-                format!(
-                    "The config says installMethod \"{recorded}\", but the claude found first on PATH is a {} install \
-                     ({}): updates go to one copy while the other runs.",
-                    first.method,
-                    first.path.display()
-                ),
-                "Keep one installation: remove the other, or put the one you update first on PATH.".to_string(),
-            ));
+            let config = ctx.effective_config().map(|c| c.path.clone());
+            problems.push(
+                Problem::warn(
+                    "install-method-mismatch",
+                    format!(
+                        "The config says installMethod \"{recorded}\", but the claude found first on PATH is a {} \
+                         install ({}): updates go to one copy while the other runs.",
+                        first.method,
+                        first.path.display()
+                    ),
+                    "Keep one installation: remove the other, or put the one you update first on PATH.",
+                )
+                .at_all(config.map(|path| Place::file(path).key("installMethod")))
+                .at(Place::file(&first.path)),
+            );
         }
         let versions: Vec<String> = ctx
             .installs
@@ -102,7 +113,7 @@ impl Check for ClaudeInstall {
                 )
             })
             .collect();
-        let Some(finding) = Finding::from_tuples(&problems) else {
+        let Some(finding) = Finding::from_problems(problems) else {
             let also = if versions.len() > 1 {
                 format!(" Also on PATH, unused: {}.", join_words(&versions[1..]))
             } else {

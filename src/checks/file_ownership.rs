@@ -1,7 +1,7 @@
 //! `file-ownership`: Claude Code's files and folders belong to another uid and
 //! this process cannot write them.
 
-use super::{Category, Check, Finding};
+use super::{Category, Check, Finding, Place, Problem};
 use crate::gather::Context;
 use crate::gather::fsread::FileMeta;
 use std::path::PathBuf;
@@ -63,7 +63,7 @@ impl Check for FileOwnership {
             if meta.writable {
                 foreign_but_writable.push(line);
             } else {
-                blocked.push(line);
+                blocked.push((line, Place::file(path)));
             }
         }
         let evidence: Vec<_> = places
@@ -84,15 +84,18 @@ impl Check for FileOwnership {
             };
             return Finding::pass(cause).with("paths", evidence);
         }
-        Finding::fail(
+        let described: Vec<&str> = blocked.iter().map(|(d, _)| d.as_str()).collect();
+        let problem = Problem::fail(
+            "foreign-owner",
             format!(
-                "{}, and you cannot write there: the client cannot save its config or refreshed tokens (EACCES: permission denied), \
-                 or cannot even create ~/.claude/debug.",
-                blocked.join("; ")
+                "{}, and you cannot write there: the client cannot save its config or refreshed tokens (EACCES: \
+                 permission denied), or cannot even create ~/.claude/debug.",
+                described.join("; ")
             ),
             FIX,
         )
-        .with("paths", evidence)
+        .at_all(blocked.into_iter().map(|(_, place)| place));
+        Finding::problem(problem).with("paths", evidence)
     }
 }
 

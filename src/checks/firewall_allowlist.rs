@@ -1,9 +1,10 @@
 //! `firewall-allowlist`: the reference devcontainer's firewall allows
 //! `api.anthropic.com` but not the hosts that sign-in and token refresh use.
 
-use super::{Category, Check, Finding, join_words};
+use super::{Category, Check, Finding, Place, Problem, join_words, line_column};
 use crate::auth::{self, SourceKind};
 use crate::gather::Context;
+use std::path::Path;
 
 /// Warns when a firewall script omits the OAuth hosts while OAuth is in use.
 pub struct FirewallAllowlist;
@@ -29,10 +30,10 @@ impl Check for FirewallAllowlist {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let scripts: Vec<(String, &str)> = ctx
+        let scripts: Vec<(&Path, &str)> = ctx
             .firewall_scripts
             .iter()
-            .filter_map(|s| Some((s.path.display().to_string(), s.ok()?.as_str())))
+            .filter_map(|s| Some((s.path.as_path(), s.ok()?.as_str())))
             .filter(|(_, text)| text.contains(API_HOST))
             .collect();
         if scripts.is_empty() {
@@ -46,38 +47,57 @@ impl Check for FirewallAllowlist {
                  done: only api.anthropic.com is needed, and the firewall allows it.",
             );
         };
-        let mut gaps = Vec::new();
-        for (path, text) in &scripts {
-            let missing: Vec<&str> = OAUTH_HOSTS
-                .iter()
-                .copied()
-                .filter(|h| !text.contains(h))
-                .collect();
-            if !missing.is_empty() {
-                gaps.push(format!(
-                    "{path} allows {API_HOST} but not {}",
-                    join_words(&missing)
-                ));
-            }
-        }
+        let gaps: Vec<(String, Place)> = scripts
+            .iter()
+            .filter_map(|(path, text)| gap(path, text))
+            .collect();
         if gaps.is_empty() {
             return Finding::pass(
                 "The firewall script allows api.anthropic.com, platform.claude.com and claude.ai.",
             );
         }
-        Finding::warn(
+        let described: Vec<&str> = gaps.iter().map(|(d, _)| d.as_str()).collect();
+        let problem = Problem::warn(
+            "missing-oauth-hosts",
             format!(
                 "{}, and {need}. Since 2.1.7 OAuth login and token refresh go to platform.claude.com: expect \"Login \
                  failed: Socket is closed\", \"OAuth error: Request failed with status code 403\", or \"Unable to \
                  connect to Anthropic services\".",
-                gaps.join("; ")
+                described.join("; ")
             ),
             "Add the OAuth hosts next to api.anthropic.com in the script's domain list:\n  \
              for domain in \"api.anthropic.com\" \"platform.claude.com\" \"claude.ai\" …\n\
              and rebuild or re-run it. Or sign in with an API key, which needs only api.anthropic.com.",
         )
-        .with("scripts", scripts.iter().map(|(p, _)| p).collect::<Vec<_>>())
+        .at_all(gaps.into_iter().map(|(_, place)| place));
+        Finding::problem(problem).with(
+            "scripts",
+            scripts.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+        )
     }
+}
+
+/// The OAuth hosts a script omits, in words, and the line that allows
+/// api.anthropic.com, where they belong. `None` when it omits none.
+fn gap(path: &Path, text: &str) -> Option<(String, Place)> {
+    let missing: Vec<&str> = OAUTH_HOSTS
+        .iter()
+        .copied()
+        .filter(|h| !text.contains(h))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let described = format!(
+        "{} allows {API_HOST} but not {}",
+        path.display(),
+        join_words(&missing)
+    );
+    let (line, column) = line_column(text, text.find(API_HOST).unwrap_or(0));
+    Some((
+        described,
+        Place::line(path, line, Some(column)).key(API_HOST),
+    ))
 }
 
 /// Why OAuth hosts are needed here, if they are.

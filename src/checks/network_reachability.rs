@@ -1,7 +1,7 @@
 //! `network-reachability` (with `--online`): the hosts sign-in needs answer,
 //! through the proxy if there is one, over TLS that verifies.
 
-use super::{Category, Check, Finding, Status, join_words};
+use super::{Category, Check, Finding, Problem, Status, join_words};
 use crate::gather::Context;
 use crate::gather::online::{HostProbe, OnlineFacts, Reach};
 
@@ -36,34 +36,32 @@ impl Check for NetworkReachability {
         let Some(online) = &ctx.online else {
             return Finding::skip("Not probed: run `ccauth doctor --online` to try the network.");
         };
-        let mut problems: Vec<(Status, String, String)> = Vec::new();
-        for probe in online.hosts.iter().filter(|p| p.reach != Reach::Ok) {
-            let status = if probe.required {
-                Status::Fail
-            } else {
-                Status::Warn
-            };
-            problems.push((status, describe(probe), fix_for(probe, online)));
-        }
-        if let Some((host, skew)) = online.hosts.iter().find_map(|p| {
-            p.clock_skew_s
-                .filter(|s| s.abs() > MAX_SKEW_S)
-                .map(|s| (&p.host, s))
-        }) {
-            let direction = if skew > 0 { "ahead of" } else { "behind" };
-            problems.push((
-                Status::Warn,
-                format!("This machine's clock is {}s {direction} {host}'s: tokens look expired or not yet valid, and TLS may fail.", skew.abs()),
-                "Sync the clock (a paused VM or WSL2 after sleep drifts: `sudo hwclock -s` or restart the VM).".to_string(),
-            ));
-        }
+        let mut problems: Vec<Problem> = online
+            .hosts
+            .iter()
+            .filter(|p| p.reach != Reach::Ok)
+            .map(|probe| {
+                let status = if probe.required {
+                    Status::Fail
+                } else {
+                    Status::Warn
+                };
+                Problem::of(
+                    status,
+                    kind(probe.reach),
+                    describe(probe),
+                    fix_for(probe, online),
+                )
+            })
+            .collect();
+        problems.extend(skew_problem(online));
         let reached: Vec<String> = online
             .hosts
             .iter()
             .filter(|p| p.reach == Reach::Ok)
             .map(|p| format!("{} ({} ms)", p.host, p.elapsed_ms))
             .collect();
-        let Some(finding) = Finding::from_tuples(&problems) else {
+        let Some(finding) = Finding::from_problems(problems) else {
             let proxy = online
                 .proxy
                 .as_ref()
@@ -72,6 +70,39 @@ impl Check for NetworkReachability {
                 .with("online", online);
         };
         finding.with("online", online)
+    }
+}
+
+/// A warning when this machine's clock is off by more than [`MAX_SKEW_S`]
+/// from a host's.
+fn skew_problem(online: &OnlineFacts) -> Option<Problem> {
+    let (host, skew) = online.hosts.iter().find_map(|p| {
+        p.clock_skew_s
+            .filter(|s| s.abs() > MAX_SKEW_S)
+            .map(|s| (&p.host, s))
+    })?;
+    let direction = if skew > 0 { "ahead of" } else { "behind" };
+    Some(Problem::warn(
+        "clock-skew",
+        format!(
+            "This machine's clock is {}s {direction} {host}'s: tokens look expired or not yet valid, and TLS may fail.",
+            skew.abs()
+        ),
+        "Sync the clock (a paused VM or WSL2 after sleep drifts: `sudo hwclock -s` or restart the VM).",
+    ))
+}
+
+/// The stable kind of a failed probe: how it failed.
+fn kind(reach: Reach) -> &'static str {
+    match reach {
+        Reach::DnsFailure => "dns-failure",
+        Reach::Refused => "connection-refused",
+        Reach::Unreachable => "no-route",
+        Reach::TimedOut => "timed-out",
+        Reach::TlsVerification => "tls-untrusted",
+        Reach::Tls => "tls-handshake",
+        Reach::ProxyRefused => "proxy-refused",
+        Reach::Other | Reach::Ok => "unreachable",
     }
 }
 

@@ -1,13 +1,13 @@
 //! `oauth-callback-port`: the browser login's localhost callback cannot reach
 //! a container, a Codespace, WSL, an SSH session or a CI runner.
 
-use super::{Category, Check, Finding, join_words};
+use super::{Category, Check, Finding, Place, Problem, join_words};
 use crate::auth;
 use crate::devcontainer::{self, ForwardedPort};
 use crate::gather::Context;
 use crate::gather::install::parse_version;
 use crate::gather::listeners::{Listener, Owner};
-use crate::gather::system::{Marker, Place};
+use crate::gather::system::{Marker, Place as Where};
 
 /// Fails in a remote place with no credential, where `/login` is the only way.
 pub struct OauthCallbackPort;
@@ -49,7 +49,8 @@ impl Check for OauthCallbackPort {
                 "No container, Codespace, WSL, SSH or CI marker fired: a browser login calls back to this machine.",
             )
         } else {
-            Finding::fail(
+            Finding::problem(Problem::fail(
+                "unreachable",
                 format!(
                     "This is {} ({}) and no credential is present, so `claude` will start the browser login. \
                      Its callback server listens on a random port bound to 127.0.0.1 inside this environment, \
@@ -59,17 +60,16 @@ impl Check for OauthCallbackPort {
                     join_words(&signals)
                 ),
                 sign_in_fix(ctx),
-            )
+            ))
         };
-        let finding = if forwards.is_empty() {
-            finding
-        } else {
-            finding.at_least_warn(&forward_note(&forwards), FORWARD_FIX)
-        };
-        let finding = match waiting_note(&ctx.waiting_logins) {
-            Some((note, fix)) => finding.at_least_warn(&note, &fix),
-            None => finding,
-        };
+        let finding = [
+            forward_problem(&forwards),
+            waiting_problem(&ctx.waiting_logins),
+        ]
+        .into_iter()
+        .flatten()
+        .fold(finding, Finding::and);
+        let forwards: Vec<&str> = forwards.iter().map(|f| f.described.as_str()).collect();
         finding
             .with("markers", &remote)
             .with("callback_port_forwards", &forwards)
@@ -77,23 +77,23 @@ impl Check for OauthCallbackPort {
     }
 }
 
-fn is_remote(place: Place) -> bool {
-    place.is_container() || matches!(place, Place::Wsl | Place::Ssh | Place::Ci)
+fn is_remote(place: Where) -> bool {
+    place.is_container() || matches!(place, Where::Wsl | Where::Ssh | Where::Ci)
 }
 
 fn describe_places(markers: &[&Marker]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for m in markers {
         let name = match m.place {
-            Place::Docker => "a Docker container",
-            Place::Podman => "a Podman container",
-            Place::Container => "a container",
-            Place::Devcontainer => "a devcontainer",
-            Place::Codespaces => "a GitHub Codespace",
-            Place::Kubernetes => "a Kubernetes pod",
-            Place::Wsl => "WSL",
-            Place::Ssh => "an SSH session",
-            Place::Ci => "a CI runner",
+            Where::Docker => "a Docker container",
+            Where::Podman => "a Podman container",
+            Where::Container => "a container",
+            Where::Devcontainer => "a devcontainer",
+            Where::Codespaces => "a GitHub Codespace",
+            Where::Kubernetes => "a Kubernetes pod",
+            Where::Wsl => "WSL",
+            Where::Ssh => "an SSH session",
+            Where::Ci => "a CI runner",
         };
         if !names.contains(&name) {
             names.push(name);
@@ -130,24 +130,39 @@ fn sign_in_fix(ctx: &Context) -> String {
     )
 }
 
+/// A forwarded port that looks meant for the login callback.
+struct CallbackForward {
+    /// The port, the setting and the file, in words.
+    described: String,
+    /// The devcontainer.json and the setting that forwards it.
+    place: Place,
+}
+
 /// Ports forwarded in devcontainer.json that look meant for the login callback.
-fn callback_forwards(ctx: &Context) -> Vec<String> {
+fn callback_forwards(ctx: &Context) -> Vec<CallbackForward> {
     ctx.workspace
         .parsed_devcontainers()
         .flat_map(|(path, config)| {
             devcontainer::forwarded_ports(config)
                 .into_iter()
                 .filter(looks_like_callback)
-                .map(move |p| {
-                    format!(
+                .map(move |p| CallbackForward {
+                    described: format!(
                         "port {} in {} of {}",
                         p.port,
                         p.via,
                         ctx.workspace.display(path)
-                    )
+                    ),
+                    place: Place::file(path).key(setting_key(p.via)),
                 })
         })
         .collect()
+}
+
+/// The devcontainer.json key a forwarding setting lives under (`runArgs -p`
+/// is an entry of `runArgs`).
+fn setting_key(via: &str) -> &str {
+    via.split_whitespace().next().unwrap_or(via)
 }
 
 fn looks_like_callback(port: &ForwardedPort) -> bool {
@@ -158,11 +173,20 @@ fn looks_like_callback(port: &ForwardedPort) -> bool {
             .any(|w| label.contains(w))
 }
 
-fn forward_note(forwards: &[String]) -> String {
-    format!(
+/// A warning that forwarding a fixed port cannot help, placed at each setting.
+fn forward_problem(forwards: &[CallbackForward]) -> Option<Problem> {
+    if forwards.is_empty() {
+        return None;
+    }
+    let described: Vec<&str> = forwards.iter().map(|f| f.described.as_str()).collect();
+    let cause = format!(
         "The devcontainer forwards {} for the login callback; that has no effect, because the client picks a \
          new random port on every login and binds it to 127.0.0.1 only.",
-        join_words(forwards)
+        join_words(&described)
+    );
+    Some(
+        Problem::warn("forwarded-port", cause, FORWARD_FIX)
+            .at_all(forwards.iter().map(|f| f.place.clone())),
     )
 }
 
@@ -170,8 +194,8 @@ const FORWARD_FIX: &str = "Remove the forwarded callback port from devcontainer.
                            paste-code flow, `ccauth callback`, `claude setup-token`, or an API key.";
 
 /// A Claude Code process listening on a loopback port is a browser login
-/// waiting for its callback right now: the note and the exact next step.
-fn waiting_note(waiting: &[Listener]) -> Option<(String, String)> {
+/// waiting for its callback right now: a warning with the exact next step.
+fn waiting_problem(waiting: &[Listener]) -> Option<Problem> {
     let first = waiting.first()?;
     let described: Vec<String> = waiting.iter().map(describe_waiting).collect();
     let note = format!(
@@ -186,7 +210,7 @@ fn waiting_note(waiting: &[Listener]) -> Option<(String, String)> {
          ccauth callback 'http://localhost:{port}/callback?code=…&state=…'\n\
          (or run `ccauth callback` and paste it). Then `claude auth status` confirms."
     );
-    Some((note, fix))
+    Some(Problem::warn("login-waiting", note, fix))
 }
 
 fn describe_waiting(listener: &Listener) -> String {

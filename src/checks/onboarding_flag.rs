@@ -2,7 +2,7 @@
 //! first-run wizard until the effective config says `hasCompletedOnboarding`.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Status, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, shell_quote};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -31,50 +31,14 @@ impl Check for OnboardingFlag {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let finding = self.judge(ctx);
-        let repairs = self.repairs(ctx, &finding);
-        finding.with_repairs(repairs)
-    }
-}
-
-impl OnboardingFlag {
-    fn judge(&self, ctx: &Context) -> Finding {
         let overwriting = overwriting_commands(ctx);
         let finding = judge_flag(ctx);
-        let finding = if overwriting.is_empty() {
-            finding
-        } else {
-            finding.at_least_warn(&overwrite_warning(&overwriting), OVERWRITE_FIX)
+        let finding = match overwrite_problem(&overwriting) {
+            Some(problem) => finding.and(problem),
+            None => finding,
         };
-        finding.with("overwriting_commands", &overwriting)
-    }
-
-    fn repairs(&self, ctx: &Context, finding: &Finding) -> Vec<Repair> {
-        let Some(config) = ctx.effective_config() else {
-            return Vec::new();
-        };
-        let readable = match &config.content {
-            Ok(json) => !json.onboarding_done(),
-            Err(e) => e.is_missing(),
-        };
-        if finding.status != Status::Fail || !readable {
-            return Vec::new();
-        }
-        let mut keys = vec![("hasCompletedOnboarding".to_string(), Value::Bool(true))];
-        if let Some(version) = ctx.installs.first().and_then(|i| i.version.clone()) {
-            keys.push(("lastOnboardingVersion".to_string(), Value::String(version)));
-        }
-        vec![Repair {
-            summary: format!(
-                "merge \"hasCompletedOnboarding\": true into {}",
-                config.path.display()
-            ),
-            needs_naming: false,
-            action: Action::SetConfigKeys {
-                path: config.path.clone(),
-                keys,
-            },
-        }]
+        let described: Vec<&str> = overwriting.iter().map(|c| c.described.as_str()).collect();
+        finding.with("overwriting_commands", described)
     }
 }
 
@@ -96,41 +60,81 @@ fn judge_flag(ctx: &Context) -> Finding {
             "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no config file to read.",
         );
     };
-    let shadow = ctx.legacy_config.as_ref().map_or(String::new(), |legacy| {
-        format!(
-            " (the legacy {} exists and replaces .claude.json, so the flag must be there)",
-            legacy.path.display()
-        )
-    });
+    let finding = match flag_problem(ctx, config, first) {
+        Some(problem) => Finding::problem(problem),
+        None => Finding::pass(format!(
+            "hasCompletedOnboarding is true in {}{}.",
+            config.path.display(),
+            shadow_note(ctx)
+        )),
+    };
+    finding
+        .with("tokens", &tokens)
+        .with("config_file", &config.path)
+}
+
+/// The problem with the flag in the effective config, `None` when it is
+/// `true`; a missing or flagless file carries the repair that sets it.
+fn flag_problem(ctx: &Context, config: &Loaded<ClaudeJson>, token: &str) -> Option<Problem> {
+    let shadow = shadow_note(ctx);
     let path = config.path.display();
-    let finding = match &config.content {
-        Ok(json) if json.onboarding_done() => {
-            return Finding::pass(format!("hasCompletedOnboarding is true in {path}{shadow}."))
-                .with("tokens", &tokens)
-                .with("config_file", &config.path);
-        }
-        Ok(json) => Finding::fail(
+    let place = Place::file(&config.path).key(FLAG);
+    let problem = match &config.content {
+        Ok(json) if json.onboarding_done() => return None,
+        Ok(json) => Problem::fail(
+            "not-set",
             format!(
-                "{first} is set, but {path}{shadow} has hasCompletedOnboarding {}. {GATE}",
+                "{token} is set, but {path}{shadow} has hasCompletedOnboarding {}. {GATE}",
                 describe_flag(json)
             ),
             merge_fix(&config.path),
-        ),
-        Err(e) if e.is_missing() => Finding::fail(
-            format!("{first} is set, but {path} does not exist{shadow}. {GATE}"),
+        )
+        .repaired_by(set_flag(ctx, &config.path)),
+        Err(e) if e.is_missing() => Problem::fail(
+            "config-missing",
+            format!("{token} is set, but {path} does not exist{shadow}. {GATE}"),
             create_fix(&config.path),
-        ),
-        Err(e) => Finding::fail(
+        )
+        .repaired_by(set_flag(ctx, &config.path)),
+        Err(e) => Problem::fail(
+            "config-unreadable",
             format!(
-                "{first} is set, but {path}{shadow} {}, so the client cannot read the flag. {GATE}",
+                "{token} is set, but {path}{shadow} {}, so the client cannot read the flag. {GATE}",
                 e.describe()
             ),
             unreadable_fix(config),
         ),
     };
-    finding
-        .with("tokens", &tokens)
-        .with("config_file", &config.path)
+    Some(problem.at(place))
+}
+
+/// The key the wizard's gate reads.
+const FLAG: &str = "hasCompletedOnboarding";
+
+/// Says that the legacy config replaces `.claude.json`, when it does.
+fn shadow_note(ctx: &Context) -> String {
+    ctx.legacy_config.as_ref().map_or(String::new(), |legacy| {
+        format!(
+            " (the legacy {} exists and replaces .claude.json, so the flag must be there)",
+            legacy.path.display()
+        )
+    })
+}
+
+/// The repair: merge the flag (and the installed version) into the config,
+/// creating it when it is missing.
+fn set_flag(ctx: &Context, path: &Path) -> Repair {
+    let mut keys = vec![(FLAG.to_string(), Value::Bool(true))];
+    if let Some(version) = ctx.installs.first().and_then(|i| i.version.clone()) {
+        keys.push(("lastOnboardingVersion".to_string(), Value::String(version)));
+    }
+    Repair::new(
+        format!("merge \"{FLAG}\": true into {}", path.display()),
+        Action::SetConfigKeys {
+            path: path.to_path_buf(),
+            keys,
+        },
+    )
 }
 
 const GATE: &str = "Interactive `claude` will run the first-run wizard (and its network preflight, which exits \
@@ -184,9 +188,18 @@ fn unreadable_fix(config: &Loaded<ClaudeJson>) -> String {
     }
 }
 
-/// Lifecycle commands that truncate `.claude.json`, named by hook, file and
-/// the redirection alone (the rest of a command may hold secrets).
-fn overwriting_commands(ctx: &Context) -> Vec<String> {
+/// A lifecycle command that truncates `.claude.json`.
+struct Overwrite {
+    /// Hook, file and the redirection alone (the rest of a command may
+    /// hold secrets).
+    described: String,
+    /// The devcontainer.json and the hook's key.
+    place: Place,
+}
+
+/// Lifecycle commands that truncate `.claude.json`, in every parsed
+/// devcontainer.json.
+fn overwriting_commands(ctx: &Context) -> Vec<Overwrite> {
     ctx.workspace
         .parsed_devcontainers()
         .flat_map(|(path, config)| {
@@ -194,21 +207,30 @@ fn overwriting_commands(ctx: &Context) -> Vec<String> {
                 .into_iter()
                 .filter_map(|(hook, command)| {
                     let write = devcontainer::truncating_write(&command, ".claude.json")?;
-                    Some(format!(
-                        "{hook} in {} (`{write}`)",
-                        ctx.workspace.display(path)
-                    ))
+                    Some(Overwrite {
+                        described: format!("{hook} in {} (`{write}`)", ctx.workspace.display(path)),
+                        place: Place::file(path).key(hook),
+                    })
                 })
                 .collect::<Vec<_>>()
         })
         .collect()
 }
 
-fn overwrite_warning(commands: &[String]) -> String {
-    format!(
+/// One warning for every overwriting command, placed at each hook.
+fn overwrite_problem(commands: &[Overwrite]) -> Option<Problem> {
+    if commands.is_empty() {
+        return None;
+    }
+    let described: Vec<&str> = commands.iter().map(|c| c.described.as_str()).collect();
+    let cause = format!(
         "But a lifecycle command overwrites .claude.json with `>`, wiping the account, trusted folders and \
          approved keys whenever it runs on an existing file: {}.",
-        commands.join("; ")
+        described.join("; ")
+    );
+    Some(
+        Problem::warn("overwritten-by-lifecycle", cause, OVERWRITE_FIX)
+            .at_all(commands.iter().map(|c| c.place.clone())),
     )
 }
 

@@ -30,6 +30,9 @@ use std::time::SystemTime;
 use system::{Marker, OsInfo, User};
 use workspace::Workspace;
 
+/// The hosts file, under the sysroot; checks name it in places.
+pub const HOSTS_FILE: &str = "/etc/hosts";
+
 /// Mount tables are small; a huge one is read up to this size.
 const MOUNTINFO_LIMIT: u64 = 64 << 20;
 
@@ -193,7 +196,7 @@ pub fn gather(input: GatherInput) -> Context {
             .filter(|_| broken)
             .map(find_backups)
             .unwrap_or_default(),
-        hosts: fsread::read_text_bounded(&system::under(&sysroot, "/etc/hosts"), 1 << 20).ok(),
+        hosts: fsread::read_text_bounded(&system::under(&sysroot, HOSTS_FILE), 1 << 20).ok(),
         firewall_scripts: firewall_scripts(&sysroot, &workspace),
         cwd: cwd.clone(),
         helpers,

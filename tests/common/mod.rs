@@ -357,3 +357,25 @@ pub fn finding<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::V
         .and_then(|checks| checks.iter().find(|c| c["id"] == id))
         .unwrap_or_else(|| panic!("no finding {id} in {report}"))
 }
+
+/// The problems of check `id` in the world's `doctor --format json` report,
+/// the contract's view of them (codes qualified, places as serialized).
+pub fn problems(w: &World, id: &str) -> Vec<serde_json::Value> {
+    let out = w
+        .ccauth(&["doctor", "--format", "json", "--only", id])
+        .output()
+        .expect("ccauth runs");
+    let report = parse_output(&out.stdout);
+    finding(&report, id)["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The codes of `problems`, in order.
+pub fn codes(problems: &[serde_json::Value]) -> Vec<&str> {
+    problems
+        .iter()
+        .map(|p| p["code"].as_str().expect("a code"))
+        .collect()
+}
