@@ -217,7 +217,7 @@ fn publish(report: &Report, rendering: &Rendering, env: &Env, sink: &Sink) -> Ex
         Format::Json => report::json::render(report),
         Format::Github => report::github::render(report),
         Format::Markdown => report::markdown::render(report),
-        Format::Junit => report::junit::render(report),
+        Format::Junit => report::junit::render(report, rendering.strict),
     };
     let annotating =
         rendering.format == Format::Github || (rendering.format == Format::Auto && in_actions);

@@ -102,21 +102,43 @@ fn markdown_folds_passing_checks_and_keeps_secrets_masked() {
 #[test]
 fn junit_has_one_case_per_check_with_failures_and_skips() {
     let out = awkward_world()
-        .ccauth(&["doctor", "--format", "junit"])
+        .ccauth(&["doctor", "--format", "junit", "--skip", "root-user"])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
     assert_eq!(
         text.matches("<testcase ").count(),
-        ccauth::checks::CHECKS.len()
+        ccauth::checks::CHECKS.len() - 1,
+        "a check left out with --skip is not listed"
     );
-    assert!(text.contains("classname=\"ccauth.workspace\" name=\"env-file-ignored: Env files with keys stay out of git\"><failure message="));
+    assert!(!text.contains("name=\"root-user\""));
+    assert!(text.contains(
+        "classname=\"ccauth.workspace\" name=\"env-file-ignored\"><failure type=\"fail\" message=\"env-file-ignored/"
+    ));
     assert!(text.contains("<skipped message="));
     assert!(
         !text.contains("50%,a:b.env\"\n"),
         "attribute values stay on one line"
     );
+}
+
+/// The real report, awkward file names and all, is valid against the schema
+/// Jenkins validates JUnit reports with (`tests/fixtures/junit-10.xsd`),
+/// with and without `--strict`.
+#[test]
+fn junit_is_valid_against_the_jenkins_schema() {
+    let w = awkward_world();
+    let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/junit-10.xsd");
+    for strict in [&[][..], &["--strict"][..]] {
+        let args = [&["doctor", "--format", "junit"][..], strict].concat();
+        let out = w.ccauth(&args).output().unwrap();
+        assert_cmd::Command::new("xmllint")
+            .args(["--noout", "--schema", schema, "-"])
+            .write_stdin(out.stdout)
+            .assert()
+            .success();
+    }
 }
 
 #[test]

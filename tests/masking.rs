@@ -36,7 +36,7 @@ fn every_rendering(w: &World) -> Vec<String> {
         report::json::render(&report),
         report::github::render(&report),
         report::markdown::render(&report),
-        report::junit::render(&report),
+        report::junit::render(&report, false),
         report::status::json(&status),
         report::status::human(&status, verbose),
     ]

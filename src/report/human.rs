@@ -1,12 +1,14 @@
 //! The human report, in the manner of `flutter doctor`: the runtime, then one
-//! line per check with a status mark, the cause and the fix indented under
-//! it, and one summary line.
+//! line per check with a status mark, each problem's cause indented under
+//! it with its places (`--> path:line:col`, as rustc writes them) and its
+//! fix, and one summary line.
 
-use super::{Report, Runtime, escape};
-use crate::checks::{CheckResult, Status};
+use super::{Report, Runtime, escape, shown_place, shown_problems};
+use crate::checks::{CheckResult, Problem, Status};
 use crate::fix::Applied;
 use owo_colors::OwoColorize;
 use std::fmt::Write;
+use std::path::Path;
 
 /// Paragraphs are wrapped to this many columns.
 const WIDTH: usize = 100;
@@ -86,7 +88,7 @@ pub fn render(report: &Report, style: Style) -> String {
             .and_then(|b| b.iter().find(|(id, _)| *id == result.id))
             .map(|(_, status)| *status)
             .filter(|status| *status != result.finding.status);
-        render_check(&mut out, result, was, style);
+        render_check(&mut out, result, was, (&report.runtime.workspace, style));
     }
     if hidden > 0 {
         let _ = writeln!(
@@ -189,7 +191,12 @@ fn render_fixes(out: &mut String, outcomes: &[crate::fix::Outcome], style: Style
     }
 }
 
-fn render_check(out: &mut String, result: &CheckResult, was: Option<Status>, style: Style) {
+fn render_check(
+    out: &mut String,
+    result: &CheckResult,
+    was: Option<Status>,
+    (workspace, style): (&Path, Style),
+) {
     let finding = &result.finding;
     let mark = match finding.status {
         Status::Pass => "[✓]",
@@ -210,23 +217,52 @@ fn render_check(out: &mut String, result: &CheckResult, was: Option<Status>, sty
         result.title,
         style.dim(&format!("({})", result.id))
     );
-    let detailed = matches!(finding.status, Status::Warn | Status::Fail) || style.verbose;
-    if finding.status == Status::Skip || detailed {
-        write_block(out, ("", 0), &finding.cause);
-    }
-    if let Some(fix) = finding.fix.as_deref().filter(|_| detailed) {
-        write_block(out, (&style.bold("Fix: "), 5), fix);
-    }
-    if detailed && finding.status != Status::Pass {
+    if finding.status.is_problem() {
+        let problems = shown_problems(result);
+        for (i, problem) in problems.iter().enumerate() {
+            // A fix the next problem shares is said once, under the last.
+            let shared = problems
+                .get(i + 1)
+                .is_some_and(|next| next.fix == problem.fix);
+            render_problem(out, problem, (workspace, style), !shared);
+        }
         let _ = writeln!(
             out,
             "{INDENT}{}",
             style.dim(&format!("More: ccauth explain {}", result.id))
         );
+    } else if finding.status == Status::Skip || style.verbose {
+        write_block(out, ("", 0), &finding.cause);
+        if let Some(fix) = finding.fix.as_deref().filter(|_| style.verbose) {
+            write_block(out, (&style.bold("Fix: "), 5), fix);
+        }
     }
     if style.verbose && !finding.evidence.is_empty() {
         let evidence = serde_json::to_string(&finding.evidence).unwrap_or_default();
         write_block(out, (&style.dim("Evidence: "), 10), &evidence);
+    }
+}
+
+/// One problem: its cause, a `--> path:line:col` line per place (relative
+/// to the workspace inside it, the key after it), and its fix under it
+/// unless `with_fix` is false.
+fn render_problem(
+    out: &mut String,
+    problem: &Problem,
+    (workspace, style): (&Path, Style),
+    with_fix: bool,
+) {
+    write_block(out, ("", 0), &problem.cause);
+    for place in &problem.places {
+        let key = place
+            .key
+            .as_deref()
+            .map_or(String::new(), |key| format!(" ({key})"));
+        let shown = format!("{}{key}", shown_place(place, workspace));
+        let _ = writeln!(out, "{INDENT}{} {}", style.dim("-->"), escape::line(&shown));
+    }
+    if with_fix && !problem.fix.is_empty() {
+        write_block(out, (&style.bold("Fix: "), 5), &problem.fix);
     }
 }
 
@@ -321,6 +357,51 @@ fn summary_line(report: &Report, style: Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::sample;
+
+    #[test]
+    fn each_cause_has_its_places_and_its_fix_under_it() {
+        let text = render(&sample::report(), Style::default());
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains("(devcontainer-env)"))
+            .unwrap();
+        assert_eq!(
+            lines[at + 1..at + 7],
+            [
+                format!("{INDENT}TOKEN is set in remoteEnv only."),
+                format!("{INDENT}--> .devcontainer/devcontainer.json:12:5 (remoteEnv.TOKEN)"),
+                format!("{INDENT}Fix: Use containerEnv."),
+                format!("{INDENT}HOST_VAR is not set on the host."),
+                format!("{INDENT}Fix: Export HOST_VAR."),
+                format!("{INDENT}More: ccauth explain devcontainer-env"),
+            ]
+        );
+        assert!(text.contains(&format!("\n{INDENT}--> /home/dev/.claude.json\n")));
+        assert!(!text.contains("root-user"));
+        assert!(text.contains("(1 checks not run: --only/--skip)"));
+    }
+
+    #[test]
+    fn a_fix_two_problems_share_is_said_once_under_the_last() {
+        let mut report = sample::report();
+        report.checks[0].finding.problems[1].fix = "Use containerEnv.".into();
+        let text = render(&report, Style::default());
+        assert_eq!(text.matches("Fix: Use containerEnv.").count(), 1);
+        let cause = text.find("HOST_VAR is not set").unwrap();
+        assert!(text.find("Fix: Use containerEnv.").unwrap() > cause);
+    }
+
+    #[test]
+    fn places_are_data_made_inert() {
+        let mut report = sample::report();
+        report.checks[0].finding.problems[0].places[0].file =
+            format!("{}/\u{1b}[31m.env", sample::WORKSPACE).into();
+        let text = render(&report, Style::default());
+        assert!(text.contains(&format!("{INDENT}--> \\x1b[31m.env:12:5")));
+        assert!(!text.contains('\u{1b}'));
+    }
 
     #[test]
     fn list_items_wrap_with_a_hanging_indent_and_snippets_stay_whole() {

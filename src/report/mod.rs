@@ -14,13 +14,14 @@ pub mod saved;
 pub mod status;
 pub mod why;
 
-use crate::checks::{CheckResult, Finding, Status};
+use crate::checks::{CheckResult, Finding, Problem, Status};
 use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
 use crate::secret::Scrubber;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 /// Bumped on any incompatible change to the JSON shape.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -198,6 +199,46 @@ impl Report {
     }
 }
 
+/// The problems a renderer shows for a check: its own, or, for a report saved
+/// before problems existed (whose warning or failure has none), one made of
+/// the finding's cause and fix, so no renderer has to fall back on its own.
+pub(crate) fn shown_problems(result: &CheckResult) -> Cow<'_, [Problem]> {
+    let finding = &result.finding;
+    if !finding.problems.is_empty() || !finding.status.is_problem() {
+        return Cow::Borrowed(&finding.problems);
+    }
+    Cow::Owned(vec![Problem {
+        status: finding.status,
+        code: format!("{}/unnamed", result.id),
+        cause: finding.cause.clone(),
+        fix: finding.fix.clone().unwrap_or_default(),
+        places: Vec::new(),
+        repair: None,
+    }])
+}
+
+/// A place's file as people read it: relative to the workspace when it lies
+/// inside it (`.devcontainer/devcontainer.json`), else as gathered.
+pub(crate) fn shown_file<'a>(place: &'a crate::checks::Place, workspace: &Path) -> &'a Path {
+    match place.file.strip_prefix(workspace) {
+        Ok(relative) if !relative.as_os_str().is_empty() => relative,
+        _ => &place.file,
+    }
+}
+
+/// A place as editors and compilers write it: `path`, `path:line` or
+/// `path:line:column`, the path as [`shown_file`] gives it.
+pub(crate) fn shown_place(place: &crate::checks::Place, workspace: &Path) -> String {
+    let mut shown = shown_file(place, workspace).display().to_string();
+    if let Some(line) = place.line {
+        shown.push_str(&format!(":{line}"));
+        if let Some(column) = place.column {
+            shown.push_str(&format!(":{column}"));
+        }
+    }
+    shown
+}
+
 /// A finding's cause, fix and evidence through the masking rule.
 pub(crate) fn mask_finding(finding: &mut Finding, scrubber: &Scrubber) {
     finding.cause = scrubber.scrub(&finding.cause);
@@ -240,5 +281,99 @@ fn mask_value(value: &mut serde_json::Value, scrubber: &Scrubber) {
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_value(v, scrubber)),
         serde_json::Value::Object(map) => map.values_mut().for_each(|v| mask_value(v, scrubber)),
         _ => {}
+    }
+}
+
+/// A report built by hand for the renderers' unit tests, independent of what
+/// the checks find today: a failure with two problems (one at a line and
+/// column inside the workspace, one without a place), a warning at a file
+/// outside it, a pass, a skip, and a check left out with `--skip`.
+#[cfg(test)]
+pub(crate) mod sample {
+    use super::{Report, Runtime};
+    use crate::checks::{Category, CheckResult, Finding, Place, Problem};
+    use std::path::PathBuf;
+
+    /// The workspace the sample's places are relative to.
+    pub(crate) const WORKSPACE: &str = "/work/project";
+
+    fn result(id: &'static str, category: Category, finding: Finding) -> CheckResult {
+        let mut finding = finding;
+        for problem in &mut finding.problems {
+            problem.qualify(id);
+        }
+        CheckResult {
+            id,
+            title: "A title",
+            category,
+            finding,
+            not_selected: None,
+            crashed: false,
+            overridden: None,
+            before_fix: None,
+        }
+    }
+
+    fn runtime() -> Runtime {
+        Runtime {
+            container: None,
+            markers: Vec::new(),
+            uid: 1000,
+            user: Some("dev".into()),
+            home_env: Some("/home/dev".into()),
+            passwd_home: Some("/home/dev".into()),
+            config_dir: Some("/home/dev/.claude".into()),
+            config_file: Some("/home/dev/.claude.json".into()),
+            credentials_file: None,
+            claude: Vec::new(),
+            workspace: PathBuf::from(WORKSPACE),
+            os: None,
+            kernel: None,
+            sign_in: "not logged in".into(),
+        }
+    }
+
+    /// The sample report.
+    pub(crate) fn report() -> Report {
+        let json = format!("{WORKSPACE}/.devcontainer/devcontainer.json");
+        let failing = Finding::problem(
+            Problem::fail(
+                "remote-env-only",
+                "TOKEN is set in remoteEnv only.",
+                "Use containerEnv.",
+            )
+            .at(Place::line(&json, 12, Some(5)).key("remoteEnv.TOKEN")),
+        )
+        .and(Problem::warn(
+            "unset",
+            "HOST_VAR is not set on the host.",
+            "Export HOST_VAR.",
+        ));
+        let warning = Finding::problem(
+            Problem::warn(
+                "layer",
+                "<.claude.json> is on the container's layer & lost.",
+                "Mount it.",
+            )
+            .at(Place::file("/home/dev/.claude.json")),
+        );
+        let mut skipped = result("root-user", Category::Container, Finding::skip("not run"));
+        skipped.not_selected = Some("excluded with --skip".into());
+        let checks = vec![
+            result("devcontainer-env", Category::Workspace, failing),
+            result("config-persistence", Category::Container, warning),
+            result(
+                "config-file",
+                Category::Container,
+                Finding::pass("It can be read."),
+            ),
+            result(
+                "gateway",
+                Category::Credentials,
+                Finding::skip("No gateway is set."),
+            ),
+            skipped,
+        ];
+        Report::new(runtime(), checks)
     }
 }
