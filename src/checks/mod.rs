@@ -407,6 +407,13 @@ impl Overrides {
                 finding.cause = format!("Accepted with --allow for this run. {}", finding.cause);
             }
             finding.status = to;
+            // The problems follow a change of severity (an accepted check
+            // keeps its problems' severities: it is reported as skipped).
+            if to != Status::Skip {
+                for problem in &mut finding.problems {
+                    problem.status = to;
+                }
+            }
             result.overridden = Some(Override {
                 from,
                 to,

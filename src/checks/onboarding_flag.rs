@@ -224,7 +224,7 @@ fn overwrite_problem(commands: &[Overwrite]) -> Option<Problem> {
     }
     let described: Vec<&str> = commands.iter().map(|c| c.described.as_str()).collect();
     let cause = format!(
-        "But a lifecycle command overwrites .claude.json with `>`, wiping the account, trusted folders and \
+        "A lifecycle command overwrites .claude.json with `>`, wiping the account, trusted folders and \
          approved keys whenever it runs on an existing file: {}.",
         described.join("; ")
     );
