@@ -357,3 +357,48 @@ pub fn finding<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::V
         .and_then(|checks| checks.iter().find(|c| c["id"] == id))
         .unwrap_or_else(|| panic!("no finding {id} in {report}"))
 }
+
+impl World {
+    /// The problems `doctor --only <id> --format json` reports for one
+    /// check, as the JSON contract carries them (codes, places).
+    pub fn problems(&self, id: &str) -> Vec<serde_json::Value> {
+        let out = self
+            .ccauth(&["doctor", "--only", id, "--format", "json"])
+            .output()
+            .unwrap();
+        let report = parse_output(&out.stdout);
+        finding(&report, id)["problems"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The codes of reported problems, in report order.
+pub fn codes(problems: &[serde_json::Value]) -> Vec<&str> {
+    problems
+        .iter()
+        .map(|p| p["code"].as_str().unwrap_or_default())
+        .collect()
+}
+
+/// The places of the problem with this code, as (file, key) pairs, from
+/// the finding itself: the rendered JSON masks a place's `key` (the
+/// output-wide scrub reads `"key": "…"` as a secret name and its value).
+pub fn places_of(finding: &Finding, code: &str) -> Vec<(String, String)> {
+    let problem = finding
+        .problems
+        .iter()
+        .find(|p| p.code == code)
+        .unwrap_or_else(|| panic!("no problem {code} in {:?}", finding.problems));
+    problem
+        .places
+        .iter()
+        .map(|p| {
+            (
+                p.file.display().to_string(),
+                p.key.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
