@@ -79,16 +79,15 @@ fn unusable(ctx: &Context, credential: &Credential) -> Problem {
         .value
         .as_ref()
         .is_some_and(crate::secret::Secret::is_empty);
-    if empty {
-        let fix = format!(
-            "Set {} to a real value where it is defined (on the host for a ${{localEnv:…}}), or remove the empty \
-             entry, then rebuild the container.",
-            credential.name
-        );
-        let cause = format!("{cause}{}", local_env_hint(ctx, credential.name));
-        return Problem::fail("empty-variable", cause, fix).at_all(places);
-    }
-    Problem::fail("unusable", cause, FIX).at_all(places)
+    // Either way the fix is the one fix, said once: give the container one
+    // credential, set on the host.
+    let (kind, cause) = if empty {
+        let hint = local_env_hint(ctx, credential.name);
+        ("empty-variable", format!("{cause}{hint}"))
+    } else {
+        ("unusable", cause)
+    };
+    Problem::fail(kind, cause, FIX).at_all(places)
 }
 
 /// `CLAUDE_CODE_SIMPLE` (`--bare`) ignores every credential but the API key.
