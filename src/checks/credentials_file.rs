@@ -231,7 +231,7 @@ fn storage_problems(meta: &FileMeta, path: &Path) -> Vec<Problem> {
                 "{shown} has mode {:04o}: other users can read your login (the client writes 0600).",
                 meta.mode
             ),
-            format!("For the mode: chmod 600 {p}"),
+            format!("Make it private again, as the client writes it: chmod 600 {p}"),
         )
         .at(Place::file(path));
         found.push(if meta.writable {
