@@ -213,6 +213,16 @@ pub fn effective_var(ctx: &Context, name: &str) -> Option<String> {
         .find_map(|l| l.env.get(name).map(String::from))
 }
 
+/// Where the value [`effective_var`] gives comes from.
+pub fn effective_origin(ctx: &Context, name: &str) -> Option<Origin> {
+    layers(ctx)
+        .into_iter()
+        .rev()
+        .filter(|l| l.applied)
+        .find(|l| l.env.get(name).is_some())
+        .map(|l| l.origin)
+}
+
 /// Every credential source found, in precedence order.
 pub fn credentials(ctx: &Context) -> Vec<Credential> {
     let layers = layers(ctx);

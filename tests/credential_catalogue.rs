@@ -136,6 +136,34 @@ mod credential_format {
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("not a refresh token"), "{}", f.cause);
     }
+
+    #[test]
+    fn each_flaw_of_each_value_is_its_own_problem_where_it_is_set() {
+        let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", &format!("\"{OAUTH_TOKEN}\"\r\n"));
+        w.home_file(
+            ".claude/settings.json",
+            &format!(r#"{{"env": {{"ANTHROPIC_AUTH_TOKEN": "{API_KEY}"}}}}"#),
+        );
+        let problems = w.problems(ID);
+        let codes = common::codes(&problems);
+        for code in [
+            "credential-format/line-ending",
+            "credential-format/quoted",
+            "credential-format/wrong-variable",
+        ] {
+            assert!(codes.contains(&code), "{code}: {codes:?}");
+        }
+        let places = common::places_of(&w.check(ID), "credential-format/wrong-variable");
+        assert!(
+            places
+                .iter()
+                .any(|(f, k)| f.ends_with(".claude/settings.json")
+                    && *k == "env.ANTHROPIC_AUTH_TOKEN"),
+            "{places:?}"
+        );
+        let text = serde_json::to_string(&problems).unwrap();
+        assert!(!text.contains(&OAUTH_TOKEN[14..]) && !text.contains(&API_KEY[14..]));
+    }
 }
 
 mod credential_conflict {
@@ -220,6 +248,28 @@ mod credential_conflict {
             ),
         );
         assert_eq!(w.check(ID).status, Status::Warn);
+    }
+
+    #[test]
+    fn the_conflict_names_the_key_and_the_subscription_where_they_are_set() {
+        let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+        w.home_file(
+            ".claude/settings.json",
+            &format!(r#"{{"env": {{"CLAUDE_CODE_OAUTH_TOKEN": "{OAUTH_TOKEN}"}}}}"#),
+        );
+        let problems = w.problems(ID);
+        assert_eq!(
+            common::codes(&problems),
+            ["credential-conflict/key-and-subscription"]
+        );
+        let places = common::places_of(&w.check(ID), "credential-conflict/key-and-subscription");
+        assert!(
+            places
+                .iter()
+                .any(|(f, k)| f.ends_with(".claude/settings.json")
+                    && *k == "env.CLAUDE_CODE_OAUTH_TOKEN"),
+            "{places:?}"
+        );
     }
 }
 
@@ -316,6 +366,35 @@ mod api_key_approval {
             &[],
         );
         assert_eq!(w.check(ID).status, Status::Pass);
+    }
+
+    #[test]
+    fn the_answer_is_a_code_at_the_config_key_with_its_repair() {
+        let w = with_responses(
+            World::new().with_env("ANTHROPIC_API_KEY", API_KEY),
+            &[],
+            &[suffix()],
+        );
+        let problems = w.problems(ID);
+        assert_eq!(common::codes(&problems), ["api-key-approval/rejected"]);
+        let places = common::places_of(&w.check(ID), "api-key-approval/rejected");
+        assert!(
+            places
+                .iter()
+                .any(|(f, k)| f.ends_with(".claude.json") && *k == "customApiKeyResponses.rejected"),
+            "{places:?}"
+        );
+        assert_eq!(problems[0]["repair"]["needs_naming"], true, "{problems:?}");
+
+        let w = with_responses(
+            World::new().with_env("ANTHROPIC_API_KEY", API_KEY),
+            &[],
+            &[],
+        );
+        assert_eq!(
+            common::codes(&w.problems(ID)),
+            ["api-key-approval/unanswered"]
+        );
     }
 }
 
@@ -479,6 +558,39 @@ mod credentials_file {
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("is a symlink to"), "{}", f.cause);
     }
+
+    #[test]
+    fn each_problem_has_its_code_key_and_only_the_mode_its_repair() {
+        let w = World::new();
+        let path = with_login(&w, &login_json("", "", 0, &["user:inference"]));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let problems = w.problems(ID);
+        assert_eq!(
+            common::codes(&problems),
+            ["credentials-file/blanked", "credentials-file/too-open"]
+        );
+        let places = common::places_of(&w.check(ID), "credentials-file/blanked");
+        assert!(
+            places
+                .iter()
+                .any(|(f, k)| f.ends_with(".claude/.credentials.json") && *k == "claudeAiOauth"),
+            "{places:?}"
+        );
+        assert!(problems[0].get("repair").is_none(), "{problems:?}");
+        assert!(
+            problems[1]["repair"]["summary"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("chmod 600")),
+            "{problems:?}"
+        );
+
+        let w = World::new();
+        std::fs::create_dir_all(w.home().join(".claude/.credentials.json")).unwrap();
+        assert_eq!(
+            common::codes(&w.problems(ID)),
+            ["credentials-file/directory"]
+        );
+    }
 }
 
 mod api_key_helper {
@@ -588,6 +700,27 @@ mod api_key_helper {
         w.home_file(".claude/settings.json", r#"{"apiKeyHelper": ""}"#);
         assert_eq!(w.check(ID).status, Status::Warn);
     }
+
+    #[test]
+    fn a_missing_program_is_a_code_at_the_settings_key() {
+        let w = World::new().with_env("PATH", "/nonexistent");
+        w.home_file(
+            ".claude/settings.json",
+            r#"{"apiKeyHelper": "op read op://vault/anthropic"}"#,
+        );
+        let problems = w.problems(ID);
+        assert_eq!(common::codes(&problems), ["api-key-helper/not-found"]);
+        let places = common::places_of(&w.check(ID), "api-key-helper/not-found");
+        assert!(
+            places
+                .iter()
+                .any(|(f, k)| f.ends_with(".claude/settings.json") && *k == "apiKeyHelper"),
+            "{places:?}"
+        );
+        let w = World::new();
+        w.home_file(".claude/settings.json", r#"{"apiKeyHelper": ""}"#);
+        assert_eq!(common::codes(&w.problems(ID)), ["api-key-helper/empty"]);
+    }
 }
 
 mod gateway {
@@ -658,6 +791,46 @@ mod gateway {
             f.cause.contains("Amazon Bedrock") && f.cause.contains("ANTHROPIC_API_KEY is not used"),
             "{}",
             f.cause
+        );
+    }
+
+    #[test]
+    fn what_goes_to_the_gateway_is_a_code_at_the_base_url_setting() {
+        let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+        w.home_file(
+            ".claude/settings.json",
+            r#"{"env": {"ANTHROPIC_BASE_URL": "https://llm.example.com"}}"#,
+        );
+        let problems = w.problems(ID);
+        assert_eq!(common::codes(&problems), ["gateway/subscription-sent"]);
+        let places = common::places_of(&w.check(ID), "gateway/subscription-sent");
+        assert!(
+            places.iter().any(
+                |(f, k)| f.ends_with(".claude/settings.json") && *k == "env.ANTHROPIC_BASE_URL"
+            ),
+            "{places:?}"
+        );
+        let codes = |w: World| {
+            common::codes(&w.problems(ID))
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(
+                World::new()
+                    .with_env("ANTHROPIC_BASE_URL", "http://localhost:4000")
+                    .with_env("ANTHROPIC_API_KEY", API_KEY)
+            ),
+            ["gateway/no-gateway-token"]
+        );
+        assert_eq!(
+            codes(World::new().with_env("ANTHROPIC_BASE_URL", "http://localhost:4000")),
+            ["gateway/no-credential"]
+        );
+        assert_eq!(
+            codes(World::new().with_env("ANTHROPIC_BASE_URL", "llm.example.com")),
+            ["gateway/not-a-url"]
         );
     }
 }

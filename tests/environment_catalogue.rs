@@ -4,7 +4,7 @@
 mod common;
 
 use ccauth::checks::{Place, Status};
-use common::{API_KEY, OAUTH_TOKEN, World, codes, problems};
+use common::{API_KEY, OAUTH_TOKEN, World, codes};
 use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -365,7 +365,7 @@ mod localhost_resolution {
             "# static\n127.0.0.1 box\n::1 localhost\n127.0.0.1 localhost\n",
         );
         assert_eq!(
-            codes(&problems(&w, ID)),
+            codes(&w.problems(ID)),
             ["localhost-resolution/ipv6-first"]
         );
         assert_eq!(
@@ -373,7 +373,7 @@ mod localhost_resolution {
             [Place::line(&file, 3, Some(1)).key("localhost")]
         );
         w.sys_file("etc/hosts", "::1 localhost ip6-localhost\n");
-        let found = problems(&w, ID);
+        let found = w.problems(ID);
         assert_eq!(codes(&found), ["localhost-resolution/ipv6-only"]);
         assert!(
             found[0]["cause"]
@@ -468,7 +468,7 @@ mod firewall_allowlist {
             "#!/bin/sh\nset -e\n  allow api.anthropic.com platform.claude.com\n",
         );
         assert_eq!(
-            codes(&problems(&w, ID)),
+            codes(&w.problems(ID)),
             ["firewall-allowlist/missing-oauth-hosts"]
         );
         assert_eq!(
@@ -543,7 +543,7 @@ mod claude_install {
         assert_eq!(f.status, Status::Warn);
         assert!(f.cause.contains("installMethod \"native\""), "{}", f.cause);
         assert_eq!(
-            codes(&problems(&w, ID)),
+            codes(&w.problems(ID)),
             ["claude-install/install-method-mismatch"]
         );
         assert_eq!(

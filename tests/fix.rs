@@ -199,6 +199,9 @@ fn a_wide_credentials_file_is_narrowed_to_0600() {
         &format!(r#"{{"claudeAiOauth": {{"accessToken": "{OAUTH_TOKEN}", "refreshToken": "r", "expiresAt": 99999999999999, "scopes": ["user:inference"]}}}}"#),
     );
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let problems = w.problems("credentials-file");
+    assert_eq!(common::codes(&problems), ["credentials-file/too-open"]);
+    assert!(problems[0]["repair"].is_object(), "{problems:?}");
     let (report, _) = fix_json(&w, &["--fix"]);
     assert_eq!(
         outcome(&report, "credentials-file")["detail"],

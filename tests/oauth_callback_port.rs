@@ -3,7 +3,7 @@
 mod common;
 
 use ccauth::checks::{Place, Status};
-use common::{API_KEY, World, codes, problems};
+use common::{API_KEY, World, codes};
 
 const ID: &str = "oauth-callback-port";
 
@@ -222,7 +222,7 @@ fn why_localhost_refused_to_connect_names_ccauth_callback() {
 fn codes_name_each_cause_and_forwards_are_placed_at_their_setting() {
     let w = World::new().docker();
     assert_eq!(
-        codes(&problems(&w, ID)),
+        codes(&w.problems(ID)),
         ["oauth-callback-port/unreachable"]
     );
     let devcontainer = w.workspace_file(
@@ -231,7 +231,7 @@ fn codes_name_each_cause_and_forwards_are_placed_at_their_setting() {
     );
     w.listening(WAITING_PORT, 48211, 0);
     w.process_with_socket(1404, 48211, "claude", "/usr/bin/claude");
-    let found = problems(&w, ID);
+    let found = w.problems(ID);
     assert_eq!(
         codes(&found),
         [

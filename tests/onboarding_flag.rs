@@ -3,7 +3,7 @@
 mod common;
 
 use ccauth::checks::{Place, Status};
-use common::{OAUTH_TOKEN, World, codes, problems};
+use common::{OAUTH_TOKEN, World, codes};
 
 const ID: &str = "onboarding-flag";
 
@@ -206,7 +206,7 @@ fn without_home_the_passwd_home_is_used() {
 fn each_cause_is_its_own_code_placed_at_the_flag() {
     let w = with_token();
     let file = w.home_file(".claude.json", r#"{"numStartups": 3}"#);
-    let found = problems(&w, ID);
+    let found = w.problems(ID);
     assert_eq!(codes(&found), ["onboarding-flag/not-set"]);
     assert_eq!(found[0]["status"], "fail");
     assert_eq!(found[0]["places"][0]["file"], file.display().to_string());
@@ -216,10 +216,10 @@ fn each_cause_is_its_own_code_placed_at_the_flag() {
     );
 
     let w = with_token();
-    assert_eq!(codes(&problems(&w, ID)), ["onboarding-flag/config-missing"]);
+    assert_eq!(codes(&w.problems(ID)), ["onboarding-flag/config-missing"]);
     w.home_file(".claude.json", "{");
     assert_eq!(
-        codes(&problems(&w, ID)),
+        codes(&w.problems(ID)),
         ["onboarding-flag/config-unreadable"]
     );
 }
@@ -247,7 +247,7 @@ fn the_repair_belongs_to_the_flag_problem_not_to_the_overwrite() {
         f.problems[1].places,
         [Place::file(&devcontainer).key("postCreateCommand")]
     );
-    let found = problems(&w, ID);
+    let found = w.problems(ID);
     assert_eq!(codes(&found), kinds);
     assert_eq!(found[1]["status"], "warn");
 }

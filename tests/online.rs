@@ -539,34 +539,44 @@ fn no_credit(path: &str) -> (u16, String) {
 #[test]
 fn api_answers_map_to_causes_and_the_token_never_shows() {
     let pki = pki();
-    let cases: [(Answer, &str, &str, &str); 5] = [
+    let cases: [(Answer, &str, &str, &str, &str); 5] = [
         (
             expired,
             "CLAUDE_CODE_OAUTH_TOKEN",
             OAUTH_TOKEN,
             "has expired",
+            "token-accepted/expired",
         ),
         (
             invalid_key,
             "ANTHROPIC_API_KEY",
             API_KEY,
             "rejected as invalid or revoked",
+            "token-accepted/invalid",
         ),
         (
             invalid_key,
             "ANTHROPIC_API_KEY",
             OAUTH_TOKEN,
             "is the wrong kind for that header",
+            "token-accepted/wrong-kind",
         ),
         (
             disabled,
             "ANTHROPIC_API_KEY",
             API_KEY,
             "disabled organization",
+            "token-accepted/org-disabled",
         ),
-        (no_credit, "ANTHROPIC_API_KEY", API_KEY, "no credit left"),
+        (
+            no_credit,
+            "ANTHROPIC_API_KEY",
+            API_KEY,
+            "no credit left",
+            "token-accepted/no-credit",
+        ),
     ];
-    for (answer, var, value, expected) in cases {
+    for (answer, var, value, expected, code) in cases {
         let api = https_url(https(pki.trusted.clone(), answer, SystemTime::now()));
         let w = world(&pki, &api, &api, &api).with_env(var, value);
         let report = online(&w);
@@ -576,6 +586,7 @@ fn api_answers_map_to_causes_and_the_token_never_shows() {
             token["cause"].as_str().unwrap().contains(expected),
             "{expected}: {token}"
         );
+        assert_eq!(token["problems"][0]["code"], code, "{token}");
         assert!(
             !serde_json::to_string(&report).unwrap().contains(value),
             "the credential leaked"

@@ -1,7 +1,7 @@
 //! `credential-conflict`: an API key or gateway token next to a subscription
 //! credential silently takes over.
 
-use super::{Category, Check, Finding, join_words};
+use super::{Category, Check, Finding, Problem, join_words, places};
 use crate::auth::{self, Credential, Mode, Resolution, SourceKind};
 use crate::gather::Context;
 
@@ -82,7 +82,11 @@ impl Check for CredentialConflict {
                     .collect::<Vec<_>>()
             ),
         );
-        Finding::warn(cause, fix)
+        let places = keys
+            .iter()
+            .chain(&subscriptions)
+            .flat_map(|c| places::of_credential(ctx, c));
+        Finding::problem(Problem::warn("key-and-subscription", cause, fix).at_all(places))
             .with("keys", &keys)
             .with("subscriptions", &subscriptions)
             .with(

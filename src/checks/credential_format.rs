@@ -7,7 +7,7 @@
 //! here: the client ignores them, and `credential-missing` reports them when
 //! nothing else is left.
 
-use super::{Category, Check, Finding, Status, join_words};
+use super::{Category, Check, Finding, Place, Problem, Status, join_words, places};
 use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::gather::Context;
 use crate::secret::{Secret, TokenKind};
@@ -48,8 +48,8 @@ impl Check for CredentialFormat {
             .into_iter()
             .filter_map(|m| auth::resolve(ctx, m).winner)
             .collect();
-        let mut findings = Vec::new();
         let mut notes = Vec::new();
+        let mut found = Vec::new();
         for v in &values {
             if v.value.kind() == TokenKind::SandboxPlaceholder && v.slot == "ANTHROPIC_API_KEY" {
                 notes.push(format!(
@@ -59,40 +59,58 @@ impl Check for CredentialFormat {
                 ));
                 continue;
             }
-            let problems = problems(v.slot, &v.value);
-            if problems.is_empty() {
-                continue;
-            }
             let used = v.credential.as_ref().is_some_and(|c| {
                 winners
                     .iter()
                     .any(|w| w.kind == c.kind && w.name == c.name && w.origin == c.origin)
             });
             let status = if used { Status::Fail } else { Status::Warn };
-            findings.push((status, format!("{} {}.", v.label, join_words(&problems))));
+            found.extend(problems_of(ctx, v, status));
         }
         let evidence: Vec<_> = values
             .iter()
             .map(|v| json!({"slot": v.slot, "from": v.label, "value": v.value, "kind": v.value.kind()}))
             .collect();
-        let Some(worst) = findings.iter().map(|(s, _)| *s).max() else {
+        let notes = notes.join(" ");
+        if found.is_empty() {
             let names: Vec<&str> = values.iter().map(|v| v.slot).collect();
-            let mut cause = format!("{} look well-formed.", join_words(&names));
-            for note in &notes {
-                cause.push(' ');
-                cause.push_str(note);
-            }
-            return Finding::pass(cause).with("values", evidence);
-        };
-        let mut cause: Vec<String> = findings.into_iter().map(|(_, c)| c).collect();
-        cause.extend(notes);
-        let finding = Finding::fail(cause.join("\n"), FIX);
-        Finding {
-            status: worst,
-            ..finding
+            let cause = format!("{} look well-formed.", join_words(&names));
+            let cause = [cause, notes].join(" ");
+            return Finding::pass(cause.trim_end()).with("values", evidence);
         }
-        .with("values", evidence)
+        found
+            .into_iter()
+            .fold(Finding::pass(notes), Finding::and)
+            .with("values", evidence)
     }
+}
+
+/// One problem per kind of flaw a value has, at the place it is set.
+fn problems_of(ctx: &Context, v: &Judged, status: Status) -> Vec<Problem> {
+    let flaws = flaws(v.slot, &v.value);
+    let mut kinds: Vec<Flaw> = Vec::new();
+    for (flaw, _) in &flaws {
+        if !kinds.contains(flaw) {
+            kinds.push(*flaw);
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|kind| {
+            let words: Vec<&str> = flaws
+                .iter()
+                .filter(|(f, _)| *f == kind)
+                .map(|(_, w)| w.as_str())
+                .collect();
+            Problem::of(
+                status,
+                kind.kind(),
+                format!("{} {}.", v.label, join_words(&words)),
+                FIX,
+            )
+            .at_all(v.places(ctx))
+        })
+        .collect()
 }
 
 const FIX: &str = "\
@@ -108,6 +126,58 @@ struct Judged {
     label: String,
     value: Secret,
     credential: Option<Credential>,
+}
+
+impl Judged {
+    /// Where the value is set: the credential's place, else the refresh
+    /// token's key in `.credentials.json` or its variable.
+    fn places(&self, ctx: &Context) -> Vec<Place> {
+        if let Some(credential) = &self.credential {
+            return places::of_credential(ctx, credential);
+        }
+        match (self.slot, &ctx.credentials) {
+            ("refreshToken", Some(file)) => {
+                vec![Place::file(&file.path).key("claudeAiOauth.refreshToken")]
+            }
+            _ => auth::effective_origin(ctx, self.slot)
+                .map(|origin| places::of_origin(ctx, &origin, self.slot))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What can be wrong with a value; each is its own problem kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flaw {
+    /// Spaces or tabs around it, or nothing but whitespace.
+    Whitespace,
+    /// A trailing carriage return or line feed.
+    LineEnding,
+    /// Quotes around it, sent as part of it.
+    Quoted,
+    /// NUL, zero-width, control or non-ASCII characters inside it.
+    HiddenCharacter,
+    /// Template text from an example.
+    Placeholder,
+    /// A key or token in a variable not meant for it (or an Admin key).
+    WrongVariable,
+    /// Too short to be real.
+    Truncated,
+}
+
+impl Flaw {
+    /// The problem kind.
+    fn kind(self) -> &'static str {
+        match self {
+            Flaw::Whitespace => "whitespace",
+            Flaw::LineEnding => "line-ending",
+            Flaw::Quoted => "quoted",
+            Flaw::HiddenCharacter => "hidden-character",
+            Flaw::Placeholder => "placeholder",
+            Flaw::WrongVariable => "wrong-variable",
+            Flaw::Truncated => "truncated",
+        }
+    }
 }
 
 fn values_to_judge(ctx: &Context) -> Vec<Judged> {
@@ -156,54 +226,73 @@ fn values_to_judge(ctx: &Context) -> Vec<Judged> {
 }
 
 /// Everything wrong with a value, in words that never contain the value.
-pub fn problems(slot: &str, value: &Secret) -> Vec<String> {
+fn flaws(slot: &str, value: &Secret) -> Vec<(Flaw, String)> {
     let raw = value.expose();
     if raw.trim().is_empty() {
-        return vec!["holds only whitespace, which is sent as the credential".to_string()];
+        return vec![(
+            Flaw::Whitespace,
+            "holds only whitespace, which is sent as the credential".to_string(),
+        )];
     }
     let mut found = character_problems(raw);
     let core = Secret::new(raw.trim().trim_matches(|c| c == '"' || c == '\''));
     if core.is_placeholder() {
-        found.push("is template text from an example, not a real credential".to_string());
+        found.push((
+            Flaw::Placeholder,
+            "is template text from an example, not a real credential".to_string(),
+        ));
         return found;
     }
-    found.extend(slot_problem(slot, &core));
+    found.extend(slot_problem(slot, &core).map(|w| (Flaw::WrongVariable, w)));
     let body = core.expose().len() - core.known_prefix().map_or(0, str::len);
     let gateway = slot == "ANTHROPIC_AUTH_TOKEN" && core.kind() == TokenKind::Unknown;
     if body < MIN_BODY && !gateway {
-        found.push(format!(
-            "is only {} characters long, far shorter than a real key or token: it looks cut off",
-            core.expose().chars().count()
+        found.push((
+            Flaw::Truncated,
+            format!(
+                "is only {} characters long, far shorter than a real key or token: it looks cut off",
+                core.expose().chars().count()
+            ),
         ));
     }
     found
 }
 
 /// Whitespace, line endings, quotes and invisible characters, by position.
-fn character_problems(raw: &str) -> Vec<String> {
+fn character_problems(raw: &str) -> Vec<(Flaw, String)> {
     let mut found = Vec::new();
     if raw.ends_with("\r\n") || raw.ends_with('\r') {
-        found.push(
+        found.push((
+            Flaw::LineEnding,
             "ends with a carriage return (a Windows line ending from an .env file)".to_string(),
-        );
+        ));
     } else if raw.ends_with('\n') {
-        found.push("ends with a line feed".to_string());
+        found.push((Flaw::LineEnding, "ends with a line feed".to_string()));
     }
     let inner = raw.trim_end_matches(['\r', '\n']);
     let leading = inner.len() - inner.trim_start().len();
     let trailing = inner.len() - inner.trim_end().len();
     if leading > 0 {
-        found.push(format!("starts with {leading} whitespace character(s)"));
+        found.push((
+            Flaw::Whitespace,
+            format!("starts with {leading} whitespace character(s)"),
+        ));
     }
     if trailing > 0 {
-        found.push(format!("ends with {trailing} whitespace character(s)"));
+        found.push((
+            Flaw::Whitespace,
+            format!("ends with {trailing} whitespace character(s)"),
+        ));
     }
     let t = inner.trim();
     for quote in ['"', '\''] {
         if t.len() >= 2 && t.starts_with(quote) && t.ends_with(quote) {
             let name = if quote == '"' { "double" } else { "single" };
-            found.push(format!(
-                "is wrapped in {name} quotes, which are sent as part of it (a Docker --env-file keeps them)"
+            found.push((
+                Flaw::Quoted,
+                format!(
+                    "is wrapped in {name} quotes, which are sent as part of it (a Docker --env-file keeps them)"
+                ),
             ));
         }
     }
@@ -220,7 +309,10 @@ fn character_problems(raw: &str) -> Vec<String> {
             c if !c.is_ascii() => format!("a non-ASCII character (U+{:04X})", c as u32),
             _ => continue,
         };
-        found.push(format!("contains {what} at character {position}"));
+        found.push((
+            Flaw::HiddenCharacter,
+            format!("contains {what} at character {position}"),
+        ));
         if found.len() > 6 {
             break;
         }
@@ -274,7 +366,11 @@ mod tests {
         "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AA";
 
     fn judge(slot: &str, raw: &str) -> String {
-        problems(slot, &Secret::new(raw)).join("; ")
+        let words: Vec<String> = flaws(slot, &Secret::new(raw))
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        words.join("; ")
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `credential-missing`: does any credential reach Claude Code at all?
 
-use super::{Category, Check, Finding, join_words};
+use super::{Category, Check, Finding, Problem, join_words, places};
 use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -44,39 +44,70 @@ impl Check for CredentialMissing {
             )
             .with("credentials", &all);
         }
-        let mut cause = String::from(
+        let none = Problem::fail(
+            "none",
             "No credential reaches Claude Code: nothing usable in the environment, the settings files' env \
              blocks, apiKeyHelper, .credentials.json or primaryApiKey.",
+            FIX,
         );
-        for credential in all.iter().filter(|c| !c.present) {
-            let problem = credential.problem.as_deref().unwrap_or("it cannot be used");
-            cause.push_str(&format!(
-                "\n{} is set, but {problem}.",
-                credential.describe()
-            ));
-            if credential
-                .value
-                .as_ref()
-                .is_some_and(crate::secret::Secret::is_empty)
-            {
-                cause.push_str(&local_env_hint(ctx, credential.name));
-            }
-        }
-        let bare_only: Vec<String> = all
+        let mut problems: Vec<Problem> = all
+            .iter()
+            .filter(|c| !c.present)
+            .map(|c| unusable(ctx, c))
+            .collect();
+        let bare_only: Vec<&Credential> = all
             .iter()
             .filter(|c| c.present && c.kind != SourceKind::ApiKey)
-            .map(Credential::describe)
             .collect();
         if !bare_only.is_empty() {
-            cause.push_str(&format!(
-                "\nCLAUDE_CODE_SIMPLE (--bare) is on, so only ANTHROPIC_API_KEY counts; {} is ignored.",
-                join_words(&bare_only)
-            ));
+            problems.push(bare_mode(ctx, &bare_only));
         }
-        Finding::fail(cause, FIX)
+        problems
+            .into_iter()
+            .fold(Finding::problem(none), Finding::and)
             .with("credentials", &all)
             .with("credentials_file", ctx.paths.credentials.as_ref())
     }
+}
+
+/// A credential that is set but not picked up, and why.
+fn unusable(ctx: &Context, credential: &Credential) -> Problem {
+    let why = credential.problem.as_deref().unwrap_or("it cannot be used");
+    let cause = format!("{} is set, but {why}.", credential.describe());
+    let places = places::of_credential(ctx, credential);
+    let empty = credential
+        .value
+        .as_ref()
+        .is_some_and(crate::secret::Secret::is_empty);
+    // Either way the fix is the one fix, said once: give the container one
+    // credential, set on the host.
+    let (kind, cause) = if empty {
+        let hint = local_env_hint(ctx, credential.name);
+        ("empty-variable", format!("{cause}{hint}"))
+    } else {
+        ("unusable", cause)
+    };
+    Problem::fail(kind, cause, FIX).at_all(places)
+}
+
+/// `CLAUDE_CODE_SIMPLE` (`--bare`) ignores every credential but the API key.
+fn bare_mode(ctx: &Context, ignored: &[&Credential]) -> Problem {
+    let names: Vec<String> = ignored.iter().map(|c| c.describe()).collect();
+    let mut places = places::of_origin(
+        ctx,
+        &auth::effective_origin(ctx, "CLAUDE_CODE_SIMPLE").unwrap_or(auth::Origin::ProcessEnv),
+        "CLAUDE_CODE_SIMPLE",
+    );
+    places.extend(ignored.iter().flat_map(|c| places::of_credential(ctx, c)));
+    Problem::fail(
+        "bare-mode",
+        format!(
+            "CLAUDE_CODE_SIMPLE (--bare) is on, so only ANTHROPIC_API_KEY counts; {} is ignored.",
+            join_words(&names)
+        ),
+        "Unset CLAUDE_CODE_SIMPLE (or drop --bare), or give the container ANTHROPIC_API_KEY.",
+    )
+    .at_all(places)
 }
 
 /// A `.credentials.json` is there, whatever its state.

@@ -2,11 +2,13 @@
 //! read, is not blank or expired beyond refresh, and is stored safely.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Status, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, Status, shell_quote};
 use crate::auth::{self, Mode, SourceKind};
 use crate::gather::Context;
 use crate::gather::claude_state::{LoadError, StoredLogin};
-use crate::gather::fsread::FileMeta;
+use crate::gather::fsread::{FileMeta, FileProblem};
+use crate::secret::Secret;
+use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 /// Judges `.credentials.json`.
@@ -33,14 +35,6 @@ impl Check for CredentialsFile {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let finding = self.judge(ctx);
-        let repairs = self.repairs(ctx, &finding);
-        finding.with_repairs(repairs)
-    }
-}
-
-impl CredentialsFile {
-    fn judge(&self, ctx: &Context) -> Finding {
         let Some(file) = &ctx.credentials else {
             return Finding::skip(
                 "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no credentials file.",
@@ -52,99 +46,135 @@ impl CredentialsFile {
                 "{path} does not exist: no /login credential is stored here."
             ));
         }
-        // Problems matter fully only when the file is what the client would use.
-        let other = auth::resolve(ctx, Mode::Print)
-            .winner
-            .filter(|w| w.kind != SourceKind::StoredLogin);
-        let relied_on = if other.is_none() {
-            Status::Fail
-        } else {
-            Status::Warn
-        };
-        let mut problems: Vec<(Status, String)> = Vec::new();
         let now_ms = ctx
             .now
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
             .as_millis() as i64;
-        match &file.content {
-            Err(e) => problems.push((
-                relied_on,
-                format!("{path} {}, so the client cannot use it", e.describe()),
-            )),
-            Ok(login) => problems.extend(
-                login_problems(login, now_ms)
-                    .into_iter()
-                    .map(|p| (relied_on, p)),
-            ),
-        }
+        let mut problems = content_problems(ctx, &file.path, &file.content, now_ms);
         if let Some(meta) = &ctx.meta.credentials {
-            problems.extend(storage_problems(meta, &path));
+            problems.extend(storage_problems(meta, &file.path));
         }
         let evidence = file.ok().map(|l| login_evidence(l, now_ms));
-        let Some(worst) = problems.iter().map(|(s, _)| *s).max() else {
+        let Some(finding) = Finding::from_problems(problems) else {
             let state = file.ok().map_or(String::new(), |l| expiry_words(l, now_ms));
             return Finding::pass(format!("{path} holds a usable /login credential{state}."))
                 .with("login", evidence)
                 .with("file", &ctx.meta.credentials);
         };
-        let mut cause: Vec<String> = problems.into_iter().map(|(_, p)| p).collect();
-        if let Some(winner) = &other {
-            cause.push(format!(
-                "It is not in use now ({} wins), but would be without it.",
-                winner.describe()
-            ));
-        }
-        let finding = Finding::fail(cause.join("\n"), fix(&file.content, &path));
-        Finding {
-            status: worst,
-            ..finding
-        }
-        .with("login", evidence)
-        .with("file", &ctx.meta.credentials)
+        finding
+            .with("login", evidence)
+            .with("file", &ctx.meta.credentials)
     }
+}
 
-    fn repairs(&self, ctx: &Context, _finding: &Finding) -> Vec<Repair> {
-        let (Some(file), Some(meta)) = (&ctx.credentials, &ctx.meta.credentials) else {
-            return Vec::new();
-        };
-        let too_open = meta.kind == "a regular file" && meta.mode & 0o077 != 0 && meta.writable;
-        if !too_open {
-            return Vec::new();
+/// Problems with what the file holds: a fail when the client would use it,
+/// a warn (saying so) when another credential wins anyway.
+fn content_problems(
+    ctx: &Context,
+    path: &Path,
+    content: &Result<StoredLogin, LoadError>,
+    now_ms: i64,
+) -> Vec<Problem> {
+    let other = auth::resolve(ctx, Mode::Print)
+        .winner
+        .filter(|w| w.kind != SourceKind::StoredLogin);
+    let (status, aside) = match &other {
+        None => (Status::Fail, String::new()),
+        Some(winner) => (
+            Status::Warn,
+            format!(
+                " It is not in use now ({} wins), but would be without it.",
+                winner.describe()
+            ),
+        ),
+    };
+    let shown = path.display();
+    let relogin = relogin_fix(path);
+    let found = match content {
+        Err(e) => {
+            let directory = matches!(e, LoadError::File(FileProblem::NotAFile("a directory")));
+            let (kind, fix) = if directory {
+                ("directory", directory_fix(path, &relogin))
+            } else {
+                ("unreadable", relogin.clone())
+            };
+            let cause = format!("{shown} {}, so the client cannot use it.", e.describe());
+            vec![(kind, None, cause, fix)]
         }
-        vec![Repair {
-            summary: format!("chmod 600 {}", file.path.display()),
-            needs_naming: false,
-            action: Action::Chmod {
-                path: file.path.clone(),
-                mode: 0o600,
-            },
-        }]
+        Ok(login) => login_problems(login, now_ms)
+            .into_iter()
+            .map(|flaw| {
+                let cause = format!("{shown} {}.", flaw.words);
+                (flaw.kind, Some(flaw.key), cause, relogin.clone())
+            })
+            .collect(),
+    };
+    found
+        .into_iter()
+        .map(|(kind, key, cause, fix)| {
+            let place = Place::file(path);
+            let place = key.map_or(place.clone(), |k| place.key(k));
+            Problem::of(status, kind, format!("{cause}{aside}"), fix).at(place)
+        })
+        .collect()
+}
+
+/// One thing wrong with the stored login: its kind, the key it is about,
+/// and the words after the file's name.
+struct LoginFlaw {
+    kind: &'static str,
+    key: &'static str,
+    words: String,
+}
+
+impl LoginFlaw {
+    fn new(kind: &'static str, key: &'static str, words: impl Into<String>) -> Self {
+        LoginFlaw {
+            kind,
+            key,
+            words: words.into(),
+        }
     }
 }
 
 /// Problems with the login itself.
-fn login_problems(login: &StoredLogin, now_ms: i64) -> Vec<String> {
+fn login_problems(login: &StoredLogin, now_ms: i64) -> Vec<LoginFlaw> {
     if !login.has_oauth_block {
-        return vec![
-            "has no claudeAiOauth entry: no /login credential is stored in it".to_string(),
-        ];
+        return vec![LoginFlaw::new(
+            "no-login",
+            "claudeAiOauth",
+            "has no claudeAiOauth entry: no /login credential is stored in it",
+        )];
     }
-    let empty =
-        |t: &Option<crate::secret::Secret>| t.as_ref().is_none_or(crate::secret::Secret::is_empty);
+    let empty = |t: &Option<Secret>| t.as_ref().is_none_or(Secret::is_empty);
     if login.access_token.is_none() {
-        return vec!["lacks claudeAiOauth.accessToken".to_string()];
+        return vec![LoginFlaw::new(
+            "no-access-token",
+            "claudeAiOauth.accessToken",
+            "lacks claudeAiOauth.accessToken",
+        )];
     }
     if empty(&login.access_token) && empty(&login.refresh_token) {
-        return vec![
+        return vec![LoginFlaw::new(
+            "blanked",
+            "claudeAiOauth",
             "was blanked after a failed refresh (empty access and refresh tokens): the refresh token had already \
-             been used elsewhere, by the host or another container sharing this login"
-                .to_string(),
-        ];
+             been used elsewhere, by the host or another container sharing this login",
+        )];
     }
     let mut found = Vec::new();
     if let Some(problem) = auth::stored_login_problem(login) {
-        found.push(format!("{problem}, so the client ignores it"));
+        let (kind, key) = if empty(&login.access_token) {
+            ("empty-access-token", "claudeAiOauth.accessToken")
+        } else {
+            ("no-inference-scope", "claudeAiOauth.scopes")
+        };
+        found.push(LoginFlaw::new(
+            kind,
+            key,
+            format!("holds a login the client ignores: {problem}"),
+        ));
     }
     let expired = login
         .expires_at_ms
@@ -160,55 +190,82 @@ fn login_problems(login: &StoredLogin, now_ms: i64) -> Vec<String> {
         } else {
             "the refresh token expired too"
         };
-        found.push(format!(
-            "holds an access token that expired{when}, and {why}: the next request fails"
+        found.push(LoginFlaw::new(
+            "expired",
+            "claudeAiOauth.expiresAt",
+            format!("holds an access token that expired{when}, and {why}: the next request fails"),
         ));
     }
     found
 }
 
 /// Problems with how the file is stored: mode and symlink (its owner is
-/// `file-ownership`'s concern).
-fn storage_problems(meta: &FileMeta, path: &str) -> Vec<(Status, String)> {
+/// `file-ownership`'s concern). A mode wider than 0600 is repaired with
+/// chmod when this user may change it.
+fn storage_problems(meta: &FileMeta, path: &Path) -> Vec<Problem> {
+    let shown = path.display();
     let mut found = Vec::new();
     if meta.is_symlink {
         let target = meta
             .link_target
             .as_ref()
             .map_or(String::new(), |t| format!(" to {}", t.display()));
-        found.push((
-            Status::Warn,
-            format!("{path} is a symlink{target}: the client replaces it with a regular file on its next write, cutting the link"),
-        ));
+        found.push(
+            Problem::warn(
+                "symlink",
+                format!(
+                    "{shown} is a symlink{target}: the client replaces it with a regular file on its next write, \
+                     cutting the link."
+                ),
+                "Keep a regular file there: mount the config directory (a named volume, say) instead of linking \
+                 the single file.",
+            )
+            .at(Place::file(path)),
+        );
     }
     if meta.kind == "a regular file" && meta.mode & 0o077 != 0 {
-        found.push((
-            Status::Warn,
+        let p = shell_quote(&shown.to_string());
+        let problem = Problem::warn(
+            "too-open",
             format!(
-                "{path} has mode {:04o}: other users can read your login (the client writes 0600)",
+                "{shown} has mode {:04o}: other users can read your login (the client writes 0600).",
                 meta.mode
             ),
-        ));
+            format!("Make it private again, as the client writes it: chmod 600 {p}"),
+        )
+        .at(Place::file(path));
+        found.push(if meta.writable {
+            problem.repaired_by(Repair::new(
+                format!("chmod 600 {shown}"),
+                Action::Chmod {
+                    path: path.to_path_buf(),
+                    mode: 0o600,
+                },
+            ))
+        } else {
+            problem
+        });
     }
     found
 }
 
-fn fix(content: &Result<StoredLogin, LoadError>, path: &str) -> String {
-    let p = shell_quote(path);
-    let relogin = format!(
+/// Signing in again, the way out of every problem with the login itself.
+fn relogin_fix(path: &Path) -> String {
+    let p = shell_quote(&path.display().to_string());
+    format!(
         "Sign in again inside this container: `claude auth logout` (or rm {p}), then `claude auth login` and paste \
          the code. Give each container its own login (a named volume, not the host's ~/.claude), or use \
          CLAUDE_CODE_OAUTH_TOKEN from `claude setup-token`, which needs no refresh."
-    );
-    match content {
-        Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile("a directory"))) => {
-            format!(
-                "Docker created a directory because a bind-mount source was missing: remove it (rmdir {p}) and mount \
-             the config directory instead of the single file.\n{relogin}"
-            )
-        }
-        _ => format!("{relogin}\nFor the mode: chmod 600 {p}"),
-    }
+    )
+}
+
+/// Docker made a directory where the file belongs.
+fn directory_fix(path: &Path, relogin: &str) -> String {
+    let p = shell_quote(&path.display().to_string());
+    format!(
+        "Docker created a directory because a bind-mount source was missing: remove it (rmdir {p}) and mount \
+         the config directory instead of the single file.\n{relogin}"
+    )
 }
 
 fn expiry_words(login: &StoredLogin, now_ms: i64) -> String {

@@ -1,7 +1,7 @@
 //! `gateway`: `ANTHROPIC_BASE_URL` and cloud-provider switches change where
 //! requests go and which credential they carry.
 
-use super::{Category, Check, Finding, join_words};
+use super::{Category, Check, Finding, Problem, join_words, places};
 use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::gather::Context;
 
@@ -40,12 +40,19 @@ impl Check for Gateway {
                 "ANTHROPIC_BASE_URL is not set: requests go to api.anthropic.com.",
             );
         };
+        let base_places = auth::effective_origin(ctx, "ANTHROPIC_BASE_URL")
+            .map(|origin| places::of_origin(ctx, &origin, "ANTHROPIC_BASE_URL"))
+            .unwrap_or_default();
         let Some(host) = url_host(&base) else {
-            return Finding::warn(
-                format!(
-                    "ANTHROPIC_BASE_URL is {base:?}, which is not an http(s) URL: requests cannot be sent."
-                ),
-                "Set it to the gateway's full URL, such as https://llm-gateway.example.com, or unset it.",
+            return Finding::problem(
+                Problem::warn(
+                    "not-a-url",
+                    format!(
+                        "ANTHROPIC_BASE_URL is {base:?}, which is not an http(s) URL: requests cannot be sent."
+                    ),
+                    "Set it to the gateway's full URL, such as https://llm-gateway.example.com, or unset it.",
+                )
+                .at_all(base_places),
             );
         };
         if host == ANTHROPIC_API {
@@ -55,8 +62,9 @@ impl Check for Gateway {
         let gateway_credential = present
             .iter()
             .find(|c| matches!(c.kind, SourceKind::AuthToken | SourceKind::ApiKeyHelper));
-        let finding = match (&winner, gateway_credential) {
-            (Some(w), _) if w.kind.is_subscription() => Finding::warn(
+        let problem = match (&winner, gateway_credential) {
+            (Some(w), _) if w.kind.is_subscription() => Problem::warn(
+                "subscription-sent",
                 format!(
                     "ANTHROPIC_BASE_URL points to {host}, and your Claude subscription token ({}) is what gets \
                      sent there, as a Bearer token: the gateway receives your personal login.",
@@ -64,11 +72,15 @@ impl Check for Gateway {
                 ),
                 GATEWAY_FIX,
             ),
-            (_, Some(token)) => Finding::pass(format!(
-                "ANTHROPIC_BASE_URL points to {host}, which receives {}.",
-                token.describe()
-            )),
-            (Some(w), None) => Finding::warn(
+            (_, Some(token)) => {
+                return Finding::pass(format!(
+                    "ANTHROPIC_BASE_URL points to {host}, which receives {}.",
+                    token.describe()
+                ))
+                .with("base_url_host", &host);
+            }
+            (Some(w), None) => Problem::warn(
+                "no-gateway-token",
                 format!(
                     "ANTHROPIC_BASE_URL points to {host} without ANTHROPIC_AUTH_TOKEN or apiKeyHelper, so {} is \
                      sent there instead of a gateway token.",
@@ -76,7 +88,8 @@ impl Check for Gateway {
                 ),
                 GATEWAY_FIX,
             ),
-            (None, None) => Finding::warn(
+            (None, None) => Problem::warn(
+                "no-credential",
                 format!(
                     "ANTHROPIC_BASE_URL points to {host}, but no credential is set for it (neither \
                      ANTHROPIC_AUTH_TOKEN nor apiKeyHelper)."
@@ -84,7 +97,8 @@ impl Check for Gateway {
                 GATEWAY_FIX,
             ),
         };
-        finding.with("base_url_host", &host)
+        let sent = winner.iter().flat_map(|w| places::of_credential(ctx, w));
+        Finding::problem(problem.at_all(base_places).at_all(sent)).with("base_url_host", &host)
     }
 }
 

@@ -28,6 +28,7 @@ pub mod localhost_resolution;
 mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;
+mod places;
 mod problem;
 pub mod repair;
 mod root_user;

@@ -358,24 +358,47 @@ pub fn finding<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::V
         .unwrap_or_else(|| panic!("no finding {id} in {report}"))
 }
 
-/// The problems of check `id` in the world's `doctor --format json` report,
-/// the contract's view of them (codes qualified, places as serialized).
-pub fn problems(w: &World, id: &str) -> Vec<serde_json::Value> {
-    let out = w
-        .ccauth(&["doctor", "--format", "json", "--only", id])
-        .output()
-        .expect("ccauth runs");
-    let report = parse_output(&out.stdout);
-    finding(&report, id)["problems"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+impl World {
+    /// The problems `doctor --only <id> --format json` reports for one
+    /// check, as the JSON contract carries them (codes, places).
+    pub fn problems(&self, id: &str) -> Vec<serde_json::Value> {
+        let out = self
+            .ccauth(&["doctor", "--only", id, "--format", "json"])
+            .output()
+            .unwrap();
+        let report = parse_output(&out.stdout);
+        finding(&report, id)["problems"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
-/// The codes of `problems`, in order.
+/// The codes of reported problems, in report order.
 pub fn codes(problems: &[serde_json::Value]) -> Vec<&str> {
     problems
         .iter()
-        .map(|p| p["code"].as_str().expect("a code"))
+        .map(|p| p["code"].as_str().unwrap_or_default())
+        .collect()
+}
+
+/// The places of the problem with this code, as (file, key) pairs, from
+/// the finding itself: the rendered JSON masks a place's `key` (the
+/// output-wide scrub reads `"key": "…"` as a secret name and its value).
+pub fn places_of(finding: &Finding, code: &str) -> Vec<(String, String)> {
+    let problem = finding
+        .problems
+        .iter()
+        .find(|p| p.code == code)
+        .unwrap_or_else(|| panic!("no problem {code} in {:?}", finding.problems));
+    problem
+        .places
+        .iter()
+        .map(|p| {
+            (
+                p.file.display().to_string(),
+                p.key.clone().unwrap_or_default(),
+            )
+        })
         .collect()
 }
