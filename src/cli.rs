@@ -344,6 +344,9 @@ pub enum Format {
     Markdown,
     /// JUnit XML, one test case per check, for CI dashboards.
     Junit,
+    /// SARIF 2.1.0, one result per problem on its file and line, for GitHub
+    /// code scanning (upload it with github/codeql-action/upload-sarif).
+    Sarif,
 }
 
 /// Output formats of `ccauth status`.

@@ -5,16 +5,19 @@
 
 pub mod callback;
 pub mod escape;
+#[cfg(test)]
+mod fixture;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod saved;
 pub mod status;
 pub mod why;
 
-use crate::checks::{CheckResult, Finding, Status};
+use crate::checks::{CheckResult, Finding, Problem, Status};
 use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
@@ -196,6 +199,69 @@ impl Report {
     pub fn has_problems(&self, strict: bool) -> bool {
         self.summary.fail > 0 || (strict && self.summary.warn > 0)
     }
+}
+
+/// One problem as the per-problem renderers (GitHub annotations, SARIF) show
+/// it: the check it belongs to, and the status the run gives it.
+pub(crate) struct Shown<'a> {
+    /// The check that found it.
+    pub result: &'a CheckResult,
+    /// The problem, or for a saved report without problems the finding as one.
+    pub problem: std::borrow::Cow<'a, Problem>,
+    /// `Warn` or `Fail`: the problem's own, unless `--warn`/`--deny` changed
+    /// the check's severity for this run, which then holds for each problem.
+    pub status: Status,
+}
+
+/// Every problem of every failing or warning check, in report order. A
+/// check accepted with `--allow` (now a skip) shows none. A finding that is
+/// a problem but lists none (a report saved before problems existed) is
+/// shown as one problem coded with the check id.
+pub(crate) fn shown_problems(report: &Report) -> impl Iterator<Item = Shown<'_>> {
+    report
+        .checks
+        .iter()
+        .filter(|result| result.finding.status.is_problem())
+        .flat_map(|result| {
+            let finding = &result.finding;
+            let status = |own: Status| match result.overridden {
+                Some(_) => finding.status,
+                None => own,
+            };
+            let listed = finding.problems.iter().map(move |p| Shown {
+                result,
+                problem: std::borrow::Cow::Borrowed(p),
+                status: status(p.status),
+            });
+            let whole = finding.problems.is_empty().then(|| Shown {
+                result,
+                problem: std::borrow::Cow::Owned(Problem {
+                    status: finding.status,
+                    code: result.id.to_string(),
+                    cause: finding.cause.clone(),
+                    fix: finding.fix.clone().unwrap_or_default(),
+                    places: Vec::new(),
+                    repair: None,
+                }),
+                status: finding.status,
+            });
+            listed.chain(whole)
+        })
+}
+
+/// A place's file relative to the workspace root, as GitHub annotations
+/// (`GITHUB_WORKSPACE`) and SARIF's `%SRCROOT%` want it; `None` for a file
+/// outside the workspace. A relative path is taken as already relative to it.
+pub(crate) fn workspace_relative<'a>(
+    report: &Report,
+    file: &'a std::path::Path,
+) -> Option<&'a std::path::Path> {
+    if file.is_relative() {
+        return Some(file);
+    }
+    file.strip_prefix(&report.runtime.workspace)
+        .ok()
+        .filter(|rest| !rest.as_os_str().is_empty())
 }
 
 /// A finding's cause, fix and evidence through the masking rule.
