@@ -242,6 +242,9 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub world: WorldArgs,
     /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
+    ///
+    /// For GitHub code scanning, write SARIF to a file and upload it with
+    /// github/codeql-action/upload-sarif: `--format sarif --output ccauth.sarif`.
     #[arg(long, value_enum, default_value_t = Format::Auto)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
