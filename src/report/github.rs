@@ -34,13 +34,15 @@ fn annotation(report: &Report, shown: &Shown) -> String {
     )
 }
 
-/// `file=`, `line=` and `col=` of the problem's first place, when that place
-/// is a file inside the workspace (the only files an annotation can mark).
+/// `file=`, `line=` and `col=` of the problem's first place inside the
+/// workspace (the only files an annotation can mark); none without one.
 fn location(report: &Report, shown: &Shown) -> Vec<String> {
-    let Some(place) = shown.problem.places.first() else {
-        return Vec::new();
-    };
-    let Some(file) = workspace_relative(report, &place.file) else {
+    let Some((place, file)) = shown
+        .problem
+        .places
+        .iter()
+        .find_map(|place| Some((place, workspace_relative(report, &place.file)?)))
+    else {
         return Vec::new();
     };
     let file = file.to_string_lossy();
@@ -106,6 +108,22 @@ mod tests {
             lines[4].starts_with("::error title=ccauth devcontainer-env/remote-only"),
             "--deny raised it: {}",
             lines[4]
+        );
+    }
+
+    #[test]
+    fn the_first_place_inside_the_workspace_is_annotated() {
+        let mut report = report();
+        let inside = std::path::Path::new(crate::report::fixture::WORKSPACE)
+            .join(".devcontainer/devcontainer.json");
+        report.checks[1].finding.problems[0]
+            .places
+            .push(crate::checks::Place::line(inside, 7, None));
+        let text = render(&report);
+        let line = text.lines().nth(1).unwrap();
+        assert!(
+            line.starts_with("::warning file=.devcontainer/devcontainer.json,line=7,title="),
+            "{line}"
         );
     }
 

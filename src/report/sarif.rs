@@ -117,15 +117,22 @@ fn result(report: &Report, shown: &Shown) -> Value {
         .as_str()
         .unwrap_or_default()
         .to_string();
-    json!({
-        "ruleId": shown.result.id,
-        "ruleIndex": CHECKS.iter().position(|c| c.id() == shown.result.id),
+    let mut result = json!({"ruleId": shown.result.id});
+    // A saved report may name a check this build does not have.
+    if let Some(index) = CHECKS.iter().position(|c| c.id() == shown.result.id) {
+        result["ruleIndex"] = json!(index);
+    }
+    let rest = json!({
         "level": level,
         "message": {"text": format!("{}\nFix: {}", problem.cause, problem.fix)},
         "locations": locations,
         "partialFingerprints": {"ccauthProblem/v1": format!("{}:{first_uri}", problem.code)},
         "properties": {"code": problem.code},
-    })
+    });
+    if let (Some(result), Value::Object(rest)) = (result.as_object_mut(), rest) {
+        result.extend(rest);
+    }
+    result
 }
 
 /// A place as a SARIF location: the file, the line and column when known,
@@ -346,6 +353,18 @@ mod tests {
         let denied = &log["runs"][0]["results"][4];
         assert_eq!(denied["ruleId"], "devcontainer-env");
         assert_eq!(denied["level"], "error", "--deny raised the warning");
+    }
+
+    #[test]
+    fn a_check_this_build_lacks_has_no_rule_index() {
+        let mut report = report();
+        report.checks[0].id = "from-a-newer-ccauth";
+        let log = sarif(&report);
+        assert_valid(&log);
+        let first = &log["runs"][0]["results"][0];
+        assert_eq!(first["ruleId"], "from-a-newer-ccauth");
+        assert!(first.get("ruleIndex").is_none());
+        assert_eq!(log["runs"][0]["results"][1]["ruleIndex"], 8);
     }
 
     #[test]
