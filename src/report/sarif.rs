@@ -27,6 +27,13 @@ const SRCROOT: &str = "%SRCROOT%";
 /// Where a problem without a place is located (see the module docs).
 const FALLBACK_FILE: &str = ".devcontainer/devcontainer.json";
 
+/// Code scanning's limits ("About code scanning limits on SARIF results"):
+/// a file with more than 25,000 results in a run, or 1,000 locations in a
+/// result, is rejected whole, and only 100 locations of a result are shown.
+/// What is left out is counted in the run's or the result's properties.
+const MAX_RESULTS: usize = 25_000;
+const MAX_LOCATIONS: usize = 100;
+
 /// Renders the report as one SARIF 2.1.0 log, pretty-printed, with a
 /// trailing newline.
 pub fn render(report: &Report) -> String {
@@ -51,12 +58,28 @@ fn run(report: &Report) -> Value {
             "rules": CHECKS.iter().map(|&check| rule(check)).collect::<Vec<_>>(),
         }},
         "columnKind": "unicodeCodePoints",
-        "results": shown_problems(report).map(|shown| result(report, &shown)).collect::<Vec<_>>(),
+        "results": [],
     });
     if let Some(root) = directory_uri(&report.runtime.workspace) {
         run["originalUriBaseIds"] = json!({ SRCROOT: {"uri": root} });
     }
+    let (results, left_out) = results(report, MAX_RESULTS);
+    run["results"] = Value::Array(results);
+    if left_out > 0 {
+        run["properties"] = json!({"problemsNotShown": left_out});
+    }
     run
+}
+
+/// The first `limit` problems as results, and how many were left out.
+fn results(report: &Report, limit: usize) -> (Vec<Value>, usize) {
+    let mut shown = shown_problems(report);
+    let results = shown
+        .by_ref()
+        .take(limit)
+        .map(|shown| result(report, &shown))
+        .collect();
+    (results, shown.count())
 }
 
 /// A check as a SARIF rule: its id, title and documentation.
@@ -111,7 +134,12 @@ fn result(report: &Report, shown: &Shown) -> Value {
     };
     let locations: Vec<Value> = match problem.places.is_empty() {
         true => vec![fallback_location()],
-        false => problem.places.iter().map(|p| location(report, p)).collect(),
+        false => problem
+            .places
+            .iter()
+            .take(MAX_LOCATIONS)
+            .map(|p| location(report, p))
+            .collect(),
     };
     let first_uri = locations[0]["physicalLocation"]["artifactLocation"]["uri"]
         .as_str()
@@ -127,12 +155,22 @@ fn result(report: &Report, shown: &Shown) -> Value {
         "message": {"text": format!("{}\nFix: {}", problem.cause, problem.fix)},
         "locations": locations,
         "partialFingerprints": {"ccauthProblem/v1": format!("{}:{first_uri}", problem.code)},
-        "properties": {"code": problem.code},
+        "properties": properties(problem),
     });
     if let (Some(result), Value::Object(rest)) = (result.as_object_mut(), rest) {
         result.extend(rest);
     }
     result
+}
+
+/// The problem's code, and how many of its places the limit left out.
+fn properties(problem: &crate::checks::Problem) -> Value {
+    let mut properties = json!({"code": problem.code});
+    let left_out = problem.places.len().saturating_sub(MAX_LOCATIONS);
+    if left_out > 0 {
+        properties["placesNotShown"] = json!(left_out);
+    }
+    properties
 }
 
 /// A place as a SARIF location: the file, the line and column when known,
@@ -365,6 +403,32 @@ mod tests {
         assert_eq!(first["ruleId"], "from-a-newer-ccauth");
         assert!(first.get("ruleIndex").is_none());
         assert_eq!(log["runs"][0]["results"][1]["ruleIndex"], 8);
+    }
+
+    #[test]
+    fn places_past_code_scannings_limit_are_counted_not_listed() {
+        let mut report = report();
+        let problem = &mut report.checks[3].finding.problems[1];
+        let file = problem.places[0].file.clone();
+        problem.places = (1..=150).map(|n| Place::line(&file, n, None)).collect();
+        let log = sarif(&report);
+        assert_valid(&log);
+        let result = &log["runs"][0]["results"][3];
+        assert_eq!(result["locations"].as_array().unwrap().len(), MAX_LOCATIONS);
+        assert_eq!(result["properties"]["placesNotShown"], 50);
+        assert!(log["runs"][0].get("properties").is_none());
+    }
+
+    #[test]
+    fn problems_past_the_limit_are_counted_not_listed() {
+        let (results, left_out) = results(&report(), 2);
+        assert_eq!(results.len(), 2);
+        assert_eq!(left_out, 3);
+        assert_eq!(
+            results[1]["properties"]["code"],
+            "onboarding-flag/overwritten"
+        );
+        assert!(sarif(&report())["runs"][0].get("properties").is_none());
     }
 
     #[test]
