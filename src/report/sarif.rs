@@ -5,9 +5,9 @@
 //! Paths inside the workspace are relative to `%SRCROOT%` (the workspace
 //! root), so code scanning can place an alert on the repository's file;
 //! files elsewhere (the home's `.claude.json`) are absolute `file:` URIs.
-//! GitHub code scanning refuses a result without a location
-//! ("locationFromSarifResult: expected at least one location"; its SARIF
-//! support page marks `locations` required), so a problem without a place
+//! GitHub code scanning refuses a whole upload when a result has no location
+//! ("locationFromSarifResult: expected at least one location",
+//! github/codeql-action#1738 and #2459), so a problem without a place
 //! is located at the workspace's `.devcontainer/devcontainer.json`, the
 //! file that sets up the environment, with a location message saying so.
 
@@ -32,6 +32,7 @@ const FALLBACK_FILE: &str = ".devcontainer/devcontainer.json";
 /// result, is rejected whole, and only 100 locations of a result are shown.
 /// What is left out is counted in the run's or the result's properties.
 const MAX_RESULTS: usize = 25_000;
+/// The locations of one result code scanning shows (see [`MAX_RESULTS`]).
 const MAX_LOCATIONS: usize = 100;
 
 /// Renders the report as one SARIF 2.1.0 log, pretty-printed, with a
