@@ -153,6 +153,7 @@ const REPORT_HELP: &str = "\
 Examples:
   ccauth doctor --format json --output report.json
   ccauth report --from report.json --format github
+  ccauth report --from report.json --format sarif --output ccauth.sarif
 
 Exit codes (as the doctor that wrote the report):
   0    no check failed (warnings allowed unless --strict)
