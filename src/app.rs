@@ -218,6 +218,7 @@ fn publish(report: &Report, rendering: &Rendering, env: &Env, sink: &Sink) -> Ex
         Format::Github => report::github::render(report),
         Format::Markdown => report::markdown::render(report),
         Format::Junit => report::junit::render(report, rendering.strict),
+        Format::Sarif => report::sarif::render(report),
     };
     let annotating =
         rendering.format == Format::Github || (rendering.format == Format::Auto && in_actions);

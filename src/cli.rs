@@ -153,6 +153,7 @@ const REPORT_HELP: &str = "\
 Examples:
   ccauth doctor --format json --output report.json
   ccauth report --from report.json --format github
+  ccauth report --from report.json --format sarif --output ccauth.sarif
 
 Exit codes (as the doctor that wrote the report):
   0    no check failed (warnings allowed unless --strict)
@@ -242,6 +243,9 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub world: WorldArgs,
     /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
+    ///
+    /// For GitHub code scanning, write SARIF to a file and upload it with
+    /// github/codeql-action/upload-sarif: `--format sarif --output ccauth.sarif`.
     #[arg(long, value_enum, default_value_t = Format::Auto)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
@@ -344,6 +348,9 @@ pub enum Format {
     Markdown,
     /// JUnit XML, one test case per check, for CI dashboards.
     Junit,
+    /// SARIF 2.1.0, one result per problem on its file and line, for GitHub
+    /// code scanning (upload it with github/codeql-action/upload-sarif).
+    Sarif,
 }
 
 /// Output formats of `ccauth status`.

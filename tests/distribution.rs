@@ -682,7 +682,7 @@ fn report_from_renders_every_format_as_the_doctor_that_wrote_it() {
         .arg(&saved)
         .output()
         .unwrap();
-    for format in ["human", "json", "github", "markdown", "junit"] {
+    for format in ["human", "json", "github", "markdown", "junit", "sarif"] {
         let direct = w
             .ccauth(&["doctor", "--format", format, "--color", "never"])
             .output()

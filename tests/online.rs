@@ -831,6 +831,7 @@ fn an_error_quoting_the_sent_key_is_masked() {
         ("json", report::json::render(&shown)),
         ("human", report::human::render(&shown, verbose)),
         ("github", report::github::render(&shown)),
+        ("sarif", report::sarif::render(&shown)),
     ] {
         assert!(!text.contains("QuotedTok3n"), "{format}: {text}");
     }

@@ -86,3 +86,133 @@ fn field_report_json() {
         ".checks[].evidence.paths[].uid" => "[uid]",
     });
 }
+
+/// The field report as SARIF: valid against the official schema, one result
+/// per problem, and snapshotted with the machine-specific parts replaced.
+#[test]
+fn field_report_sarif() {
+    let w = field_report_world();
+    let text = normalized(&w, "sarif");
+    let out = w
+        .ccauth(&["doctor", "--format", "sarif", "--skip", "root-user"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log = common::parse_sarif(&out.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let json = w
+        .ccauth(&["doctor", "--format", "json", "--skip", "root-user"])
+        .output()
+        .unwrap();
+    let report = common::parse_output(&json.stdout);
+    let problems: usize = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["problems"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(results.len(), problems);
+    assert!(
+        results
+            .iter()
+            .all(|r| r["locations"].as_array().is_some_and(|l| !l.is_empty()))
+    );
+    // The docs are embedded whole; `explain`'s tests cover them, not this one.
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    insta::assert_json_snapshot!("field_report_sarif", log, {
+        ".runs[].tool.driver.rules[].help.markdown" => "[checks/<id>.md]",
+    });
+}
+
+/// A world with nothing to report: a valid log with every rule and no result.
+#[test]
+fn clean_world_sarif_has_no_results() {
+    let w = World::new()
+        .docker()
+        .with_env("ANTHROPIC_API_KEY", common::API_KEY);
+    let out = w
+        .ccauth(&[
+            "doctor",
+            "--format",
+            "sarif",
+            "--only",
+            "credential-missing,credential-format",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let log = common::parse_sarif(&out.stdout);
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(rules.len(), ccauth::checks::CHECKS.len());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(common::API_KEY));
+}
+
+/// `ccauth report --from` a saved report whose problems have places (the
+/// checks are gaining them): SARIF and annotations point at the file, line
+/// and column, relative to the workspace, and absolute outside it.
+#[test]
+fn saved_report_places_become_locations_and_annotations() {
+    let w = field_report_world();
+    let json = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
+    let mut report = common::parse_output(&json.stdout);
+    let workspace = w.workspace();
+    let checks = report["checks"].as_array_mut().unwrap();
+    let env_file = checks
+        .iter_mut()
+        .find(|c| c["id"] == "env-file-ignored")
+        .unwrap();
+    env_file["problems"][0]["places"] = serde_json::json!([
+        {"file": workspace.join(".devcontainer/api.env"), "line": 1, "column": 1, "key": "ANTHROPIC_API_KEY"}
+    ]);
+    let config = checks
+        .iter_mut()
+        .find(|c| c["id"] == "config-persistence")
+        .unwrap();
+    config["problems"][0]["places"] = serde_json::json!([{"file": w.home().join(".claude.json")}]);
+    let saved = w.home().join("report.json");
+    std::fs::write(&saved, report.to_string()).unwrap();
+    let from = saved.to_str().unwrap();
+
+    let out = w
+        .ccauth(&["report", "--from", from, "--format", "sarif"])
+        .output()
+        .unwrap();
+    let log = common::parse_sarif(&out.stdout);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let at =
+        |rule: &str| results.iter().find(|r| r["ruleId"] == rule).unwrap()["locations"][0].clone();
+    assert_eq!(
+        at("env-file-ignored")["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": ".devcontainer/api.env", "uriBaseId": "%SRCROOT%"},
+                           "region": {"startLine": 1, "startColumn": 1}})
+    );
+    let outside = at("config-persistence")["physicalLocation"]["artifactLocation"]["uri"].clone();
+    let outside = outside.as_str().unwrap();
+    assert!(
+        outside.starts_with("file:///") && outside.ends_with("/.claude.json"),
+        "{outside}"
+    );
+
+    let out = w
+        .ccauth(&["report", "--from", from, "--format", "github"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l.starts_with(
+            "::error file=.devcontainer/api.env,line=1,col=1,title=ccauth env-file-ignored/"
+        )),
+        "{text}"
+    );
+    let persistence = text
+        .lines()
+        .find(|l| l.contains("title=ccauth config-persistence/"))
+        .unwrap();
+    assert!(
+        !persistence.contains("file="),
+        "outside the workspace: {persistence}"
+    );
+}

@@ -3,7 +3,7 @@
 //! it with its places (`--> path:line:col`, as rustc writes them) and its
 //! fix, and one summary line.
 
-use super::{Report, Runtime, escape, shown_place, shown_problems};
+use super::{Report, Runtime, escape, shown_place};
 use crate::checks::{CheckResult, Problem, Status};
 use crate::fix::Applied;
 use owo_colors::OwoColorize;
@@ -218,7 +218,7 @@ fn render_check(
         style.dim(&format!("({})", result.id))
     );
     if finding.status.is_problem() {
-        let problems = shown_problems(result);
+        let problems = &result.finding.problems;
         for (i, problem) in problems.iter().enumerate() {
             // A fix the next problem shares is said once, under the last.
             let shared = problems

@@ -10,7 +10,7 @@
 //! share one `<failure>`: Jenkins and GitLab show only the first failure of
 //! a test case, and every problem must be seen.
 
-use super::{Report, shown_place, shown_problems};
+use super::{Report, shown_place};
 use crate::checks::{CheckResult, Problem, Status};
 use std::fmt::Write;
 use std::path::Path;
@@ -78,7 +78,7 @@ fn properties(out: &mut String, cases: &[(&CheckResult, Outcome)]) {
     let warnings: Vec<Problem> = cases
         .iter()
         .filter(|(_, outcome)| *outcome == Outcome::Warned)
-        .flat_map(|(result, _)| shown_problems(result).into_owned())
+        .flat_map(|(result, _)| result.finding.problems.iter().cloned())
         .collect();
     if warnings.is_empty() {
         return;
@@ -106,7 +106,7 @@ fn testcase(out: &mut String, result: &CheckResult, outcome: Outcome, workspace:
         xml(&format!("ccauth.{category}")),
         xml(result.id)
     );
-    let problems = shown_problems(result);
+    let problems = &result.finding.problems;
     let codes = problems
         .iter()
         .map(|p| p.code.as_str())

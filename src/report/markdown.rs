@@ -4,7 +4,7 @@
 //! folded away, checks left out with `--only`/`--skip` not listed. Secrets
 //! are masked like everywhere else.
 
-use super::{Report, escape, shown_file, shown_problems};
+use super::{Report, escape, shown_file};
 use crate::checks::{CheckResult, Place, Problem, Status};
 use std::fmt::Write;
 use std::path::Path;
@@ -131,7 +131,7 @@ fn section(out: &mut String, result: &CheckResult, workspace: &Path) {
         result.id,
         result.title
     );
-    for problem in shown_problems(result).iter() {
+    for problem in &result.finding.problems {
         bullet(out, problem, workspace);
     }
     let _ = writeln!(out, "More: `ccauth explain {}`\n", result.id);

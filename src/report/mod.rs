@@ -5,11 +5,14 @@
 
 pub mod callback;
 pub mod escape;
+#[cfg(test)]
+mod fixture;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod saved;
 pub mod status;
 pub mod why;
@@ -20,7 +23,6 @@ use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
 use crate::secret::Scrubber;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Bumped on any incompatible change to the JSON shape.
@@ -199,22 +201,28 @@ impl Report {
     }
 }
 
-/// The problems a renderer shows for a check: its own, or, for a report saved
-/// before problems existed (whose warning or failure has none), one made of
-/// the finding's cause and fix, so no renderer has to fall back on its own.
-pub(crate) fn shown_problems(result: &CheckResult) -> Cow<'_, [Problem]> {
-    let finding = &result.finding;
-    if !finding.problems.is_empty() || !finding.status.is_problem() {
-        return Cow::Borrowed(&finding.problems);
-    }
-    Cow::Owned(vec![Problem {
-        status: finding.status,
-        code: format!("{}/unnamed", result.id),
-        cause: finding.cause.clone(),
-        fix: finding.fix.clone().unwrap_or_default(),
-        places: Vec::new(),
-        repair: None,
-    }])
+/// One problem as the per-problem renderers show it, with its check.
+pub(crate) struct Shown<'a> {
+    /// The check that found it.
+    pub result: &'a CheckResult,
+    /// The problem; its status already carries `--warn`/`--deny`.
+    pub problem: &'a Problem,
+}
+
+/// Every problem of every failing or warning check, in report order. A
+/// check accepted with `--allow` (now a skip) shows none.
+pub(crate) fn shown_problems(report: &Report) -> impl Iterator<Item = Shown<'_>> {
+    report
+        .checks
+        .iter()
+        .filter(|result| result.finding.status.is_problem())
+        .flat_map(|result| {
+            result
+                .finding
+                .problems
+                .iter()
+                .map(move |problem| Shown { result, problem })
+        })
 }
 
 /// A place's file as people read it: relative to the workspace when it lies
@@ -237,6 +245,21 @@ pub(crate) fn shown_place(place: &crate::checks::Place, workspace: &Path) -> Str
         }
     }
     shown
+}
+
+/// A place's file relative to the workspace root, as GitHub annotations
+/// (`GITHUB_WORKSPACE`) and SARIF's `%SRCROOT%` want it; `None` for a file
+/// outside the workspace. A relative path is taken as already relative to it.
+pub(crate) fn workspace_relative<'a>(
+    report: &Report,
+    file: &'a std::path::Path,
+) -> Option<&'a std::path::Path> {
+    if file.is_relative() {
+        return Some(file);
+    }
+    file.strip_prefix(&report.runtime.workspace)
+        .ok()
+        .filter(|rest| !rest.as_os_str().is_empty())
 }
 
 /// A finding's cause, fix and evidence through the masking rule.

@@ -338,8 +338,9 @@ fn odd_workspace(name: &str) -> (World, String) {
     (w, dir)
 }
 
-/// Every format people or the Actions runner read.
-const PEOPLE_FORMATS: [&str; 3] = ["human", "markdown", "github"];
+/// Every format people or the Actions runner read (SARIF is printed to the
+/// job's log when not written to a file).
+const PEOPLE_FORMATS: [&str; 4] = ["human", "markdown", "github", "sarif"];
 
 /// `doctor` on the odd workspace `dir`, in each of [`PEOPLE_FORMATS`].
 fn doctor_in_people_formats(w: &World, dir: &str) -> Vec<(String, Run)> {
@@ -371,8 +372,16 @@ fn a_workspace_named_like_a_workflow_command_injects_nothing() {
         assert!(run.reported(), "{format}: {}", run.stderr);
         for line in run.stdout.lines() {
             let body = line.trim_start();
-            let ours = body.starts_with("::error title=ccauth ")
-                || body.starts_with("::warning title=ccauth ");
+            // `::error [file=…,line=…,col=…,]title=ccauth …`, ccauth's own.
+            let properties = body
+                .strip_prefix("::error ")
+                .or_else(|| body.strip_prefix("::warning "))
+                .and_then(|rest| rest.split_once("::"))
+                .map(|(properties, _)| properties);
+            let ours = properties.is_some_and(|p| {
+                p.starts_with("title=ccauth ")
+                    || (p.starts_with("file=") && p.contains(",title=ccauth "))
+            });
             assert!(
                 !body.starts_with("::") || (format == "github" && ours),
                 "{format}: {line}"

@@ -462,7 +462,7 @@ fn doctor_runs() -> Vec<Run> {
         run(&["doctor"]),
         run(&["doctor", "-v", "--color", "always"]),
     ];
-    for format in ["human", "json", "github", "markdown", "junit"] {
+    for format in ["human", "json", "github", "markdown", "junit", "sarif"] {
         runs.push(run(&["doctor", "-v", "--format", format]));
     }
     runs

@@ -302,7 +302,21 @@ pub fn parse_output(stdout: &[u8]) -> serde_json::Value {
 
 /// Validates a value against `schema/<name>.schema.json`.
 pub fn validate(value: &serde_json::Value, name: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("schema/{name}.schema.json"));
+    validate_against(value, &format!("schema/{name}.schema.json"), name);
+}
+
+/// Validates a `--format sarif` output against the official SARIF 2.1.0
+/// schema (OASIS, vendored in tests/fixtures, see its README) and returns it.
+pub fn parse_sarif(stdout: &[u8]) -> serde_json::Value {
+    let value: serde_json::Value = serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(stdout)));
+    validate_against(&value, "tests/fixtures/sarif-schema-2.1.0.json", "SARIF");
+    value
+}
+
+/// Validates a value against the JSON schema at `path` (from the crate root).
+fn validate_against(value: &serde_json::Value, path: &str, name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");

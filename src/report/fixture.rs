@@ -1,0 +1,110 @@
+//! Reports built by hand for the renderers' unit tests: problems with
+//! places, which the checks do not all give yet, and severity overrides.
+
+use crate::checks::{CheckResult, Finding, Override, Place, Problem, Status, find};
+use crate::report::{Report, Runtime};
+use std::path::{Path, PathBuf};
+
+/// The workspace root: a space in it, so paths and URIs must encode it.
+pub(crate) const WORKSPACE: &str = "/work/my project";
+
+/// A runtime with nothing but the workspace.
+pub(crate) fn runtime() -> Runtime {
+    Runtime {
+        container: None,
+        markers: Vec::new(),
+        uid: 1000,
+        user: None,
+        home_env: None,
+        passwd_home: None,
+        config_dir: None,
+        config_file: None,
+        credentials_file: None,
+        claude: Vec::new(),
+        workspace: PathBuf::from(WORKSPACE),
+        os: None,
+        kernel: None,
+        sign_in: String::new(),
+    }
+}
+
+/// The result of a registered check, its codes qualified as the registry does.
+pub(crate) fn result(id: &str, mut finding: Finding) -> CheckResult {
+    let check = find(id).unwrap();
+    for problem in &mut finding.problems {
+        problem.qualify(id);
+    }
+    CheckResult {
+        id: check.id(),
+        title: check.title(),
+        category: check.category(),
+        finding,
+        not_selected: None,
+        crashed: false,
+        overridden: None,
+        before_fix: None,
+    }
+}
+
+/// Problems at a line and column with a key, in a file with a space in
+/// its name, outside the workspace, without a place, and in a check
+/// `--deny` raised; a pass and an `--allow`ed check show nothing.
+pub(crate) fn report() -> Report {
+    let ws = Path::new(WORKSPACE);
+    let env_files =
+        Finding::from_problems([
+            Problem::fail("tracked", "api.env is committed.", "git rm --cached it.")
+                .at(Place::line(ws.join(".devcontainer/api.env"), 1, Some(1))
+                    .key("ANTHROPIC_API_KEY")),
+            Problem::warn("not-ignored", "my keys.env is not ignored.", "Ignore it.")
+                .at(Place::file(ws.join(".devcontainer/my keys.env"))),
+        ])
+        .unwrap();
+    let onboarding = Finding::problem(
+        Problem::warn(
+            "overwritten",
+            "postCreateCommand overwrites it.",
+            "Merge instead.",
+        )
+        .at(Place::line("/home/u/.claude.json", 3, None)),
+    );
+    let missing = Finding::problem(Problem::fail("none", "No credential.", "Set one."));
+    let mut denied = result(
+        "devcontainer-env",
+        Finding::problem(Problem::warn(
+            "remote-only",
+            "remoteEnv only.",
+            "Use containerEnv.",
+        )),
+    );
+    denied.finding.status = Status::Fail;
+    denied.overridden = Some(Override {
+        from: Status::Warn,
+        to: Status::Fail,
+        flag: "--deny".into(),
+    });
+    let mut allowed = result(
+        "root-user",
+        Finding::problem(Problem::warn("root", "root.", "Do not.")),
+    );
+    allowed.finding.status = Status::Skip;
+    allowed.overridden = Some(Override {
+        from: Status::Warn,
+        to: Status::Skip,
+        flag: "--allow".into(),
+    });
+    Report::new(
+        runtime(),
+        vec![
+            result("credential-missing", missing),
+            result("onboarding-flag", onboarding),
+            result(
+                "claude-install",
+                Finding::pass("claude 2.1.332 is on PATH."),
+            ),
+            result("env-file-ignored", env_files),
+            denied,
+            allowed,
+        ],
+    )
+}
