@@ -6,7 +6,8 @@
 //! and column. Env files are found where devcontainers put them and judged
 //! against the repository's ignore rules and index, without running git.
 
-use super::claude_state::{LoadError, Loaded};
+use super::claude_state::Loaded;
+pub use super::devcontainer_file::{Devcontainer, parse_jsonc};
 use super::env::Env;
 use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
@@ -19,8 +20,6 @@ use std::path::{Path, PathBuf};
 const DEVCONTAINER_LIMIT: u64 = 1 << 20;
 /// Env files are small too.
 const ENV_FILE_LIMIT: u64 = 1 << 20;
-/// Deeper nesting than this is refused before the recursive parser sees it.
-const MAX_JSONC_DEPTH: usize = 256;
 /// `.devcontainer/*/` entries looked at for more configurations, each up to
 /// [`DEVCONTAINER_LIMIT`]; real repositories have a handful.
 const NESTED_DEVCONTAINERS_LIMIT: usize = 64;
@@ -44,8 +43,8 @@ pub struct Workspace {
     pub repo: Option<Repo>,
     /// Set when git itself would refuse that repository as another user's.
     pub repo_ownership: Option<Ownership>,
-    /// Every `devcontainer.json` found, parsed.
-    pub devcontainers: Vec<Loaded<Value>>,
+    /// Every `devcontainer.json` found, parsed, with its entries' places.
+    pub devcontainers: Vec<Devcontainer>,
     /// The compose service of every devcontainer that names one.
     pub compose: Vec<Loaded<super::compose::ComposeService>>,
     /// Env files that can carry credentials, with git's verdict on each.
@@ -120,6 +119,12 @@ impl Workspace {
             .filter_map(|d| d.ok().map(|v| (d.path.as_path(), v)))
     }
 
+    /// The gathered `devcontainer.json` at `path`, for the places of its
+    /// entries ([`Devcontainer::place_of`]).
+    pub fn devcontainer(&self, path: &Path) -> Option<&Devcontainer> {
+        self.devcontainers.iter().find(|d| d.is_at(path))
+    }
+
     /// A path shown relative to the workspace when it is inside it.
     pub fn display(&self, path: &Path) -> String {
         relative(&self.root, path)
@@ -127,7 +132,7 @@ impl Workspace {
 }
 
 /// The places devcontainer tooling looks for a configuration.
-fn find_devcontainers(root: &Path) -> Vec<Loaded<Value>> {
+fn find_devcontainers(root: &Path) -> Vec<Devcontainer> {
     let mut paths = vec![
         root.join(".devcontainer/devcontainer.json"),
         root.join(".devcontainer.json"),
@@ -141,69 +146,8 @@ fn find_devcontainers(root: &Path) -> Vec<Loaded<Value>> {
     paths
         .into_iter()
         .filter(|p| std::fs::symlink_metadata(p).is_ok())
-        .map(|path| Loaded {
-            content: parse_jsonc_file(&path),
-            path,
-        })
+        .map(|path| Devcontainer::load(path, DEVCONTAINER_LIMIT))
         .collect()
-}
-
-/// Parses a JSONC file, allowing only comments and trailing commas.
-pub fn parse_jsonc_file(path: &Path) -> Result<Value, LoadError> {
-    let text = fsread::read_text_bounded(path, DEVCONTAINER_LIMIT).map_err(LoadError::File)?;
-    parse_jsonc(&text)
-}
-
-/// Parses JSONC text, allowing only comments and trailing commas.
-pub fn parse_jsonc(text: &str) -> Result<Value, LoadError> {
-    if text.trim().is_empty() {
-        return Err(LoadError::Empty);
-    }
-    if nesting_depth(text) > MAX_JSONC_DEPTH {
-        return Err(LoadError::Parse(format!(
-            "nested deeper than {MAX_JSONC_DEPTH} levels"
-        )));
-    }
-    let options = jsonc_parser::ParseOptions {
-        allow_comments: true,
-        allow_trailing_commas: true,
-        allow_loose_object_property_names: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    jsonc_parser::parse_to_serde_value::<Value>(text, &options)
-        .map_err(|e| LoadError::Parse(e.to_string()))
-}
-
-/// The deepest bracket nesting outside strings: a cheap guard for the parser.
-pub(crate) fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for b in text.bytes() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// Env files named by `runArgs` or a compose `env_file`, the conventional
@@ -211,7 +155,7 @@ pub(crate) fn nesting_depth(text: &str) -> usize {
 /// that sets a credential.
 fn find_env_files(
     root: &Path,
-    devcontainers: &[Loaded<Value>],
+    devcontainers: &[Devcontainer],
     compose: &[Loaded<super::compose::ComposeService>],
     missing: &mut Vec<MissingEnvFile>,
 ) -> Vec<EnvFile> {
