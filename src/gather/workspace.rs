@@ -11,6 +11,7 @@ pub use super::devcontainer_file::{Devcontainer, parse_jsonc};
 use super::env::Env;
 use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
+use crate::checks::Place;
 use crate::secret::Secret;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -60,6 +61,9 @@ pub struct MissingEnvFile {
     pub path: String,
     /// "--env-file in .devcontainer/devcontainer.json", "env_file in compose.yml".
     pub named_by: String,
+    /// Where it is named: the `runArgs` entry, or the compose file.
+    #[serde(skip)]
+    pub named_at: Place,
 }
 
 /// One env file that can carry credentials into the container.
@@ -73,6 +77,8 @@ pub struct EnvFile {
     pub credentials: Vec<(String, Secret)>,
     /// The ignore rules' and the index's verdict; `None` outside a repository.
     pub git: Option<GitStatus>,
+    /// The `--env-file` entries of `runArgs` that name it, in devcontainer.json.
+    pub named_at: Vec<Place>,
 }
 
 impl Workspace {
@@ -162,32 +168,34 @@ fn find_env_files(
     let mut found: Vec<EnvFile> = Vec::new();
     // Where each path sits in `found`: tens of thousands of files stay linear.
     let mut position: HashMap<String, usize> = HashMap::new();
-    let mut add = |path: &Path, reason: String| {
+    let mut add = |path: &Path, reason: String, named_at: Option<Place>| {
         let rel = relative(root, path);
-        match position.get(&rel) {
-            Some(&at) => found[at].reasons.push(reason),
-            None => {
-                position.insert(rel.clone(), found.len());
-                found.push(EnvFile {
-                    credentials: read_credentials(path),
-                    rel_path: rel,
-                    reasons: vec![reason],
-                    git: None,
-                });
-            }
-        }
+        let at = *position.entry(rel.clone()).or_insert_with(|| {
+            found.push(EnvFile {
+                credentials: read_credentials(path),
+                rel_path: rel,
+                reasons: Vec::new(),
+                git: None,
+                named_at: Vec::new(),
+            });
+            found.len() - 1
+        });
+        found[at].reasons.push(reason);
+        found[at].named_at.extend(named_at);
     };
     for config in devcontainers {
         let Some(value) = config.ok() else { continue };
         let config_dir = config.path.parent().unwrap_or(root);
         let named_by = format!("--env-file in {}", relative(root, &config.path));
-        for named in env_file_args(value) {
+        for (index, named) in env_file_arg_indices(value) {
             let candidates = [root.join(&named), config_dir.join(&named)];
+            let place = config.place_of(&["runArgs", &index.to_string()]);
             match candidates.iter().find(|p| p.is_file()) {
-                Some(path) => add(path, format!("named by {named_by}")),
+                Some(path) => add(path, format!("named by {named_by}"), place),
                 None => missing.push(MissingEnvFile {
                     path: named,
                     named_by: named_by.clone(),
+                    named_at: place.unwrap_or_else(|| Place::file(&config.path)),
                 }),
             }
         }
@@ -197,11 +205,12 @@ fn find_env_files(
         let named_by = format!("env_file in {}", relative(root, &file.path));
         for (path, required) in &service.env_files {
             if path.is_file() {
-                add(path, format!("named by {named_by}"));
+                add(path, format!("named by {named_by}"), None);
             } else if *required {
                 missing.push(MissingEnvFile {
                     path: relative(root, path),
                     named_by: named_by.clone(),
+                    named_at: Place::file(&file.path),
                 });
             }
         }
@@ -211,12 +220,13 @@ fn find_env_files(
         add(
             &conventional,
             "the conventional .devcontainer/api.env".to_string(),
+            None,
         );
     }
     for path in env_like_files(&root.join(".devcontainer")) {
         let credentials = read_credentials(&path);
         if let Some((name, _)) = credentials.first() {
-            add(&path, format!("sets {name}"));
+            add(&path, format!("sets {name}"), None);
         }
     }
     found
@@ -224,19 +234,26 @@ fn find_env_files(
 
 /// `--env-file X` and `--env-file=X` in every `runArgs`.
 pub fn env_file_args(config: &Value) -> Vec<String> {
-    let args: Vec<&str> = config
-        .get("runArgs")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    env_file_arg_indices(config)
+        .into_iter()
+        .map(|(_, named)| named)
+        .collect()
+}
+
+/// The same, each with the index in `runArgs` of the flag that names it.
+fn env_file_arg_indices(config: &Value) -> Vec<(usize, String)> {
+    let Some(args) = config.get("runArgs").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     let mut named = Vec::new();
     for (i, arg) in args.iter().enumerate() {
+        let Some(arg) = arg.as_str() else { continue };
         if let Some(value) = arg.strip_prefix("--env-file=") {
-            named.push(value.to_string());
-        } else if *arg == "--env-file"
-            && let Some(value) = args.get(i + 1)
+            named.push((i, value.to_string()));
+        } else if arg == "--env-file"
+            && let Some(value) = args.get(i + 1).and_then(Value::as_str)
         {
-            named.push((*value).to_string());
+            named.push((i, value.to_string()));
         }
     }
     named
