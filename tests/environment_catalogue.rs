@@ -509,6 +509,37 @@ mod devcontainer_env {
     }
 
     #[test]
+    fn remote_env_only_is_placed_on_the_entry() {
+        let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+        w.workspace_file(
+            ".devcontainer/devcontainer.json",
+            "{\n  \"remoteEnv\": {\n    \"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"\n  }\n}",
+        );
+        let problems = common::json_problems(&w, ID);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["code"], "devcontainer-env/remote-env-only");
+        let place = &problems[0]["places"][0];
+        common::assert_place(place, ".devcontainer/devcontainer.json", Some(3));
+        assert_eq!(place["column"], 5);
+    }
+
+    #[test]
+    fn a_missing_env_file_is_placed_on_its_run_arg() {
+        let w = World::new();
+        w.workspace_file(
+            ".devcontainer/devcontainer.json",
+            "{\"runArgs\": [\"-it\",\n  \"--env-file=.devcontainer/gone.env\"]}",
+        );
+        let problems = common::json_problems(&w, ID);
+        assert_eq!(problems[0]["code"], "devcontainer-env/missing-env-file");
+        common::assert_place(
+            &problems[0]["places"][0],
+            ".devcontainer/devcontainer.json",
+            Some(2),
+        );
+    }
+
+    #[test]
     fn container_env_passes() {
         let w = World::new();
         w.workspace_file(

@@ -118,7 +118,7 @@ fn judge(repo: &Repo, file: &EnvFile) -> Option<Problem> {
         return Some(problem.at_all(places));
     }
     if !git.ignored {
-        return Some(not_ignored(repo, file, git, &carries).at_all(places));
+        return Some(not_ignored(repo, file, git, &carries, places));
     }
     if git.tracked.is_none() {
         let why = git
@@ -142,7 +142,13 @@ fn judge(repo: &Repo, file: &EnvFile) -> Option<Problem> {
 
 /// A file no rule ignores, or that a `!pattern` re-includes: the rule's
 /// line is a place, and only a file without one gets the `.gitignore` line.
-fn not_ignored(repo: &Repo, file: &EnvFile, git: &GitStatus, carries: &str) -> Problem {
+fn not_ignored(
+    repo: &Repo,
+    file: &EnvFile,
+    git: &GitStatus,
+    carries: &str,
+    places: Vec<Place>,
+) -> Problem {
     let path = &file.rel_path;
     let reincluding = git.deciding_rule.as_ref().filter(|r| r.negated);
     let reinclude = git.rule.as_deref().map_or(String::new(), |r| {
@@ -152,7 +158,8 @@ fn not_ignored(repo: &Repo, file: &EnvFile, git: &GitStatus, carries: &str) -> P
         "not-ignored",
         format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
         format!("Ignore it:\n  {}{reinclude}", ignore_command(path)),
-    );
+    )
+    .at_all(places);
     match reincluding {
         Some(rule) => {
             let rule_file = rule

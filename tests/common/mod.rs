@@ -357,3 +357,24 @@ pub fn finding<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::V
         .and_then(|checks| checks.iter().find(|c| c["id"] == id))
         .unwrap_or_else(|| panic!("no finding {id} in {report}"))
 }
+
+/// The problems one check reports in `ccauth doctor --format json` (codes
+/// qualified, places and repairs as the JSON contract carries them).
+pub fn json_problems(w: &World, id: &str) -> Vec<serde_json::Value> {
+    let out = w
+        .ccauth(&["doctor", "--only", id, "--format", "json"])
+        .output()
+        .expect("ccauth runs");
+    let report = parse_output(&out.stdout);
+    finding(&report, id)["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Asserts that `place` is line `line` of a file whose path ends with `file`.
+pub fn assert_place(place: &serde_json::Value, file: &str, line: Option<u64>) {
+    let path = place["file"].as_str().unwrap_or_default();
+    assert!(path.ends_with(file), "{place} is not in {file}");
+    assert_eq!(place["line"].as_u64(), line, "{place}");
+}
