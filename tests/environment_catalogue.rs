@@ -54,6 +54,13 @@ mod config_file {
         let fix = f.fix.unwrap();
         assert!(fix.contains(".claude.json.backup.1000"), "{fix}");
         assert!(!fix.contains("backup.2000"), "{fix}");
+        let problems = common::json_problems(&w, ID);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["code"], "config-file/parse-error");
+        common::assert_place(&problems[0]["places"][0], "home/.claude.json", None);
+        let repair = problems[0]["repair"]["summary"].as_str().unwrap();
+        assert!(repair.contains(".claude.json.backup.1000"), "{repair}");
+        assert_eq!(problems[0]["repair"]["needs_naming"], true);
     }
 
     #[test]
@@ -212,6 +219,10 @@ mod config_persistence {
         let f = w.check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.fix.unwrap().contains("CLAUDE_CONFIG_DIR"));
+        let problems = common::json_problems(&w, ID);
+        assert_eq!(problems[0]["code"], "config-persistence/file-not-persisted");
+        common::assert_place(&problems[0]["places"][0], "home/.claude.json", None);
+        common::assert_place(&problems[0]["places"][1], "proc/self/mountinfo", Some(2));
     }
 
     #[test]

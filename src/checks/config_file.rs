@@ -45,16 +45,11 @@ impl ConfigFile {
         let q = shell_quote(&shown);
         let uid = ctx.user.uid;
         let mut problems: Vec<Problem> = Vec::new();
-        let mut add = |status, kind: &str, cause: String, fix: String| {
-            problems.push(Problem::of(status, kind, cause, fix).at(Place::file(path)));
-        };
-
         if ctx.legacy_config.is_some()
             && let Some(normal) = &ctx.claude_json
             && !matches!(&normal.content, Err(e) if e.is_missing())
         {
-            add(
-                Status::Warn,
+            let problem = Problem::warn(
                 "two-config-files",
                 format!(
                     "Two config files exist: the client reads the legacy {shown} and ignores {}, so changes to \
@@ -65,7 +60,11 @@ impl ConfigFile {
                     "Merge what you need into one file and remove the other (usually: rm {q})."
                 ),
             );
+            problems.push(problem.at(Place::file(path)).at(Place::file(&normal.path)));
         }
+        let mut add = |status, kind: &str, cause: String, fix: String| {
+            problems.push(Problem::of(status, kind, cause, fix).at(Place::file(path)));
+        };
         let own = ctx.meta.config_file.as_ref().is_none_or(|m| m.uid == uid);
         match &config.content {
             Err(LoadError::File(FileProblem::Missing)) => {}
@@ -155,8 +154,7 @@ impl ConfigFile {
                 .parent()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            add(
-                Status::Fail,
+            let problem = Problem::fail(
                 "directory-not-writable",
                 format!(
                     "{parent} is not writable: the client writes its config to a temporary file there and renames \
@@ -164,6 +162,7 @@ impl ConfigFile {
                 ),
                 format!("chmod u+w {}", shell_quote(&parent)),
             );
+            problems.push(problem.at_all(path.parent().map(Place::file)));
         }
         if let Ok(table) = &ctx.mounts {
             problems.extend(mount_problems(ctx, table, path));
