@@ -348,6 +348,18 @@ mod tests {
     }
 
     #[test]
+    fn a_long_line_of_entries_is_read_in_one_pass() {
+        // 150,000 items on one line of about 1 MiB: counting each column
+        // from the line's start would take minutes.
+        let items = vec!["\"-e\""; 150_000].join(",");
+        let text = format!("{{\"runArgs\": [{items}]}}");
+        let config = Devcontainer::parse(PathBuf::from("d.json"), &text);
+        let last = config.place_of(&["runArgs", "149999"]).unwrap();
+        assert_eq!(last.line, Some(1));
+        assert_eq!(last.column, Some(14 + 149_999 * 5));
+    }
+
+    #[test]
     fn the_value_is_the_json_value() {
         let value = config().content.unwrap();
         assert_eq!(value["mounts"][1]["target"], "d");
