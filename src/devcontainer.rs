@@ -147,6 +147,8 @@ pub struct MountSpec {
     pub target: String,
     /// `type=`: `bind` or `volume`.
     pub kind: String,
+    /// Its index in `mounts`, for its place in the file.
+    pub index: usize,
 }
 
 /// The `mounts` array, in string (`source=…,target=…`) or object form.
@@ -156,14 +158,16 @@ pub fn mounts(config: &Value) -> Vec<MountSpec> {
     };
     items
         .iter()
-        .filter_map(|item| match item {
-            Value::String(spec) => Some(parse_mount_string(spec)),
+        .enumerate()
+        .filter_map(|(index, item)| match item {
+            Value::String(spec) => Some(parse_mount_string(spec, index)),
             Value::Object(o) => {
                 let field = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 Some(MountSpec {
                     source: field("source"),
                     target: field("target"),
                     kind: field("type"),
+                    index,
                 })
             }
             _ => None,
@@ -171,11 +175,12 @@ pub fn mounts(config: &Value) -> Vec<MountSpec> {
         .collect()
 }
 
-fn parse_mount_string(spec: &str) -> MountSpec {
+fn parse_mount_string(spec: &str, index: usize) -> MountSpec {
     let mut mount = MountSpec {
         source: String::new(),
         target: String::new(),
         kind: String::new(),
+        index,
     };
     for part in spec.split(',') {
         let Some((key, value)) = part.split_once('=') else {
@@ -313,6 +318,7 @@ mod tests {
         assert_eq!(m[0].target, "/home/shiny/.claude");
         assert!(is_host_claude_source(&m[0].source));
         assert!(!is_host_claude_source(&m[1].source));
+        assert_eq!(m[1].index, 1);
         assert!(is_host_claude_source("${localEnv:HOME}/.claude.json"));
     }
 }

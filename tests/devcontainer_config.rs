@@ -74,3 +74,18 @@ fn a_broken_file_does_not_hide_other_findings() {
     let f = w.check("oauth-callback-port");
     assert_eq!(f.status, Status::Fail);
 }
+
+#[test]
+fn the_parse_error_is_placed_at_its_line_and_column() {
+    let w = World::new();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"name\": \"x\"\n  \"image\": \"y\"\n}\n",
+    );
+    let problems = common::w.problems(ID);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["code"], "devcontainer-config/parse-error");
+    let place = &problems[0]["places"][0];
+    common::assert_place(place, ".devcontainer/devcontainer.json", Some(2));
+    assert!(place["column"].as_u64().is_some(), "{place}");
+}

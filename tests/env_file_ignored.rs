@@ -595,3 +595,75 @@ fn a_collapsed_sparse_directory_is_unknown_not_guessed() {
         "{git}"
     );
 }
+
+#[test]
+fn each_env_file_is_its_own_problem_with_its_places_and_repair() {
+    let w = repo();
+    api_env(&w);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"runArgs\": [\n    \"--env-file\", \"config/claude.env\"\n  ]\n}\n",
+    );
+    w.workspace_file("config/claude.env", "SOMETHING=1\n");
+    let problems = common::w.problems(ID);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let named = problems
+        .iter()
+        .find(|p| {
+            p["cause"]
+                .as_str()
+                .unwrap()
+                .starts_with("config/claude.env")
+        })
+        .unwrap();
+    assert_eq!(named["code"], "env-file-ignored/not-ignored");
+    common::assert_place(&named["places"][0], "config/claude.env", None);
+    common::assert_place(
+        &named["places"][1],
+        ".devcontainer/devcontainer.json",
+        Some(3),
+    );
+    assert_eq!(named["places"][1]["column"], 5);
+    let conventional = problems
+        .iter()
+        .find(|p| {
+            p["cause"]
+                .as_str()
+                .unwrap()
+                .starts_with(".devcontainer/api.env")
+        })
+        .unwrap();
+    common::assert_place(&conventional["places"][0], ".devcontainer/api.env", None);
+    for problem in &problems {
+        assert!(problem["repair"]["summary"].is_string(), "{problem}");
+    }
+}
+
+#[test]
+fn a_reincluding_rule_is_a_place_and_gets_no_repair() {
+    let w = repo();
+    api_env(&w);
+    w.workspace_file(".gitignore", "*.env\n");
+    w.workspace_file(".devcontainer/.gitignore", "# keep it\n!api.env\n");
+    let problems = common::w.problems(ID);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["code"], "env-file-ignored/not-ignored");
+    common::assert_place(
+        &problems[0]["places"][1],
+        ".devcontainer/.gitignore",
+        Some(2),
+    );
+    assert!(problems[0]["repair"].is_null(), "{}", problems[0]);
+}
+
+#[test]
+fn a_tracked_file_is_coded_tracked() {
+    let w = repo();
+    api_env(&w);
+    w.workspace_file(".gitignore", "*.env\n");
+    w.git(&["add", "-f", ".devcontainer/api.env"]);
+    let problems = common::w.problems(ID);
+    assert_eq!(problems[0]["code"], "env-file-ignored/tracked");
+    common::assert_place(&problems[0]["places"][0], ".devcontainer/api.env", None);
+    assert!(problems[0]["repair"].is_null());
+}

@@ -55,6 +55,13 @@ mod config_file {
         let fix = f.fix.unwrap();
         assert!(fix.contains(".claude.json.backup.1000"), "{fix}");
         assert!(!fix.contains("backup.2000"), "{fix}");
+        let problems = common::w.problems(ID);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["code"], "config-file/parse-error");
+        common::assert_place(&problems[0]["places"][0], "home/.claude.json", None);
+        let repair = problems[0]["repair"]["summary"].as_str().unwrap();
+        assert!(repair.contains(".claude.json.backup.1000"), "{repair}");
+        assert_eq!(problems[0]["repair"]["needs_naming"], true);
     }
 
     #[test]
@@ -213,6 +220,10 @@ mod config_persistence {
         let f = w.check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.fix.unwrap().contains("CLAUDE_CONFIG_DIR"));
+        let problems = common::w.problems(ID);
+        assert_eq!(problems[0]["code"], "config-persistence/file-not-persisted");
+        common::assert_place(&problems[0]["places"][0], "home/.claude.json", None);
+        common::assert_place(&problems[0]["places"][1], "proc/self/mountinfo", Some(2));
     }
 
     #[test]
@@ -581,6 +592,37 @@ mod devcontainer_env {
                 .contains("passes CLAUDE_CONFIG_DIR through remoteEnv only"),
             "{}",
             f.cause
+        );
+    }
+
+    #[test]
+    fn remote_env_only_is_placed_on_the_entry() {
+        let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+        w.workspace_file(
+            ".devcontainer/devcontainer.json",
+            "{\n  \"remoteEnv\": {\n    \"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"\n  }\n}",
+        );
+        let problems = common::w.problems(ID);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["code"], "devcontainer-env/remote-env-only");
+        let place = &problems[0]["places"][0];
+        common::assert_place(place, ".devcontainer/devcontainer.json", Some(3));
+        assert_eq!(place["column"], 5);
+    }
+
+    #[test]
+    fn a_missing_env_file_is_placed_on_its_run_arg() {
+        let w = World::new();
+        w.workspace_file(
+            ".devcontainer/devcontainer.json",
+            "{\"runArgs\": [\"-it\",\n  \"--env-file=.devcontainer/gone.env\"]}",
+        );
+        let problems = common::w.problems(ID);
+        assert_eq!(problems[0]["code"], "devcontainer-env/missing-env-file");
+        common::assert_place(
+            &problems[0]["places"][0],
+            ".devcontainer/devcontainer.json",
+            Some(2),
         );
     }
 

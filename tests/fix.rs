@@ -192,6 +192,31 @@ fn an_untracked_env_file_gets_its_gitignore_line_but_a_tracked_one_only_advice()
 }
 
 #[test]
+fn each_env_file_carries_its_own_repair_and_both_are_applied() {
+    let w = World::new().with_env("PATH", &git_path()).git_init();
+    for name in [".devcontainer/api.env", ".devcontainer/prod.env"] {
+        w.workspace_file(name, &format!("ANTHROPIC_API_KEY={API_KEY}\n"));
+    }
+    let problems = common::w.problems("env-file-ignored");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    for (problem, name) in problems.iter().zip(["api.env", "prod.env"]) {
+        assert_eq!(problem["code"], "env-file-ignored/not-ignored");
+        common::assert_place(&problem["places"][0], name, None);
+        let summary = problem["repair"]["summary"].as_str().unwrap();
+        assert!(
+            summary.contains(&format!(".devcontainer/{name}")),
+            "{summary}"
+        );
+    }
+    let (report, _) = fix_json(&w, &["--fix=env-file-ignored"]);
+    assert_eq!(status_of(&report, "env-file-ignored"), "pass");
+    assert_eq!(
+        std::fs::read_to_string(w.workspace().join(".gitignore")).unwrap(),
+        "/.devcontainer/api.env\n/.devcontainer/prod.env\n"
+    );
+}
+
+#[test]
 fn a_wide_credentials_file_is_narrowed_to_0600() {
     let w = World::new();
     let path = w.home_file(

@@ -150,3 +150,42 @@ fn a_whole_disk_mounted_at_home_is_not_a_bind_mount() {
     assert_eq!(f.status, Status::Pass);
     assert_eq!(f.evidence["origin"], "not-a-bind-mount");
 }
+
+#[test]
+fn a_mac_mount_is_coded_and_placed_in_the_mount_table_and_devcontainer() {
+    let w = World::new().docker();
+    w.mount_mac_claude_dir();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"mounts\": [\n    \"source=${localEnv:HOME}/.claude,target=/home/node/.claude,type=bind\"\n  ]\n}\n",
+    );
+    let problems = common::w.problems(ID);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["code"], "host-credentials-mount/macos-keychain");
+    common::assert_place(&problems[0]["places"][0], "proc/self/mountinfo", Some(2));
+    common::assert_place(
+        &problems[0]["places"][1],
+        ".devcontainer/devcontainer.json",
+        Some(3),
+    );
+}
+
+#[test]
+fn a_declared_mount_alone_is_placed_on_its_entry() {
+    let w = World::new().docker().with_env("ANTHROPIC_API_KEY", API_KEY);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\"mounts\": [\n  \"source=claude,target=/x,type=volume\",\n  \"source=~/.claude,target=/y\"\n]}",
+    );
+    let problems = common::w.problems(ID);
+    assert_eq!(
+        problems[0]["code"],
+        "host-credentials-mount/declared-host-mount"
+    );
+    common::assert_place(
+        &problems[0]["places"][0],
+        ".devcontainer/devcontainer.json",
+        Some(3),
+    );
+    assert_eq!(problems[0]["places"][0]["column"], 3);
+}

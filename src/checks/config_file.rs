@@ -1,10 +1,12 @@
 //! `config-file`: the client must be able to read and rewrite its config file.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Status, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, Status, mount_place, shell_quote};
 use crate::gather::Context;
 use crate::gather::claude_state::LoadError;
 use crate::gather::fsread::FileProblem;
+use crate::gather::mountinfo::MountTable;
+use std::path::Path;
 
 /// Judges the effective `.claude.json`: type, syntax, access, mounts.
 pub struct ConfigFile;
@@ -27,9 +29,7 @@ impl Check for ConfigFile {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let finding = self.judge(ctx);
-        let repairs = self.repairs(ctx, &finding);
-        finding.with_repairs(repairs)
+        self.judge(ctx)
     }
 }
 
@@ -44,15 +44,13 @@ impl ConfigFile {
         let shown = path.display().to_string();
         let q = shell_quote(&shown);
         let uid = ctx.user.uid;
-        let mut problems: Vec<(Status, String, String)> = Vec::new();
-        let mut add = |status, cause: String, fix: String| problems.push((status, cause, fix));
-
+        let mut problems: Vec<Problem> = Vec::new();
         if ctx.legacy_config.is_some()
             && let Some(normal) = &ctx.claude_json
             && !matches!(&normal.content, Err(e) if e.is_missing())
         {
-            add(
-                Status::Warn,
+            let problem = Problem::warn(
+                "two-config-files",
                 format!(
                     "Two config files exist: the client reads the legacy {shown} and ignores {}, so changes to \
                      the latter have no effect (claude 2.1.332 prints \"Two Claude Code config files exist\").",
@@ -62,12 +60,17 @@ impl ConfigFile {
                     "Merge what you need into one file and remove the other (usually: rm {q})."
                 ),
             );
+            problems.push(problem.at(Place::file(path)).at(Place::file(&normal.path)));
         }
+        let mut add = |status, kind: &str, cause: String, fix: String| {
+            problems.push(Problem::of(status, kind, cause, fix).at(Place::file(path)));
+        };
         let own = ctx.meta.config_file.as_ref().is_none_or(|m| m.uid == uid);
         match &config.content {
             Err(LoadError::File(FileProblem::Missing)) => {}
             Err(LoadError::File(FileProblem::NotAFile("a directory"))) => add(
                 Status::Fail,
+                "is-a-directory",
                 format!(
                     "{shown} is a directory (EISDIR): Docker creates one when a bind-mount source file is \
                      missing on the host. The client cannot read or save its config."
@@ -80,6 +83,7 @@ impl ConfigFile {
             Err(LoadError::File(FileProblem::Unreadable(_))) if !own => {}
             Err(LoadError::Parse(why)) => add(
                 Status::Fail,
+                "parse-error",
                 format!(
                     "{shown} does not parse ({why}). The client stops with \"Configuration Error … contains \
                      invalid JSON\" or starts over with a fresh config, losing onboarding, account and trust."
@@ -88,6 +92,7 @@ impl ConfigFile {
             ),
             Err(LoadError::NotAnObject(kind)) => add(
                 Status::Warn,
+                "not-an-object",
                 format!(
                     "{shown} is valid JSON, but its top level is a{} {kind}, not an object: the client finds no \
                      onboarding flag, account, trusted folders or approved keys in it.",
@@ -100,6 +105,7 @@ impl ConfigFile {
             ),
             Err(LoadError::Unjudged(why)) => add(
                 Status::Warn,
+                "unjudged",
                 format!(
                     "ccauth could not judge {shown} ({why}); it is not called broken, and nothing rewrites it."
                 ),
@@ -109,6 +115,7 @@ impl ConfigFile {
             ),
             Err(LoadError::Empty) => add(
                 Status::Warn,
+                "empty",
                 format!(
                     "{shown} is empty: the client treats it as new, so onboarding and approvals start over."
                 ),
@@ -116,6 +123,7 @@ impl ConfigFile {
             ),
             Err(other) => add(
                 Status::Fail,
+                "unreadable",
                 format!("{shown} {}.", other.describe()),
                 format!("Make it a readable regular file again, or remove it: rm {q}"),
             ),
@@ -130,6 +138,7 @@ impl ConfigFile {
         {
             add(
                 Status::Fail,
+                "not-writable",
                 format!(
                     "{shown} is not writable by uid {uid} (mode {:04o}).",
                     ctx.meta.config_file.as_ref().map_or(0, |m| m.mode)
@@ -145,43 +154,22 @@ impl ConfigFile {
                 .parent()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            add(
-                Status::Fail,
+            let problem = Problem::fail(
+                "directory-not-writable",
                 format!(
                     "{parent} is not writable: the client writes its config to a temporary file there and renames \
                      it over {shown}, so every save fails."
                 ),
                 format!("chmod u+w {}", shell_quote(&parent)),
             );
+            problems.push(problem.at_all(path.parent().map(Place::file)));
         }
         if let Ok(table) = &ctx.mounts {
-            if table.at(path).is_some() {
-                add(
-                    Status::Fail,
-                    format!(
-                        "{shown} is itself a mount point (a single-file bind mount): the client's rename onto it \
-                         fails with EBUSY (\"resource busy or locked\"), and host-side rewrites leave the container \
-                         holding a stale copy."
-                    ),
-                    "Mount the directory instead (a named volume with CLAUDE_CONFIG_DIR pointing at it), or copy \
-                     the file in at start from a read-only staging path."
-                        .to_string(),
-                );
-            }
-            if let Some(mount) = table.covering(path).filter(|m| m.read_only) {
-                add(
-                    Status::Fail,
-                    format!(
-                        "{shown} is on a read-only mount ({}): every save fails with EROFS.",
-                        mount.mount_point.display()
-                    ),
-                    "Mount it read-write, or point CLAUDE_CONFIG_DIR at a writable volume."
-                        .to_string(),
-                );
-            }
+            problems.extend(mount_problems(ctx, table, path));
         }
         let evidence = (&ctx.meta.config_file, &ctx.backups);
-        let Some(finding) = Finding::from_tuples(&problems) else {
+        let Some(finding) = Finding::from_problems(problems.into_iter().map(|p| repaired(ctx, p)))
+        else {
             let state = if matches!(&config.content, Err(e) if e.is_missing()) {
                 "does not exist yet; the client will create it"
             } else {
@@ -191,30 +179,71 @@ impl ConfigFile {
         };
         finding.with("file", evidence.0).with("backups", evidence.1)
     }
+}
 
-    fn repairs(&self, ctx: &Context, _finding: &Finding) -> Vec<Repair> {
-        let Some(config) = ctx.effective_config() else {
-            return Vec::new();
-        };
-        // Only a file the client itself cannot read is replaced: a duplicate
-        // key, an odd value or a top level that is not an object is valid JSON.
-        let broken = config.content.as_ref().is_err_and(LoadError::is_broken);
-        let Some(backup) = ctx.backups.iter().find(|b| b.parses).filter(|_| broken) else {
-            return Vec::new();
-        };
-        vec![Repair {
-            summary: format!(
-                "restore {} over the broken {}",
-                backup.path.display(),
-                config.path.display()
-            ),
-            needs_naming: true,
-            action: Action::RestoreBackup {
-                path: config.path.clone(),
-                backup: backup.path.clone(),
-            },
-        }]
+/// The restore `--fix=config-file` makes for a file the client itself
+/// cannot read (it does not parse, or it is empty): a duplicate key, an odd
+/// value or a top level that is not an object is valid JSON, and left alone.
+fn repaired(ctx: &Context, problem: Problem) -> Problem {
+    let broken = matches!(problem.kind(), "parse-error" | "empty");
+    let config = ctx.effective_config();
+    let backup = ctx.backups.iter().find(|b| b.parses);
+    match (config, backup) {
+        (Some(config), Some(backup)) if broken => {
+            let repair = Repair::new(
+                format!(
+                    "restore {} over the broken {}",
+                    backup.path.display(),
+                    config.path.display()
+                ),
+                Action::RestoreBackup {
+                    path: config.path.clone(),
+                    backup: backup.path.clone(),
+                },
+            )
+            .on_request();
+            problem.repaired_by(repair)
+        }
+        _ => problem,
     }
+}
+
+/// A config file that is itself a mount point, or on a read-only mount:
+/// the file and the mount table's line are the places.
+fn mount_problems(ctx: &Context, table: &MountTable, path: &Path) -> Vec<Problem> {
+    let shown = path.display();
+    let mut problems = Vec::new();
+    if let Some(mount) = table.at(path) {
+        problems.push(
+            Problem::fail(
+                "single-file-mount",
+                format!(
+                    "{shown} is itself a mount point (a single-file bind mount): the client's rename onto it \
+                     fails with EBUSY (\"resource busy or locked\"), and host-side rewrites leave the container \
+                     holding a stale copy."
+                ),
+                "Mount the directory instead (a named volume with CLAUDE_CONFIG_DIR pointing at it), or copy \
+                 the file in at start from a read-only staging path.",
+            )
+            .at(Place::file(path))
+            .at(mount_place(ctx, &mount)),
+        );
+    }
+    if let Some(mount) = table.covering(path).filter(|m| m.read_only) {
+        problems.push(
+            Problem::fail(
+                "read-only-mount",
+                format!(
+                    "{shown} is on a read-only mount ({}): every save fails with EROFS.",
+                    mount.mount_point.display()
+                ),
+                "Mount it read-write, or point CLAUDE_CONFIG_DIR at a writable volume.",
+            )
+            .at(Place::file(path))
+            .at(mount_place(ctx, &mount)),
+        );
+    }
+    problems
 }
 
 /// Restore the newest backup that parses, or start afresh.

@@ -1,7 +1,7 @@
 //! `config-persistence`: a volume on `~/.claude` alone does not keep you
 //! signed in, because `~/.claude.json` sits next to it, on the container layer.
 
-use super::{Category, Check, Finding};
+use super::{Category, Check, Finding, Place, Problem, mount_place};
 use crate::gather::Context;
 use crate::gather::mountinfo::{Mount, MountOrigin};
 
@@ -48,7 +48,9 @@ impl Check for ConfigPersistence {
         let dir_persists = persists(dir_mount.as_ref().map(Mount::origin));
         let file_persists = persists(file_mount.as_ref().map(Mount::origin));
         let finding = match (dir_persists, file_persists) {
-            (true, false) => Finding::warn(
+            (true, false) => Finding::problem(
+                Problem::warn(
+                "file-not-persisted",
                 format!(
                     "{} is on a volume ({}), but {} is on the container's own layer: the next rebuild loses \
                      onboarding, the account, trusted folders and approved keys, and you sign in again although \
@@ -64,6 +66,9 @@ impl Check for ConfigPersistence {
                      containerEnv so every launcher sees it:\n  \"containerEnv\": {{ \"CLAUDE_CONFIG_DIR\": \"{}\" }}",
                     dir.display()
                 ),
+            )
+                .at(Place::file(&config.path))
+                .at_all(dir_mount.as_ref().map(|m| mount_place(ctx, m))),
             ),
             (true, true) => Finding::pass(format!(
                 "{} and {} are both on mounted storage.",

@@ -2,12 +2,13 @@
 //! read statically: `remoteEnv` that only VS Code applies, `${localEnv:…}` of
 //! a variable the host did not have, `--env-file` naming a missing file.
 
-use super::{Category, Check, Finding, join_words};
+use super::{Category, Check, Finding, Place, Problem, join_words};
 use crate::auth::{self, Mode};
 use crate::gather::Context;
 use crate::gather::env::VarState;
-use crate::gather::workspace::CREDENTIAL_VARS;
+use crate::gather::workspace::{CREDENTIAL_VARS, MissingEnvFile};
 use serde_json::Value;
+use std::path::Path;
 
 /// Variables whose delivery into the container matters for sign-in.
 const WATCHED: &[&str] = &[
@@ -46,90 +47,158 @@ impl Check for DevcontainerEnv {
         }
         // An empty credential that leaves no credential at all is credential-missing's finding.
         let credential_missing_owns = !auth::resolve(ctx, Mode::Print).logged_in;
-        let mut notes = Vec::new();
+        let mut problems = Vec::new();
         for (path, config) in &configs {
-            let file = ctx.workspace.display(path);
-            let block = |name: &str| config.get(name).and_then(Value::as_object);
-            let remote = block("remoteEnv");
-            let container = block("containerEnv");
-            for var in WATCHED {
-                let in_remote = remote.and_then(|b| b.get(*var)).and_then(Value::as_str);
-                let in_container = container.and_then(|b| b.get(*var)).and_then(Value::as_str);
-                if let (Some(_), None) = (in_remote, in_container) {
-                    notes.push(format!(
-                        "{file} passes {var} through remoteEnv only: VS Code applies it when it attaches, but the \
-                         devcontainer CLI, `docker exec`, scripts and CI do not, so there {var} is unset"
-                    ));
-                }
-                let Some(value) = in_container.or(in_remote) else {
-                    continue;
-                };
-                let Some(host_var) = local_env_name(value) else {
-                    continue;
-                };
-                let owned = credential_missing_owns && CREDENTIAL_VARS.contains(var);
-                if ctx.env.state(var) == VarState::Empty && !owned {
-                    notes.push(format!(
-                        "{file} sets {var} to \"{value}\", and {var} is empty here: the host had no {host_var} when \
-                         the container was created"
-                    ));
-                }
-            }
-        }
-        for file in &ctx.workspace.compose {
-            let Some(service) = file.ok() else { continue };
-            let shown = ctx.workspace.display(&file.path);
-            for (var, value) in &service.environment {
-                if !WATCHED.contains(&var.as_str()) {
-                    continue;
-                }
-                let host_var = match value {
-                    None => Some(var.as_str()),
-                    Some(v) => compose_variable(v),
-                };
-                let owned = credential_missing_owns && CREDENTIAL_VARS.contains(&var.as_str());
-                let state = ctx.env.state(var);
-                if let Some(host_var) = host_var
-                    && state != VarState::Set
-                    && !owned
-                {
-                    let here = if state == VarState::Empty {
-                        "empty"
-                    } else {
-                        "unset"
-                    };
-                    notes.push(format!(
-                        "{shown} gives service {} {var} from the host's {host_var}, and {var} is {here} here: the \
-                         host did not have it when the container was created",
-                        service.service
-                    ));
-                }
-            }
-        }
-        for missing in &ctx.workspace.missing_env_files {
-            notes.push(format!(
-                "{} names {}, which does not exist: the next container start fails with \"no such file\"",
-                missing.named_by, missing.path
+            problems.extend(env_block_problems(
+                ctx,
+                path,
+                config,
+                credential_missing_owns,
             ));
         }
-        if notes.is_empty() {
-            let files: Vec<String> = configs
-                .iter()
-                .map(|(p, _)| ctx.workspace.display(p))
-                .collect();
-            return Finding::pass(format!(
-                "{} pass(es) their variables in a way every launcher applies.",
-                join_words(&files)
-            ));
+        problems.extend(compose_problems(ctx, credential_missing_owns));
+        problems.extend(ctx.workspace.missing_env_files.iter().map(missing_file));
+        let notes: Vec<&str> = problems.iter().map(|p| p.cause.as_str()).collect();
+        let notes = serde_json::to_value(&notes).unwrap_or_default();
+        match Finding::from_problems(problems) {
+            Some(finding) => finding.with("notes", notes),
+            None => {
+                let files: Vec<String> = configs
+                    .iter()
+                    .map(|(p, _)| ctx.workspace.display(p))
+                    .collect();
+                Finding::pass(format!(
+                    "{} pass(es) their variables in a way every launcher applies.",
+                    join_words(&files)
+                ))
+            }
         }
-        Finding::warn(
-            format!("{}.", notes.join(".\n")),
-            "Use containerEnv for anything claude needs (it is applied whatever starts the container), set the host \
-             variables before creating the container (or use Codespaces secrets), and rebuild. Create or fix files \
-             named by --env-file.",
-        )
-        .with("notes", &notes)
     }
+}
+
+/// The rebuild every fix ends with: the environment is fixed at creation.
+const REBUILD: &str = "then rebuild the container";
+
+/// `remoteEnv` without `containerEnv`, and `${localEnv:X}` of a host
+/// variable that was empty, in one devcontainer.json.
+fn env_block_problems(
+    ctx: &Context,
+    path: &Path,
+    config: &Value,
+    credential_missing_owns: bool,
+) -> Vec<Problem> {
+    let file = ctx.workspace.display(path);
+    let place = |block: &str, var: &str| {
+        ctx.workspace
+            .devcontainer(path)
+            .and_then(|d| d.place_of(&[block, var]))
+            .unwrap_or_else(|| Place::file(path))
+    };
+    let block = |name: &str| config.get(name).and_then(Value::as_object);
+    let (remote, container) = (block("remoteEnv"), block("containerEnv"));
+    let mut problems = Vec::new();
+    for var in WATCHED {
+        let in_remote = remote.and_then(|b| b.get(*var)).and_then(Value::as_str);
+        let in_container = container.and_then(|b| b.get(*var)).and_then(Value::as_str);
+        if let (Some(_), None) = (in_remote, in_container) {
+            problems.push(
+                Problem::warn(
+                    "remote-env-only",
+                    format!(
+                        "{file} passes {var} through remoteEnv only: VS Code applies it when it attaches, but \
+                         the devcontainer CLI, `docker exec`, scripts and CI do not, so there {var} is unset."
+                    ),
+                    format!(
+                        "Move {var} to containerEnv (applied whatever starts the container), {REBUILD}."
+                    ),
+                )
+                .at(place("remoteEnv", var)),
+            );
+        }
+        let (block, value) = match (in_container, in_remote) {
+            (Some(value), _) => ("containerEnv", value),
+            (None, Some(value)) => ("remoteEnv", value),
+            (None, None) => continue,
+        };
+        let Some(host_var) = local_env_name(value) else {
+            continue;
+        };
+        let owned = credential_missing_owns && CREDENTIAL_VARS.contains(var);
+        if ctx.env.state(var) == VarState::Empty && !owned {
+            problems.push(
+                Problem::warn(
+                    "host-variable-missing",
+                    format!(
+                        "{file} sets {var} to \"{value}\", and {var} is empty here: the host had no \
+                         {host_var} when the container was created."
+                    ),
+                    format!(
+                        "Set {host_var} on the host before creating the container (or use a Codespaces \
+                         secret), {REBUILD}."
+                    ),
+                )
+                .at(place(block, var)),
+            );
+        }
+    }
+    problems
+}
+
+/// Compose services that take a watched variable from a host that lacked it.
+fn compose_problems(ctx: &Context, credential_missing_owns: bool) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for file in &ctx.workspace.compose {
+        let Some(service) = file.ok() else { continue };
+        let shown = ctx.workspace.display(&file.path);
+        for (var, value) in &service.environment {
+            if !WATCHED.contains(&var.as_str()) {
+                continue;
+            }
+            let host_var = match value {
+                None => Some(var.as_str()),
+                Some(v) => compose_variable(v),
+            };
+            let owned = credential_missing_owns && CREDENTIAL_VARS.contains(&var.as_str());
+            let state = ctx.env.state(var);
+            let Some(host_var) = host_var.filter(|_| state != VarState::Set && !owned) else {
+                continue;
+            };
+            let here = if state == VarState::Empty {
+                "empty"
+            } else {
+                "unset"
+            };
+            problems.push(
+                Problem::warn(
+                    "compose-host-variable-missing",
+                    format!(
+                        "{shown} gives service {} {var} from the host's {host_var}, and {var} is {here} here: \
+                         the host did not have it when the container was created.",
+                        service.service
+                    ),
+                    format!("Set {host_var} on the host before creating the container, {REBUILD}."),
+                )
+                .at(Place::file(&file.path).key(format!("services.{}.environment.{var}", service.service))),
+            );
+        }
+    }
+    problems
+}
+
+/// A file `--env-file` or a compose `env_file` names that does not exist.
+fn missing_file(missing: &MissingEnvFile) -> Problem {
+    Problem::warn(
+        "missing-env-file",
+        format!(
+            "{} names {}, which does not exist: the next container start fails with \"no such file\".",
+            missing.named_by, missing.path
+        ),
+        format!(
+            "Create {}, or remove what names it, {REBUILD}.",
+            missing.path
+        ),
+    )
+    .at(missing.named_at.clone())
 }
 
 /// `X` in a compose value `${X}` or `$X` (not `${X:-default}`).

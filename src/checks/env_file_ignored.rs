@@ -1,9 +1,9 @@
 //! `env-file-ignored`: an env file full of keys must be git-ignored and untracked.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Status, join_words, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, join_words, shell_quote};
 use crate::gather::Context;
-use crate::gather::git::Ownership;
+use crate::gather::git::{GitStatus, Ownership, Repo, anchored_pattern};
 use crate::gather::workspace::EnvFile;
 use serde_json::json;
 
@@ -28,21 +28,13 @@ impl Check for EnvFileIgnored {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let finding = self.judge(ctx);
-        let repairs = self.repairs(ctx, &finding);
-        finding.with_repairs(repairs)
-    }
-}
-
-impl EnvFileIgnored {
-    fn judge(&self, ctx: &Context) -> Finding {
         let ws = &ctx.workspace;
-        if ws.repo.is_none() {
+        let Some(repo) = &ws.repo else {
             return Finding::skip(format!(
                 "{} is not in a git repository, so nothing can be committed by mistake.",
                 ws.root.display()
             ));
-        }
+        };
         if ws.env_files.is_empty() {
             return Finding::skip(
                 "No env file that can carry credentials: no .devcontainer/api.env, no --env-file in runArgs, \
@@ -50,10 +42,9 @@ impl EnvFileIgnored {
             )
             .with("missing_env_files", &ws.missing_env_files);
         }
-        let verdicts: Vec<(Status, String, String)> =
-            ws.env_files.iter().filter_map(judge).collect();
+        let problems = ws.env_files.iter().filter_map(|f| judge(repo, f));
         let evidence: Vec<_> = ws.env_files.iter().map(evidence_of).collect();
-        let finding = Finding::from_tuples(&verdicts).unwrap_or_else(|| {
+        let finding = Finding::from_problems(problems).unwrap_or_else(|| {
             let names: Vec<&str> = ws.env_files.iter().map(|f| f.rel_path.as_str()).collect();
             Finding::pass(format!(
                 "{} git-ignored and not tracked.",
@@ -64,43 +55,37 @@ impl EnvFileIgnored {
             .with("env_files", evidence)
             .with("missing_env_files", &ws.missing_env_files);
         match &ws.repo_ownership {
-            Some(ownership) => {
-                let (note, fix) = refused_by_git(ownership);
-                finding
-                    .at_least_warn(&note, &fix)
-                    .with("repository_ownership", ownership_evidence(ownership))
-            }
+            Some(ownership) => finding
+                .and(refused_by_git(ownership))
+                .with("repository_ownership", ownership_evidence(ownership)),
             None => finding,
         }
     }
+}
 
-    fn repairs(&self, ctx: &Context, _finding: &Finding) -> Vec<Repair> {
-        let Some(repo) = &ctx.workspace.repo else {
-            return Vec::new();
-        };
-        ctx.workspace
-            .env_files
-            .iter()
-            .filter(|f| {
-                f.git.as_ref().is_some_and(|g| {
-                    let reincluded = g.rule.as_deref().is_some_and(|r| r.contains(":!"));
-                    !g.ignored && g.tracked != Some(true) && !reincluded
-                })
-            })
-            .map(|f| Repair {
-                summary: format!(
-                    "add the line that ignores {} to {}",
-                    f.rel_path,
-                    repo.root.join(".gitignore").display()
-                ),
-                needs_naming: false,
-                action: Action::AppendIgnoreLine {
-                    gitignore: repo.root.join(".gitignore"),
-                    rel_path: f.rel_path.clone(),
-                },
-            })
-            .collect()
-    }
+/// Where an env file's problem lives: the file, and the `runArgs` entries
+/// that name it.
+fn places_of(repo: &Repo, file: &EnvFile) -> Vec<Place> {
+    let mut places = vec![Place::file(repo.root.join(&file.rel_path))];
+    places.extend(file.named_at.iter().cloned());
+    places
+}
+
+/// The line `--fix` adds to the root `.gitignore` for an untracked file no
+/// rule re-includes.
+fn ignore_repair(repo: &Repo, file: &EnvFile) -> Repair {
+    let gitignore = repo.root.join(".gitignore");
+    Repair::new(
+        format!(
+            "add the line that ignores {} to {}",
+            file.rel_path,
+            gitignore.display()
+        ),
+        Action::AppendIgnoreLine {
+            gitignore,
+            rel_path: file.rel_path.clone(),
+        },
+    )
 }
 
 fn describe_files(names: &[&str]) -> String {
@@ -110,14 +95,15 @@ fn describe_files(names: &[&str]) -> String {
     }
 }
 
-/// The problem with one file, if any: status, cause, fix.
-fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
+/// The problem with one file, if any, with its places and its repair.
+fn judge(repo: &Repo, file: &EnvFile) -> Option<Problem> {
     let git = file.git.as_ref()?;
     let path = &file.rel_path;
     let carries = carried(file);
+    let places = places_of(repo, file);
     if git.tracked == Some(true) {
-        return Some((
-            Status::Fail,
+        let problem = Problem::fail(
+            "tracked",
             format!("{path} ({carries}) is committed: its content is in the git history."),
             format!(
                 "Stop tracking it and ignore it:\n  \
@@ -128,25 +114,19 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
                 q = shell_quote(path),
                 line = ignore_command(path),
             ),
-        ));
+        );
+        return Some(problem.at_all(places));
     }
     if !git.ignored {
-        let reinclude = git.rule.as_deref().map_or(String::new(), |r| {
-            format!(" The rule {r} re-includes it: remove that line.")
-        });
-        return Some((
-            Status::Fail,
-            format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
-            format!("Ignore it:\n  {}{reinclude}", ignore_command(path)),
-        ));
+        return Some(not_ignored(repo, file, git, &carries, places));
     }
     if git.tracked.is_none() {
         let why = git
             .tracked_unknown_because
             .as_deref()
             .unwrap_or("the index could not tell");
-        return Some((
-            Status::Warn,
+        let problem = Problem::warn(
+            "tracked-unknown",
             format!(
                 "{path} ({carries}) is git-ignored, but whether it is already tracked is unknown ({why})."
             ),
@@ -154,9 +134,42 @@ fn judge(file: &EnvFile) -> Option<(Status, String, String)> {
                 "Where git works, run: git ls-files -- {}",
                 shell_quote(path)
             ),
-        ));
+        );
+        return Some(problem.at_all(places));
     }
     None
+}
+
+/// A file no rule ignores, or that a `!pattern` re-includes: the rule's
+/// line is a place, and only a file without one gets the `.gitignore` line.
+fn not_ignored(
+    repo: &Repo,
+    file: &EnvFile,
+    git: &GitStatus,
+    carries: &str,
+    places: Vec<Place>,
+) -> Problem {
+    let path = &file.rel_path;
+    let reincluding = git.deciding_rule.as_ref().filter(|r| r.negated);
+    let reinclude = git.rule.as_deref().map_or(String::new(), |r| {
+        format!(" The rule {r} re-includes it: remove that line.")
+    });
+    let problem = Problem::fail(
+        "not-ignored",
+        format!("{path} ({carries}) is not git-ignored: one `git add .` commits its keys."),
+        format!("Ignore it:\n  {}{reinclude}", ignore_command(path)),
+    )
+    .at_all(places);
+    match reincluding {
+        Some(rule) => {
+            let rule_file = rule
+                .source
+                .clone()
+                .unwrap_or_else(|| repo.root.join(".gitignore"));
+            problem.at(Place::line(rule_file, rule.line, None).key(rule.pattern.clone()))
+        }
+        None => problem.repaired_by(ignore_repair(repo, file)),
+    }
 }
 
 /// What git says in a repository owned by someone else.
@@ -175,9 +188,10 @@ fn safe_directory_command(ownership: &Ownership) -> String {
     )
 }
 
-/// A note and a fix: the verdicts hold, but the user's own git refuses the repository.
-fn refused_by_git(ownership: &Ownership) -> (String, String) {
-    (
+/// The verdicts hold, but the user's own git refuses the repository.
+fn refused_by_git(ownership: &Ownership) -> Problem {
+    Problem::warn(
+        "foreign-owner",
         format!(
             "{} is owned by uid {}, not by uid {} who runs this: git refuses it (\"{}\"), so `git status` and \
              `git add` fail there. ccauth judged the ignore rules and the index itself, without running git.",
@@ -193,6 +207,7 @@ fn refused_by_git(ownership: &Ownership) -> (String, String) {
             shell_quote(&ownership.path.display().to_string()),
         ),
     )
+    .at(Place::file(&ownership.path))
 }
 
 fn ownership_evidence(ownership: &Ownership) -> serde_json::Value {
@@ -209,7 +224,7 @@ fn ownership_evidence(ownership: &Ownership) -> serde_json::Value {
 /// The command that adds the line ignoring exactly this file (anchored at
 /// the repository root, escaped); for a name no line can express, why not.
 fn ignore_command(rel_path: &str) -> String {
-    match crate::fix::ignore_line::anchored_pattern(rel_path) {
+    match anchored_pattern(rel_path) {
         Ok(line) => format!("echo {} >> .gitignore", shell_quote(&line)),
         Err(why) => format!("(no .gitignore line can: {why})"),
     }

@@ -2,7 +2,7 @@
 //! container carries no usable login (macOS keeps it in the Keychain), or
 //! shares one refresh-token family with the host.
 
-use super::{Category, Check, Finding, Status, join_words};
+use super::{Category, Check, Finding, Place, Problem, join_words, mount_place};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -32,27 +32,27 @@ impl Check for HostCredentialsMount {
 
     fn run(&self, ctx: &Context) -> Finding {
         let declared = declared_host_mounts(ctx);
-        let finding = judge_mounts(ctx);
-        let finding = if declared.is_empty() {
+        let finding = judge_mounts(ctx, &declared);
+        // A problem the mount table shows already carries the declared mounts' places.
+        let finding = if declared.is_empty() || finding.status.is_problem() {
             finding
         } else {
-            let mut note = format!(
-                "devcontainer.json mounts the host's Claude state: {}.",
-                join_words(&declared)
+            let shown: Vec<&str> = declared.iter().map(|(shown, _)| shown.as_str()).collect();
+            let note = format!(
+                "devcontainer.json mounts the host's Claude state: {}. A host's ~/.claude brings no login a \
+                 Linux container can use when the host is a Mac (the Keychain holds it), and shares one \
+                 refresh token with the host otherwise.",
+                join_words(&shown)
             );
-            if finding.status == Status::Pass {
-                note.push_str(
-                    " A host's ~/.claude brings no login a Linux container can use when the host is a \
-                     Mac (the Keychain holds it), and shares one refresh token with the host otherwise.",
-                );
-            }
-            finding.at_least_warn(&note, &volume_fix(ctx))
+            let places = declared.iter().map(|(_, place)| place.clone());
+            finding.and(Problem::warn("declared-host-mount", note, volume_fix(ctx)).at_all(places))
         };
-        finding.with("declared_host_mounts", &declared)
+        let shown: Vec<&String> = declared.iter().map(|(shown, _)| shown).collect();
+        finding.with("declared_host_mounts", shown)
     }
 }
 
-fn judge_mounts(ctx: &Context) -> Finding {
+fn judge_mounts(ctx: &Context, declared: &[(String, Place)]) -> Finding {
     let table = match &ctx.mounts {
         Ok(table) => table,
         Err(why) => return Finding::skip(format!("The mount table could not be read: {why}.")),
@@ -85,8 +85,9 @@ fn judge_mounts(ctx: &Context) -> Finding {
         "host_os_hint": mount.host_os_hint(),
         "read_only": mount.read_only,
     });
-    let finding = if stored_usable {
-        Finding::warn(
+    let problem = if stored_usable {
+        Problem::warn(
+            "shared-refresh-token",
             format!(
                 "{} is {origin} and holds a usable login. Host and container now share one refresh-token family: \
                  refresh tokens are single-use, so whichever side refreshes first logs the other out \
@@ -96,7 +97,8 @@ fn judge_mounts(ctx: &Context) -> Finding {
             volume_fix(ctx),
         )
     } else if let Some(other) = others.first() {
-        Finding::warn(
+        Problem::warn(
+            "unused-host-mount",
             format!(
                 "{} is {origin} but holds no usable login; sign-in works through {other} instead, so the mount \
                  only shares the host's state for nothing.",
@@ -105,7 +107,12 @@ fn judge_mounts(ctx: &Context) -> Finding {
             volume_fix(ctx),
         )
     } else {
-        Finding::fail(
+        let kind = match mount.host_os_hint() {
+            Some("macOS") => "macos-keychain",
+            _ => "no-usable-login",
+        };
+        Problem::fail(
+            kind,
             format!(
                 "{} is {origin} and holds no usable .credentials.json, and nothing else provides a credential. \
                  {}",
@@ -115,7 +122,9 @@ fn judge_mounts(ctx: &Context) -> Finding {
             volume_fix(ctx),
         )
     };
-    finding.with("host_mount", evidence)
+    let in_table = mount_place(ctx, mount);
+    let places = declared.iter().map(|(_, place)| place.clone());
+    Finding::problem(problem.at(in_table).at_all(places)).with("host_mount", evidence)
 }
 
 /// The credential-bearing paths that sit on a host bind mount, in the order
@@ -217,8 +226,9 @@ fn volume_fix(ctx: &Context) -> String {
     )
 }
 
-/// `mounts` entries in devcontainer.json whose source is the host's `.claude`.
-fn declared_host_mounts(ctx: &Context) -> Vec<String> {
+/// `mounts` entries in devcontainer.json whose source is the host's
+/// `.claude`, each shown and with its place.
+fn declared_host_mounts(ctx: &Context) -> Vec<(String, Place)> {
     ctx.workspace
         .parsed_devcontainers()
         .flat_map(|(path, config)| {
@@ -226,12 +236,18 @@ fn declared_host_mounts(ctx: &Context) -> Vec<String> {
                 .into_iter()
                 .filter(|m| m.kind != "volume" && devcontainer::is_host_claude_source(&m.source))
                 .map(move |m| {
-                    format!(
+                    let shown = format!(
                         "{} → {} in {}",
                         m.source,
                         m.target,
                         ctx.workspace.display(path)
-                    )
+                    );
+                    let place = ctx
+                        .workspace
+                        .devcontainer(path)
+                        .and_then(|d| d.place_of(&["mounts", &m.index.to_string()]))
+                        .unwrap_or_else(|| Place::file(path));
+                    (shown, place)
                 })
         })
         .collect()

@@ -466,6 +466,13 @@ fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
     }
 }
 
+/// A mount's line in the mount table (`/proc/self/mountinfo` under the
+/// sysroot), as the place of a problem the mount causes.
+pub(crate) fn mount_place(ctx: &Context, mount: &crate::gather::mountinfo::Mount) -> Place {
+    let table = crate::gather::system::under(&ctx.sysroot, "/proc/self/mountinfo");
+    Place::line(table, mount.line, None).key(mount.mount_point.display().to_string())
+}
+
 /// Quotes a path or word for a POSIX shell when it needs quoting.
 pub fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()

@@ -7,6 +7,7 @@
 mod claude_json_fast;
 pub mod claude_state;
 pub mod compose;
+pub mod devcontainer_file;
 pub mod env;
 pub mod fsread;
 pub mod git;

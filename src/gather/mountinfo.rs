@@ -21,6 +21,8 @@ pub struct Mount {
     pub fstype: String,
     /// After the separator: the device or share.
     pub source: String,
+    /// Its line in the table, from 1, for places.
+    pub line: u32,
 }
 
 /// The parsed mount table.
@@ -194,9 +196,17 @@ impl MountTable {
         &self.text.as_bytes()[start as usize..end as usize]
     }
 
+    /// Entry `index` parsed, with its line number (counted here: lookups
+    /// return a few mounts of tables that can have tens of thousands).
     fn mount(&self, index: usize) -> Option<Mount> {
         let (start, end) = self.entries.get(index)?.line;
-        parse_line(&self.text[start as usize..end as usize])
+        let before = &self.text.as_bytes()[..start as usize];
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let mount = parse_line(&self.text[start as usize..end as usize])?;
+        Some(Mount {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            ..mount
+        })
     }
 
     /// The mount that holds `path`: the longest mount point that is a prefix
@@ -273,6 +283,7 @@ fn parse_line(line: &str) -> Option<Mount> {
         read_only: options.split(',').any(|o| o == "ro"),
         fstype,
         source,
+        line: 0,
     })
 }
 
@@ -325,7 +336,9 @@ garbage line
         assert_eq!(mounts[2].mount_point, Path::new("/home/ann/my dir"));
         assert!(mounts[4].read_only);
         assert_eq!(mounts[4].fstype, "ext4");
-        assert!(table.at(Path::new("/home/ann/my dir")).is_some());
+        assert_eq!(mounts[4].line, 5);
+        let at = table.at(Path::new("/home/ann/my dir"));
+        assert_eq!(at.map(|m| m.line), Some(3));
         assert!(
             MountTable::parse("1 2 3 / /x rw\n").is_empty(),
             "no separator"

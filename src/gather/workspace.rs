@@ -6,10 +6,12 @@
 //! and column. Env files are found where devcontainers put them and judged
 //! against the repository's ignore rules and index, without running git.
 
-use super::claude_state::{LoadError, Loaded};
+use super::claude_state::Loaded;
+pub use super::devcontainer_file::{Devcontainer, parse_jsonc};
 use super::env::Env;
 use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
+use crate::checks::Place;
 use crate::secret::Secret;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -19,8 +21,6 @@ use std::path::{Path, PathBuf};
 const DEVCONTAINER_LIMIT: u64 = 1 << 20;
 /// Env files are small too.
 const ENV_FILE_LIMIT: u64 = 1 << 20;
-/// Deeper nesting than this is refused before the recursive parser sees it.
-const MAX_JSONC_DEPTH: usize = 256;
 /// `.devcontainer/*/` entries looked at for more configurations, each up to
 /// [`DEVCONTAINER_LIMIT`]; real repositories have a handful.
 const NESTED_DEVCONTAINERS_LIMIT: usize = 64;
@@ -44,8 +44,8 @@ pub struct Workspace {
     pub repo: Option<Repo>,
     /// Set when git itself would refuse that repository as another user's.
     pub repo_ownership: Option<Ownership>,
-    /// Every `devcontainer.json` found, parsed.
-    pub devcontainers: Vec<Loaded<Value>>,
+    /// Every `devcontainer.json` found, parsed, with its entries' places.
+    pub devcontainers: Vec<Devcontainer>,
     /// The compose service of every devcontainer that names one.
     pub compose: Vec<Loaded<super::compose::ComposeService>>,
     /// Env files that can carry credentials, with git's verdict on each.
@@ -61,6 +61,9 @@ pub struct MissingEnvFile {
     pub path: String,
     /// "--env-file in .devcontainer/devcontainer.json", "env_file in compose.yml".
     pub named_by: String,
+    /// Where it is named: the `runArgs` entry, or the compose file.
+    #[serde(skip)]
+    pub named_at: Place,
 }
 
 /// One env file that can carry credentials into the container.
@@ -74,6 +77,8 @@ pub struct EnvFile {
     pub credentials: Vec<(String, Secret)>,
     /// The ignore rules' and the index's verdict; `None` outside a repository.
     pub git: Option<GitStatus>,
+    /// The `--env-file` entries of `runArgs` that name it, in devcontainer.json.
+    pub named_at: Vec<Place>,
 }
 
 impl Workspace {
@@ -120,6 +125,12 @@ impl Workspace {
             .filter_map(|d| d.ok().map(|v| (d.path.as_path(), v)))
     }
 
+    /// The gathered `devcontainer.json` at `path`, for the places of its
+    /// entries ([`Devcontainer::place_of`]).
+    pub fn devcontainer(&self, path: &Path) -> Option<&Devcontainer> {
+        self.devcontainers.iter().find(|d| d.is_at(path))
+    }
+
     /// A path shown relative to the workspace when it is inside it.
     pub fn display(&self, path: &Path) -> String {
         relative(&self.root, path)
@@ -127,7 +138,7 @@ impl Workspace {
 }
 
 /// The places devcontainer tooling looks for a configuration.
-fn find_devcontainers(root: &Path) -> Vec<Loaded<Value>> {
+fn find_devcontainers(root: &Path) -> Vec<Devcontainer> {
     let mut paths = vec![
         root.join(".devcontainer/devcontainer.json"),
         root.join(".devcontainer.json"),
@@ -141,69 +152,8 @@ fn find_devcontainers(root: &Path) -> Vec<Loaded<Value>> {
     paths
         .into_iter()
         .filter(|p| std::fs::symlink_metadata(p).is_ok())
-        .map(|path| Loaded {
-            content: parse_jsonc_file(&path),
-            path,
-        })
+        .map(|path| Devcontainer::load(path, DEVCONTAINER_LIMIT))
         .collect()
-}
-
-/// Parses a JSONC file, allowing only comments and trailing commas.
-pub fn parse_jsonc_file(path: &Path) -> Result<Value, LoadError> {
-    let text = fsread::read_text_bounded(path, DEVCONTAINER_LIMIT).map_err(LoadError::File)?;
-    parse_jsonc(&text)
-}
-
-/// Parses JSONC text, allowing only comments and trailing commas.
-pub fn parse_jsonc(text: &str) -> Result<Value, LoadError> {
-    if text.trim().is_empty() {
-        return Err(LoadError::Empty);
-    }
-    if nesting_depth(text) > MAX_JSONC_DEPTH {
-        return Err(LoadError::Parse(format!(
-            "nested deeper than {MAX_JSONC_DEPTH} levels"
-        )));
-    }
-    let options = jsonc_parser::ParseOptions {
-        allow_comments: true,
-        allow_trailing_commas: true,
-        allow_loose_object_property_names: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    jsonc_parser::parse_to_serde_value::<Value>(text, &options)
-        .map_err(|e| LoadError::Parse(e.to_string()))
-}
-
-/// The deepest bracket nesting outside strings: a cheap guard for the parser.
-pub(crate) fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for b in text.bytes() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// Env files named by `runArgs` or a compose `env_file`, the conventional
@@ -211,39 +161,41 @@ pub(crate) fn nesting_depth(text: &str) -> usize {
 /// that sets a credential.
 fn find_env_files(
     root: &Path,
-    devcontainers: &[Loaded<Value>],
+    devcontainers: &[Devcontainer],
     compose: &[Loaded<super::compose::ComposeService>],
     missing: &mut Vec<MissingEnvFile>,
 ) -> Vec<EnvFile> {
     let mut found: Vec<EnvFile> = Vec::new();
     // Where each path sits in `found`: tens of thousands of files stay linear.
     let mut position: HashMap<String, usize> = HashMap::new();
-    let mut add = |path: &Path, reason: String| {
+    let mut add = |path: &Path, reason: String, named_at: Option<Place>| {
         let rel = relative(root, path);
-        match position.get(&rel) {
-            Some(&at) => found[at].reasons.push(reason),
-            None => {
-                position.insert(rel.clone(), found.len());
-                found.push(EnvFile {
-                    credentials: read_credentials(path),
-                    rel_path: rel,
-                    reasons: vec![reason],
-                    git: None,
-                });
-            }
-        }
+        let at = *position.entry(rel.clone()).or_insert_with(|| {
+            found.push(EnvFile {
+                credentials: read_credentials(path),
+                rel_path: rel,
+                reasons: Vec::new(),
+                git: None,
+                named_at: Vec::new(),
+            });
+            found.len() - 1
+        });
+        found[at].reasons.push(reason);
+        found[at].named_at.extend(named_at);
     };
     for config in devcontainers {
         let Some(value) = config.ok() else { continue };
         let config_dir = config.path.parent().unwrap_or(root);
         let named_by = format!("--env-file in {}", relative(root, &config.path));
-        for named in env_file_args(value) {
+        for (index, named) in env_file_arg_indices(value) {
             let candidates = [root.join(&named), config_dir.join(&named)];
+            let place = config.place_of(&["runArgs", &index.to_string()]);
             match candidates.iter().find(|p| p.is_file()) {
-                Some(path) => add(path, format!("named by {named_by}")),
+                Some(path) => add(path, format!("named by {named_by}"), place),
                 None => missing.push(MissingEnvFile {
                     path: named,
                     named_by: named_by.clone(),
+                    named_at: place.unwrap_or_else(|| Place::file(&config.path)),
                 }),
             }
         }
@@ -253,11 +205,12 @@ fn find_env_files(
         let named_by = format!("env_file in {}", relative(root, &file.path));
         for (path, required) in &service.env_files {
             if path.is_file() {
-                add(path, format!("named by {named_by}"));
+                add(path, format!("named by {named_by}"), None);
             } else if *required {
                 missing.push(MissingEnvFile {
                     path: relative(root, path),
                     named_by: named_by.clone(),
+                    named_at: Place::file(&file.path),
                 });
             }
         }
@@ -267,12 +220,13 @@ fn find_env_files(
         add(
             &conventional,
             "the conventional .devcontainer/api.env".to_string(),
+            None,
         );
     }
     for path in env_like_files(&root.join(".devcontainer")) {
         let credentials = read_credentials(&path);
         if let Some((name, _)) = credentials.first() {
-            add(&path, format!("sets {name}"));
+            add(&path, format!("sets {name}"), None);
         }
     }
     found
@@ -280,19 +234,26 @@ fn find_env_files(
 
 /// `--env-file X` and `--env-file=X` in every `runArgs`.
 pub fn env_file_args(config: &Value) -> Vec<String> {
-    let args: Vec<&str> = config
-        .get("runArgs")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    env_file_arg_indices(config)
+        .into_iter()
+        .map(|(_, named)| named)
+        .collect()
+}
+
+/// The same, each with the index in `runArgs` of the flag that names it.
+fn env_file_arg_indices(config: &Value) -> Vec<(usize, String)> {
+    let Some(args) = config.get("runArgs").and_then(Value::as_array) else {
+        return Vec::new();
+    };
     let mut named = Vec::new();
     for (i, arg) in args.iter().enumerate() {
+        let Some(arg) = arg.as_str() else { continue };
         if let Some(value) = arg.strip_prefix("--env-file=") {
-            named.push(value.to_string());
-        } else if *arg == "--env-file"
-            && let Some(value) = args.get(i + 1)
+            named.push((i, value.to_string()));
+        } else if arg == "--env-file"
+            && let Some(value) = args.get(i + 1).and_then(Value::as_str)
         {
-            named.push((*value).to_string());
+            named.push((i, value.to_string()));
         }
     }
     named

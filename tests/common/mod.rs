@@ -397,8 +397,7 @@ pub fn codes(problems: &[serde_json::Value]) -> Vec<&str> {
 }
 
 /// The places of the problem with this code, as (file, key) pairs, from
-/// the finding itself: the rendered JSON masks a place's `key` (the
-/// output-wide scrub reads `"key": "…"` as a secret name and its value).
+/// the finding itself.
 pub fn places_of(finding: &Finding, code: &str) -> Vec<(String, String)> {
     let problem = finding
         .problems
@@ -415,4 +414,11 @@ pub fn places_of(finding: &Finding, code: &str) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// Asserts that `place` is line `line` of a file whose path ends with `file`.
+pub fn assert_place(place: &serde_json::Value, file: &str, line: Option<u64>) {
+    let path = place["file"].as_str().unwrap_or_default();
+    assert!(path.ends_with(file), "{place} is not in {file}");
+    assert_eq!(place["line"].as_u64(), line, "{place}");
 }

@@ -11,7 +11,11 @@
 
 mod config;
 mod index;
+mod pattern;
 mod rules;
+
+pub use pattern::anchored_pattern;
+pub use rules::Rule;
 
 use super::env::Env;
 use super::fsread;
@@ -30,6 +34,9 @@ pub struct GitStatus {
     pub ignored: bool,
     /// The deciding rule as `source:line:pattern`, when one matched.
     pub rule: Option<String>,
+    /// The same rule, with its file and line for places.
+    #[serde(skip)]
+    pub deciding_rule: Option<Rule>,
     /// The file is in the index; `None` when the index could not tell.
     pub tracked: Option<bool>,
     /// [`JUDGED_BY`].
@@ -110,7 +117,8 @@ pub fn judge(repo: &Repo, rel_paths: &[String], env: &Env, uid: u32, sysroot: &P
             let tracked = index.tracked(path);
             GitStatus {
                 ignored,
-                rule,
+                rule: rule.as_ref().map(Rule::to_string),
+                deciding_rule: rule,
                 tracked: tracked.as_ref().ok().copied(),
                 judged_by: JUDGED_BY,
                 tracked_unknown_because: tracked.err(),
@@ -126,7 +134,8 @@ pub fn judge(repo: &Repo, rel_paths: &[String], env: &Env, uid: u32, sysroot: &P
 /// Judges one path against one `.gitignore` at the repository root, the
 /// way [`judge`] does (for fuzzing and tests of the matcher).
 pub fn judge_with_root_rules(gitignore: &[u8], rel_path: &str) -> (bool, Option<String>) {
-    rules::IgnoreRules::from_root_buffer(gitignore).judge(rel_path)
+    let (ignored, rule) = rules::IgnoreRules::from_root_buffer(gitignore).judge(rel_path);
+    (ignored, rule.as_ref().map(Rule::to_string))
 }
 
 /// Git's ownership rule (git-config(1), `safe.directory`): the work tree and

@@ -57,7 +57,7 @@ impl IgnoreRules {
 
     /// Parents first: a file inside an ignored directory stays ignored even
     /// when a later rule re-includes it (gitignore(5)).
-    pub(super) fn judge(&self, rel_path: &str) -> (bool, Option<String>) {
+    pub(super) fn judge(&self, rel_path: &str) -> (bool, Option<Rule>) {
         let parts: Vec<&str> = rel_path.split('/').collect();
         for depth in 1..=parts.len() {
             let candidate = parts[..depth].join("/");
@@ -68,24 +68,46 @@ impl IgnoreRules {
                 self.case,
             );
             if let Some(m) = found {
-                let negated = m.pattern.is_negative();
-                let rule = format!(
-                    "{}:{}:{}",
-                    m.source
-                        .map(|s| s.display().to_string())
-                        .unwrap_or_default(),
-                    m.sequence_number,
-                    m.pattern
-                );
-                if !negated && is_dir {
+                let rule = Rule {
+                    source: m.source.map(Path::to_path_buf),
+                    line: u32::try_from(m.sequence_number).unwrap_or(u32::MAX),
+                    negated: m.pattern.is_negative(),
+                    pattern: m.pattern.to_string(),
+                };
+                if !rule.negated && is_dir {
                     return (true, Some(rule));
                 }
                 if !is_dir {
-                    return (!negated, Some(rule));
+                    return (!rule.negated, Some(rule));
                 }
             }
         }
         (false, None)
+    }
+}
+
+/// The rule that decided a path: where it is written, and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// The file it is read from (`None` for a buffer given without a name).
+    pub source: Option<PathBuf>,
+    /// Its line in that file, from 1.
+    pub line: u32,
+    /// A `!pattern`: it re-includes what an earlier rule excluded.
+    pub negated: bool,
+    /// The pattern as written, `!` included.
+    pub pattern: String,
+}
+
+impl std::fmt::Display for Rule {
+    /// `source:line:pattern`, as `git check-ignore -v` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = self
+            .source
+            .as_deref()
+            .map(|s| s.display().to_string())
+            .unwrap_or_default();
+        write!(f, "{source}:{}:{}", self.line, self.pattern)
     }
 }
 
