@@ -82,7 +82,7 @@ fn the_parse_error_is_placed_at_its_line_and_column() {
         ".devcontainer/devcontainer.json",
         "{\n  \"name\": \"x\"\n  \"image\": \"y\"\n}\n",
     );
-    let problems = common::w.problems(ID);
+    let problems = w.problems(ID);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0]["code"], "devcontainer-config/parse-error");
     let place = &problems[0]["places"][0];

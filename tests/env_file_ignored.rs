@@ -605,7 +605,7 @@ fn each_env_file_is_its_own_problem_with_its_places_and_repair() {
         "{\n  \"runArgs\": [\n    \"--env-file\", \"config/claude.env\"\n  ]\n}\n",
     );
     w.workspace_file("config/claude.env", "SOMETHING=1\n");
-    let problems = common::w.problems(ID);
+    let problems = w.problems(ID);
     assert_eq!(problems.len(), 2, "{problems:?}");
     let named = problems
         .iter()
@@ -645,7 +645,7 @@ fn a_reincluding_rule_is_a_place_and_gets_no_repair() {
     api_env(&w);
     w.workspace_file(".gitignore", "*.env\n");
     w.workspace_file(".devcontainer/.gitignore", "# keep it\n!api.env\n");
-    let problems = common::w.problems(ID);
+    let problems = w.problems(ID);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0]["code"], "env-file-ignored/not-ignored");
     common::assert_place(
@@ -662,7 +662,7 @@ fn a_tracked_file_is_coded_tracked() {
     api_env(&w);
     w.workspace_file(".gitignore", "*.env\n");
     w.git(&["add", "-f", ".devcontainer/api.env"]);
-    let problems = common::w.problems(ID);
+    let problems = w.problems(ID);
     assert_eq!(problems[0]["code"], "env-file-ignored/tracked");
     common::assert_place(&problems[0]["places"][0], ".devcontainer/api.env", None);
     assert!(problems[0]["repair"].is_null());

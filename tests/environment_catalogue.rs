@@ -55,7 +55,7 @@ mod config_file {
         let fix = f.fix.unwrap();
         assert!(fix.contains(".claude.json.backup.1000"), "{fix}");
         assert!(!fix.contains("backup.2000"), "{fix}");
-        let problems = common::w.problems(ID);
+        let problems = w.problems(ID);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0]["code"], "config-file/parse-error");
         common::assert_place(&problems[0]["places"][0], "home/.claude.json", None);
@@ -220,7 +220,7 @@ mod config_persistence {
         let f = w.check(ID);
         assert_eq!(f.status, Status::Warn);
         assert!(f.fix.unwrap().contains("CLAUDE_CONFIG_DIR"));
-        let problems = common::w.problems(ID);
+        let problems = w.problems(ID);
         assert_eq!(problems[0]["code"], "config-persistence/file-not-persisted");
         common::assert_place(&problems[0]["places"][0], "home/.claude.json", None);
         common::assert_place(&problems[0]["places"][1], "proc/self/mountinfo", Some(2));
@@ -602,7 +602,7 @@ mod devcontainer_env {
             ".devcontainer/devcontainer.json",
             "{\n  \"remoteEnv\": {\n    \"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"\n  }\n}",
         );
-        let problems = common::w.problems(ID);
+        let problems = w.problems(ID);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0]["code"], "devcontainer-env/remote-env-only");
         let place = &problems[0]["places"][0];
@@ -617,7 +617,7 @@ mod devcontainer_env {
             ".devcontainer/devcontainer.json",
             "{\"runArgs\": [\"-it\",\n  \"--env-file=.devcontainer/gone.env\"]}",
         );
-        let problems = common::w.problems(ID);
+        let problems = w.problems(ID);
         assert_eq!(problems[0]["code"], "devcontainer-env/missing-env-file");
         common::assert_place(
             &problems[0]["places"][0],

@@ -197,7 +197,7 @@ fn each_env_file_carries_its_own_repair_and_both_are_applied() {
     for name in [".devcontainer/api.env", ".devcontainer/prod.env"] {
         w.workspace_file(name, &format!("ANTHROPIC_API_KEY={API_KEY}\n"));
     }
-    let problems = common::w.problems("env-file-ignored");
+    let problems = w.problems("env-file-ignored");
     assert_eq!(problems.len(), 2, "{problems:?}");
     for (problem, name) in problems.iter().zip(["api.env", "prod.env"]) {
         assert_eq!(problem["code"], "env-file-ignored/not-ignored");

@@ -159,7 +159,7 @@ fn a_mac_mount_is_coded_and_placed_in_the_mount_table_and_devcontainer() {
         ".devcontainer/devcontainer.json",
         "{\n  \"mounts\": [\n    \"source=${localEnv:HOME}/.claude,target=/home/node/.claude,type=bind\"\n  ]\n}\n",
     );
-    let problems = common::w.problems(ID);
+    let problems = w.problems(ID);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0]["code"], "host-credentials-mount/macos-keychain");
     common::assert_place(&problems[0]["places"][0], "proc/self/mountinfo", Some(2));
@@ -177,7 +177,7 @@ fn a_declared_mount_alone_is_placed_on_its_entry() {
         ".devcontainer/devcontainer.json",
         "{\"mounts\": [\n  \"source=claude,target=/x,type=volume\",\n  \"source=~/.claude,target=/y\"\n]}",
     );
-    let problems = common::w.problems(ID);
+    let problems = w.problems(ID);
     assert_eq!(
         problems[0]["code"],
         "host-credentials-mount/declared-host-mount"

@@ -246,41 +246,6 @@ impl Finding {
         self.evidence.insert(key.to_string(), value);
         self
     }
-
-    /// Transitional: attaches repairs planned apart from the problems to the
-    /// first problem. Removed once every check attaches its own.
-    pub fn with_repairs(mut self, repairs: Vec<Repair>) -> Self {
-        if let (Some(first), Some(repair)) = (self.problems.first_mut(), repairs.into_iter().next())
-        {
-            first.repair = Some(repair);
-        }
-        self
-    }
-
-    /// Transitional: problems as (status, cause, fix), kinds not named yet.
-    pub fn from_tuples(problems: &[(Status, String, String)]) -> Option<Finding> {
-        Self::from_problems(
-            problems
-                .iter()
-                .map(|(status, cause, fix)| Problem::of(*status, "unnamed", cause, fix)),
-        )
-    }
-
-    /// Transitional: a side problem worth at least a warning.
-    pub fn at_least_warn(self, note: &str, fix: &str) -> Self {
-        self.and(Problem::warn("unnamed", note, fix))
-    }
-
-    /// Transitional: a finding with one problem whose kind the check has
-    /// not named yet. Removed once every check names its kinds.
-    pub fn warn(cause: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self::problem(Problem::warn("unnamed", cause, fix))
-    }
-
-    /// Transitional, as [`Finding::warn`].
-    pub fn fail(cause: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self::problem(Problem::fail("unnamed", cause, fix))
-    }
 }
 
 /// A check's id and title with its finding, as reports carry it.
