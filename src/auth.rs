@@ -19,6 +19,8 @@
 //! Checks and `ccauth status` all come here, so there is one notion of
 //! "present" and one order of precedence.
 
+pub mod hosts;
+
 use crate::gather::Context;
 use crate::gather::claude_state::{SettingsScope, StoredLogin};
 use crate::gather::env::is_truthy;
@@ -582,4 +584,27 @@ fn why_it_loses(
         Some(w) => format!("{} takes precedence", w.name),
         None => "it is not used".to_string(),
     }
+}
+
+/// Why `--online` did not run a project's helper.
+pub const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from this folder's \
+     project settings and the folder's trust dialog was never accepted, so interactive claude \
+     would not run it either (claude -p skips that dialog); ccauth runs nothing from a folder \
+     you have not trusted";
+
+/// True when `helper` comes from the workspace's own settings (project or
+/// local) and the trust dialog for the workspace was never accepted
+/// (`projects[<dir>].hasTrustDialogAccepted` in `.claude.json`): interactive
+/// claude asks before it runs anything from such a folder (CLIENT-FACTS 32).
+pub fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
+    let workspace_scopes = [SettingsScope::Project, SettingsScope::Local];
+    let project_level = matches!(
+        &helper.origin,
+        Origin::SettingsKey { scope, .. } if workspace_scopes.iter().any(|s| s.label() == *scope)
+    );
+    project_level
+        && !ctx
+            .effective_config()
+            .and_then(|c| c.ok())
+            .is_some_and(|c| c.trusts(&ctx.workspace.root))
 }

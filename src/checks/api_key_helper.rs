@@ -62,7 +62,7 @@ impl Check for ApiKeyHelper {
                         .map_or("found".to_string(), |r| r.display().to_string())
                 )),
             }
-            if in_use && crate::gather::helper::awaits_trust(ctx, helper) {
+            if in_use && crate::auth::awaits_trust(ctx, helper) {
                 problems.push((
                     Status::Warn,
                     format!(

@@ -209,7 +209,7 @@ fn ownership_evidence(ownership: &Ownership) -> serde_json::Value {
 /// The command that adds the line ignoring exactly this file (anchored at
 /// the repository root, escaped); for a name no line can express, why not.
 fn ignore_command(rel_path: &str) -> String {
-    match crate::fix::ignore_line::anchored_pattern(rel_path) {
+    match super::ignore_line::anchored_pattern(rel_path) {
         Ok(line) => format!("echo {} >> .gitignore", shell_quote(&line)),
         Err(why) => format!("(no .gitignore line can: {why})"),
     }

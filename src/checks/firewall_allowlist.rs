@@ -2,14 +2,11 @@
 //! `api.anthropic.com` but not the hosts that sign-in and token refresh use.
 
 use super::{Category, Check, Finding, join_words};
-use crate::auth::{self, SourceKind};
+use crate::auth::hosts::{self, API as API_HOST};
 use crate::gather::Context;
 
 /// Warns when a firewall script omits the OAuth hosts while OAuth is in use.
 pub struct FirewallAllowlist;
-
-const API_HOST: &str = "api.anthropic.com";
-const OAUTH_HOSTS: &[&str] = &["platform.claude.com", "claude.ai"];
 
 impl Check for FirewallAllowlist {
     fn id(&self) -> &'static str {
@@ -40,17 +37,22 @@ impl Check for FirewallAllowlist {
                 "No firewall script that allows api.anthropic.com (init-firewall.sh) was found.",
             );
         }
-        let Some(need) = oauth_need(ctx) else {
+        let Some(need) = hosts::oauth_reason(ctx) else {
             return Finding::pass(
                 "The credential in use is an API key, gateway token or long-lived env token with onboarding \
                  done: only api.anthropic.com is needed, and the firewall allows it.",
             );
         };
+        let oauth_hosts: Vec<String> = hosts::needed(ctx)
+            .into_iter()
+            .filter(|n| n.required && n.host != API_HOST)
+            .map(|n| n.host)
+            .collect();
         let mut gaps = Vec::new();
         for (path, text) in &scripts {
-            let missing: Vec<&str> = OAUTH_HOSTS
+            let missing: Vec<&str> = oauth_hosts
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|h| !text.contains(h))
                 .collect();
             if !missing.is_empty() {
@@ -61,9 +63,10 @@ impl Check for FirewallAllowlist {
             }
         }
         if gaps.is_empty() {
-            return Finding::pass(
-                "The firewall script allows api.anthropic.com, platform.claude.com and claude.ai.",
-            );
+            return Finding::pass(format!(
+                "The firewall script allows {API_HOST} and {}.",
+                join_words(&oauth_hosts)
+            ));
         }
         Finding::warn(
             format!(
@@ -77,24 +80,5 @@ impl Check for FirewallAllowlist {
              and rebuild or re-run it. Or sign in with an API key, which needs only api.anthropic.com.",
         )
         .with("scripts", scripts.iter().map(|(p, _)| p).collect::<Vec<_>>())
-    }
-}
-
-/// Why OAuth hosts are needed here, if they are.
-fn oauth_need(ctx: &Context) -> Option<&'static str> {
-    let winner = auth::session_winner(ctx);
-    let onboarded = ctx
-        .effective_config()
-        .and_then(|c| c.ok())
-        .is_some_and(crate::gather::claude_state::ClaudeJson::onboarding_done);
-    match winner.map(|w| w.kind) {
-        None => Some("no credential is set, so the browser login (which needs both) is the way in"),
-        Some(SourceKind::StoredLogin) => {
-            Some("the /login credential is refreshed through platform.claude.com")
-        }
-        Some(SourceKind::OauthTokenEnv) if !onboarded => Some(
-            "the first-run preflight checks platform.claude.com and exits when it is unreachable",
-        ),
-        Some(_) => None,
     }
 }

@@ -56,7 +56,7 @@ pub enum Action {
         suffix: Secret,
     },
     /// Add the line that ignores one file to the root `.gitignore`,
-    /// creating it when absent ([`crate::fix::ignore_line`] escapes the name).
+    /// creating it when absent ([`super::ignore_line`] escapes the name).
     AppendIgnoreLine {
         /// The repository's root `.gitignore`.
         gitignore: PathBuf,

@@ -3,6 +3,7 @@
 
 use super::{Report, escape};
 use crate::checks::Status;
+use crate::escape::escape_data;
 
 /// One annotation per failing or warning check.
 pub fn render(report: &Report) -> String {
@@ -29,13 +30,6 @@ pub fn render(report: &Report) -> String {
             ))
         })
         .collect()
-}
-
-/// Escapes a command's message (`%`, CR, LF), as @actions/core does.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }
 
 /// Escapes a property value: the message escapes plus `:` and `,`.

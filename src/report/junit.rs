@@ -3,6 +3,7 @@
 
 use super::Report;
 use crate::checks::Status;
+use crate::escape::xml;
 use std::fmt::Write;
 
 /// Renders the report as a JUnit `testsuites` document.
@@ -69,26 +70,6 @@ pub fn render(report: &Report) -> String {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
-}
-
-/// Escapes text for XML content and attributes, dropping characters XML 1.0
-/// cannot carry at all.
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! is anchored at the repository root with `/`. A line break cannot be
 //! written in a pattern at all: such a name is refused. The edit keeps every
 //! other byte of the file (any encoding), and the new content is judged with
-//! the same matcher the check uses before it is written.
+//! the same matcher the check uses before it is written. The check plans the
+//! line and `--fix` writes it, so it lives with the checks, below `fix`.
 
 use crate::gather::git;
 
