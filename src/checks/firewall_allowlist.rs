@@ -63,9 +63,12 @@ impl Check for FirewallAllowlist {
             }
         }
         if gaps.is_empty() {
+            let allowed: Vec<&str> = std::iter::once(API_HOST)
+                .chain(oauth_hosts.iter().map(String::as_str))
+                .collect();
             return Finding::pass(format!(
-                "The firewall script allows {API_HOST} and {}.",
-                join_words(&oauth_hosts)
+                "The firewall script allows {}.",
+                join_words(&allowed)
             ));
         }
         Finding::warn(
