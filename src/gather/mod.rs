@@ -252,21 +252,16 @@ fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {
         .map_err(|problem| format!("{} {}", path.display(), problem.describe()))
 }
 
-/// Which descriptors named by `*_FILE_DESCRIPTOR` variables are open here.
-/// Only their existence is checked: reading would consume a pipe.
+/// Which descriptors named by `*_FILE_DESCRIPTOR` variables are open here
+/// (which of those carry a credential is `crate::auth`'s to say). Only their
+/// existence is checked: reading would consume a pipe.
 fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
-    let names = [
-        "CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR",
-        "CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR",
-    ];
     let envs =
         std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
     let mut fds: Vec<u32> = envs
-        .flat_map(|e| {
-            names
-                .iter()
-                .filter_map(|n| e.get(n)?.trim().parse::<u32>().ok())
-        })
+        .flat_map(|e| e.iter())
+        .filter(|(name, _)| name.ends_with("_FILE_DESCRIPTOR"))
+        .filter_map(|(_, value)| value.trim().parse::<u32>().ok())
         .filter(|fd| Path::new(&format!("/proc/self/fd/{fd}")).exists())
         .collect();
     fds.sort_unstable();
