@@ -7,6 +7,7 @@ use crate::cli::{
 };
 use crate::fix;
 use crate::gather::{self, GatherInput, env::Env};
+use crate::probe::{self, OnlineFacts, Probing};
 use crate::report::{self, Report, Runtime};
 use crate::secret::Scrubber;
 use crate::status::StatusReport;
@@ -121,23 +122,23 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             "this ccauth was built without the online feature, so --online is not available",
         );
     }
-    let online = args
-        .online
-        .then(|| gather::online::Probing::new(args.timeout));
-    let (ctx, color) = gather_world(&args.world, args.color, online.clone());
+    let probing = args.online.then(|| Probing::new(args.timeout));
+    let (ctx, color) = gather_world(&args.world, args.color);
+    // Gather, then probe the finished snapshot, then judge both.
     let check = |ctx: &gather::Context| {
-        let mut results = checks::run_all(ctx, &selection);
+        let online = probe_world(ctx, probing.as_ref());
+        let mut results = checks::run_all(ctx, online.as_ref(), &selection);
         overrides.apply(&mut results);
         results
     };
     let results = check(&ctx);
     let mut secrets = ctx.known_secret_values();
     let (report, ctx) = match &args.fix {
-        None => (Report::new(Runtime::from_context(&ctx), results), ctx),
+        None => (Report::new(runtime(&ctx), results), ctx),
         Some(_) if args.dry_run => {
             let outcomes = fix::run(&results, &named, true);
             (
-                Report::new(Runtime::from_context(&ctx), results).with_fixes(outcomes, None),
+                Report::new(runtime(&ctx), results).with_fixes(outcomes, None),
                 ctx,
             )
         }
@@ -145,13 +146,12 @@ fn doctor(args: &DoctorArgs) -> ExitCode {
             let outcomes = fix::run(&results, &named, false);
             let before = results.iter().map(|r| (r.id, r.finding.status)).collect();
             // Check again, on a fresh snapshot of the repaired world.
-            let (after_ctx, _) = gather_world(&args.world, args.color, online);
+            let (after_ctx, _) = gather_world(&args.world, args.color);
             let mut after = check(&after_ctx);
             for (result, was) in after.iter_mut().zip(&results) {
                 result.before_fix = Some(was.finding.status);
             }
-            let report = Report::new(Runtime::from_context(&after_ctx), after)
-                .with_fixes(outcomes, Some(before));
+            let report = Report::new(runtime(&after_ctx), after).with_fixes(outcomes, Some(before));
             (report, after_ctx)
         }
     };
@@ -285,7 +285,7 @@ impl Sink {
 }
 
 fn status(args: &StatusArgs) -> ExitCode {
-    let (ctx, color) = gather_world(&args.view.world, args.view.color, None);
+    let (ctx, color) = gather_world(&args.view.world, args.view.color);
     let report = StatusReport::from_context(&ctx);
     let shown = Sink::for_context(&ctx).stdout(&render_view(
         args.view.format == StatusFormat::Json,
@@ -310,13 +310,14 @@ fn why(args: &WhyArgs) -> ExitCode {
         say("error: give the message you see, as an argument or on standard input");
         return ExitCode::from(USAGE);
     }
-    let online = (args.online && cfg!(feature = "online"))
-        .then(|| gather::online::Probing::new(std::time::Duration::from_secs(3)));
-    let (ctx, color) = gather_world(&args.world, args.color, online);
+    let probing = (args.online && cfg!(feature = "online"))
+        .then(|| Probing::new(std::time::Duration::from_secs(3)));
+    let (ctx, color) = gather_world(&args.world, args.color);
+    let online = probe_world(&ctx, probing.as_ref());
     let report = if from_stdin {
-        crate::why::diagnose_stream(&ctx, std::io::stdin().lock())
+        crate::why::diagnose_stream(&ctx, online.as_ref(), std::io::stdin().lock())
     } else {
-        Some(crate::why::diagnose(&ctx, &message))
+        Some(crate::why::diagnose(&ctx, online.as_ref(), &message))
     };
     let Some(report) = report else {
         say("error: standard input holds no message; give the one you see as an argument");
@@ -399,12 +400,19 @@ fn render_view<R>(
     }
 }
 
+/// The runtime section of a report, with the sign-in line decided here,
+/// before the report is assembled.
+fn runtime(ctx: &gather::Context) -> Runtime {
+    Runtime::from_context(ctx, crate::status::one_line(ctx))
+}
+
+/// With `--online` only: the network probed for the finished snapshot.
+fn probe_world(ctx: &gather::Context, probing: Option<&Probing>) -> Option<OnlineFacts> {
+    probing.and_then(|probing| probe::run(ctx, probing))
+}
+
 /// Snapshots the world the way every inspecting command does, and decides colour.
-fn gather_world(
-    world: &WorldArgs,
-    color: ColorChoice,
-    online: Option<gather::online::Probing>,
-) -> (gather::Context, bool) {
+fn gather_world(world: &WorldArgs, color: ColorChoice) -> (gather::Context, bool) {
     let env = Env::from_process();
     let color = use_color(color, &env);
     let cwd = std::env::current_dir().unwrap_or_else(|_| "/".into());
@@ -415,7 +423,6 @@ fn gather_world(
         sysroot: world.sysroot.clone(),
         now: std::time::SystemTime::now(),
         uid: None,
-        online,
     });
     (ctx, color)
 }

@@ -19,6 +19,8 @@
 //! Checks and `ccauth status` all come here, so there is one notion of
 //! "present" and one order of precedence.
 
+pub mod hosts;
+
 use crate::gather::Context;
 use crate::gather::claude_state::{SettingsScope, StoredLogin};
 use crate::gather::env::is_truthy;
@@ -132,21 +134,84 @@ impl Credential {
     }
 }
 
-/// Variables that carry a credential value.
-const VALUE_VARS: &[(&str, SourceKind)] = &[
-    ("ANTHROPIC_AUTH_TOKEN", SourceKind::AuthToken),
-    ("ANTHROPIC_API_KEY", SourceKind::ApiKey),
-    ("CLAUDE_CODE_OAUTH_TOKEN", SourceKind::OauthTokenEnv),
+/// How a credential variable hands its credential to the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Carries {
+    /// The value is the credential.
+    Value,
+    /// The value is the number of an open file descriptor to read it from.
+    FileDescriptor,
+}
+
+/// One environment variable that carries a credential, and what it means.
+#[derive(Clone, Copy, Debug)]
+pub struct CredentialVar {
+    /// The variable's name.
+    pub name: &'static str,
+    /// The source it makes, `None` for one the client never signs in with
+    /// by itself (the refresh token).
+    pub kind: Option<SourceKind>,
+    /// How it carries the credential.
+    pub carries: Carries,
+}
+
+/// Every credential variable, those that make a source in the client's
+/// precedence order: the one table auth, `status`, the checks and the
+/// masking rule read.
+pub const CREDENTIAL_VARS: &[CredentialVar] = &[
+    CredentialVar {
+        name: "ANTHROPIC_AUTH_TOKEN",
+        kind: Some(SourceKind::AuthToken),
+        carries: Carries::Value,
+    },
+    CredentialVar {
+        name: "ANTHROPIC_API_KEY",
+        kind: Some(SourceKind::ApiKey),
+        carries: Carries::Value,
+    },
+    CredentialVar {
+        name: "CLAUDE_CODE_OAUTH_TOKEN",
+        kind: Some(SourceKind::OauthTokenEnv),
+        carries: Carries::Value,
+    },
+    CredentialVar {
+        name: "CLAUDE_CODE_OAUTH_REFRESH_TOKEN",
+        kind: None,
+        carries: Carries::Value,
+    },
+    CredentialVar {
+        name: "CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR",
+        kind: Some(SourceKind::ApiKey),
+        carries: Carries::FileDescriptor,
+    },
+    CredentialVar {
+        name: "CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR",
+        kind: Some(SourceKind::OauthTokenEnv),
+        carries: Carries::FileDescriptor,
+    },
 ];
 
-/// Variables that name a file descriptor holding a credential.
-const FD_VARS: &[(&str, SourceKind)] = &[
-    ("CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR", SourceKind::ApiKey),
-    (
-        "CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR",
-        SourceKind::OauthTokenEnv,
-    ),
-];
+/// The table's entry for `name`, if it is a credential variable.
+pub fn credential_var(name: &str) -> Option<&'static CredentialVar> {
+    CREDENTIAL_VARS.iter().find(|v| v.name == name)
+}
+
+/// True for a variable whose value is itself a credential.
+pub fn holds_credential(name: &str) -> bool {
+    credential_var(name).is_some_and(|v| v.carries == Carries::Value)
+}
+
+/// The variable whose value makes a source of `kind`, for the kinds one does.
+pub fn value_var(kind: SourceKind) -> Option<&'static str> {
+    CREDENTIAL_VARS
+        .iter()
+        .find(|v| v.kind == Some(kind) && v.carries == Carries::Value)
+        .map(|v| v.name)
+}
+
+fn is_fd_var(name: &str) -> bool {
+    credential_var(name).is_some_and(|v| v.carries == Carries::FileDescriptor)
+}
 
 /// Cloud-provider flags in the client's order, with its `apiProvider` names
 /// (CLIENT-FACTS fact 13, confirmed with `claude auth status`).
@@ -227,8 +292,10 @@ pub fn effective_origin(ctx: &Context, name: &str) -> Option<Origin> {
 pub fn credentials(ctx: &Context) -> Vec<Credential> {
     let layers = layers(ctx);
     let mut found = Vec::new();
-    for &(name, kind) in VALUE_VARS.iter().chain(FD_VARS) {
-        found.extend(variable_sources(ctx, &layers, name, kind));
+    for var in CREDENTIAL_VARS {
+        if let Some(kind) = var.kind {
+            found.extend(variable_sources(ctx, &layers, var.name, kind));
+        }
     }
     for &(name, _) in CLOUD_FLAGS {
         found.extend(variable_sources(
@@ -273,8 +340,7 @@ fn variable_sources(
             } else {
                 value_problem(ctx, name, kind, raw)
             };
-            let is_fd = FD_VARS.iter().any(|(n, _)| *n == name);
-            let readable = kind != SourceKind::CloudProvider && !is_fd;
+            let readable = kind != SourceKind::CloudProvider && !is_fd_var(name);
             Some(Credential {
                 kind,
                 name,
@@ -296,7 +362,7 @@ fn value_problem(ctx: &Context, name: &str, kind: SourceKind, raw: &str) -> Opti
     if raw.is_empty() {
         return Some("it is empty".to_string());
     }
-    if FD_VARS.iter().any(|(n, _)| *n == name) {
+    if is_fd_var(name) {
         return match raw.trim().parse::<u32>() {
             Err(_) => Some("it is not a file descriptor number".to_string()),
             Ok(fd) if !ctx.open_fds.contains(&fd) => {
@@ -591,5 +657,58 @@ fn why_it_loses(
         Some(w) if w.kind == c.kind => format!("{} comes first", w.describe()),
         Some(w) => format!("{} takes precedence", w.name),
         None => "it is not used".to_string(),
+    }
+}
+
+/// Why `--online` did not run a project's helper.
+pub const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from this folder's \
+     project settings and the folder's trust dialog was never accepted, so interactive claude \
+     would not run it either (claude -p skips that dialog); ccauth runs nothing from a folder \
+     you have not trusted";
+
+/// True when `helper` comes from the workspace's own settings (project or
+/// local) and the trust dialog for the workspace was never accepted
+/// (`projects[<dir>].hasTrustDialogAccepted` in `.claude.json`): interactive
+/// claude asks before it runs anything from such a folder (CLIENT-FACTS 32).
+pub fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
+    let workspace_scopes = [SettingsScope::Project, SettingsScope::Local];
+    let project_level = matches!(
+        &helper.origin,
+        Origin::SettingsKey { scope, .. } if workspace_scopes.iter().any(|s| s.label() == *scope)
+    );
+    project_level
+        && !ctx
+            .effective_config()
+            .and_then(|c| c.ok())
+            .is_some_and(|c| c.trusts(&ctx.workspace.root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_files_are_read_for_the_credential_variables_of_the_table() {
+        let mut table: Vec<&str> = CREDENTIAL_VARS
+            .iter()
+            .filter(|v| v.carries == Carries::Value)
+            .map(|v| v.name)
+            .collect();
+        let mut gathered = crate::gather::workspace::CREDENTIAL_VARS.to_vec();
+        table.sort_unstable();
+        gathered.sort_unstable();
+        assert_eq!(gathered, table);
+    }
+
+    #[test]
+    fn every_source_a_variable_makes_has_its_value_variable() {
+        for var in CREDENTIAL_VARS {
+            if let Some(kind) = var.kind {
+                assert!(value_var(kind).is_some(), "{}", var.name);
+            }
+        }
+        assert_eq!(value_var(SourceKind::ApiKey), Some("ANTHROPIC_API_KEY"));
+        assert!(holds_credential("CLAUDE_CODE_OAUTH_REFRESH_TOKEN"));
+        assert!(!holds_credential("CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR"));
     }
 }

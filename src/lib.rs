@@ -2,8 +2,10 @@
 //! devcontainers, Codespaces and CI runners, and prints the cause next to the fix.
 //!
 //! One pipeline, one direction: [`gather`] takes a read-only snapshot of the
-//! world, [`checks`] judge it as pure functions, and [`report`] renders the
-//! result. Secrets are held in [`secret::Secret`], which only ever prints masked.
+//! world, [`probe`] (with `--online` only) asks the network about it,
+//! [`checks`] judge both as pure functions, and [`report`] renders the
+//! result. `tests/layers.rs` holds every module to importing only the layers
+//! below it. Secrets are held in [`secret::Secret`], which only ever prints masked.
 
 pub mod app;
 pub mod auth;
@@ -11,9 +13,12 @@ pub mod callback;
 pub mod checks;
 pub mod cli;
 pub mod devcontainer;
+pub mod escape;
 pub mod fix;
 pub mod gather;
+pub mod probe;
 pub mod report;
 pub mod secret;
+pub mod static_str;
 pub mod status;
 pub mod why;

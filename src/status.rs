@@ -77,15 +77,29 @@ pub struct SourceRow {
 }
 
 /// The rows of the table, in the client's precedence order.
-const ROWS: &[(SourceKind, &str)] = &[
-    (SourceKind::CloudProvider, "cloud provider flag"),
-    (SourceKind::AuthToken, "ANTHROPIC_AUTH_TOKEN"),
-    (SourceKind::ApiKeyHelper, "apiKeyHelper"),
-    (SourceKind::ApiKey, "ANTHROPIC_API_KEY"),
-    (SourceKind::OauthTokenEnv, "CLAUDE_CODE_OAUTH_TOKEN"),
-    (SourceKind::StoredLogin, "/login credential"),
-    (SourceKind::PrimaryApiKey, "primaryApiKey"),
+const ROWS: &[SourceKind] = &[
+    SourceKind::CloudProvider,
+    SourceKind::AuthToken,
+    SourceKind::ApiKeyHelper,
+    SourceKind::ApiKey,
+    SourceKind::OauthTokenEnv,
+    SourceKind::StoredLogin,
+    SourceKind::PrimaryApiKey,
 ];
+
+/// A row's name: the variable for the kinds one carries (from the one
+/// table, [`auth::CREDENTIAL_VARS`]), else the source's own name.
+fn row_label(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::CloudProvider => "cloud provider flag",
+        SourceKind::ApiKeyHelper => "apiKeyHelper",
+        SourceKind::StoredLogin => "/login credential",
+        SourceKind::PrimaryApiKey => "primaryApiKey",
+        SourceKind::AuthToken | SourceKind::ApiKey | SourceKind::OauthTokenEnv => {
+            auth::value_var(kind).unwrap_or("environment variable")
+        }
+    }
+}
 
 impl StatusReport {
     /// Builds the report from the snapshot.
@@ -94,10 +108,10 @@ impl StatusReport {
         let interactive = auth::resolve(ctx, Mode::Interactive);
         let found = auth::credentials(ctx);
         let mut sources = Vec::new();
-        for &(kind, label) in ROWS {
+        for &kind in ROWS {
             let of_kind: Vec<&Credential> = found.iter().filter(|c| c.kind == kind).collect();
             if of_kind.is_empty() {
-                sources.push(absent_row(label));
+                sources.push(absent_row(row_label(kind)));
             }
             for credential in of_kind {
                 sources.push(row(credential, &print, &interactive));

@@ -24,6 +24,7 @@ pub use scan::SeenLine;
 
 use crate::checks::{CHECKS, CheckResult, Finding, Selection, Status};
 use crate::gather::Context;
+use crate::probe::OnlineFacts;
 use catalogue::Catalogue;
 use scan::{Scan, Scanner, Sightings};
 use serde::Serialize;
@@ -122,31 +123,37 @@ impl WhyMatch {
     }
 }
 
-/// Answers one message given as text (an argument, or a test's log).
-pub fn diagnose(ctx: &Context, text: &str) -> WhyReport {
+/// Answers one message given as text (an argument, or a test's log), on the
+/// snapshot and, with `--online`, what the probes found.
+pub fn diagnose(ctx: &Context, online: Option<&OnlineFacts>, text: &str) -> WhyReport {
     let catalogue = Catalogue::new();
     let mut scanner = Scanner::new(&catalogue);
     scanner.feed(text.as_bytes());
     let scan = scanner.finish();
-    judge(ctx, &catalogue, scan, Source::Argument, Some(text.trim()))
+    let source = (Source::Argument, Some(text.trim()));
+    judge(ctx, online, &catalogue, scan, source)
 }
 
 /// Answers a whole stream (standard input), read once in bounded memory;
 /// `None` when it holds nothing but blanks.
-pub fn diagnose_stream(ctx: &Context, input: impl std::io::Read) -> Option<WhyReport> {
+pub fn diagnose_stream(
+    ctx: &Context,
+    online: Option<&OnlineFacts>,
+    input: impl std::io::Read,
+) -> Option<WhyReport> {
     let catalogue = Catalogue::new();
     let scan = Scanner::new(&catalogue).read_all(input);
     scan.has_text
-        .then(|| judge(ctx, &catalogue, scan, Source::Stdin, None))
+        .then(|| judge(ctx, online, &catalogue, scan, (Source::Stdin, None)))
 }
 
 /// Runs the matching checks and ranks them.
 fn judge(
     ctx: &Context,
+    online: Option<&OnlineFacts>,
     catalogue: &Catalogue,
     scan: Scan,
-    source: Source,
-    text: Option<&str>,
+    (source, text): (Source, Option<&str>),
 ) -> WhyReport {
     let scrubber = ctx.scrubber();
     let seen: Vec<(usize, &Sightings)> = scan
@@ -161,6 +168,7 @@ fn judge(
         let only = seen.iter().map(|(c, _)| CHECKS[*c].id().to_string());
         crate::checks::run_all(
             ctx,
+            online,
             &Selection {
                 only: only.collect(),
                 skip: Vec::new(),
@@ -172,9 +180,14 @@ fn judge(
         .filter_map(|&(check, sightings)| {
             let result = results.iter().find(|r| r.id == CHECKS[check].id())?;
             let mut result = result.clone();
-            crate::report::mask_finding(&mut result.finding, &scrubber);
+            crate::checks::mask::mask_finding(&mut result.finding, &scrubber);
             Some(one_match(
-                ctx, catalogue, check, sightings, &result, scan.lines,
+                online.is_some(),
+                catalogue,
+                check,
+                sightings,
+                &result,
+                scan.lines,
             ))
         })
         .collect();
@@ -204,14 +217,14 @@ fn judge(
 }
 
 fn one_match(
-    ctx: &Context,
+    probed: bool,
     catalogue: &Catalogue,
     check: usize,
     sightings: &Sightings,
     result: &CheckResult,
     lines: u64,
 ) -> WhyMatch {
-    let verdict = verdict(ctx, check, &result.finding);
+    let verdict = verdict(probed, check, &result.finding);
     let id = CHECKS[check].id();
     WhyMatch {
         id,
@@ -231,12 +244,10 @@ fn one_match(
 }
 
 /// Which group a matching check's finding puts it in.
-fn verdict(ctx: &Context, check: usize, finding: &Finding) -> Verdict {
+fn verdict(probed: bool, check: usize, finding: &Finding) -> Verdict {
     match finding.status {
         Status::Fail | Status::Warn => Verdict::Holds,
-        Status::Skip if ctx.online.is_none() && CHECKS[check].probes_network() => {
-            Verdict::NeedsOnline
-        }
+        Status::Skip if !probed && CHECKS[check].probes_network() => Verdict::NeedsOnline,
         Status::Skip | Status::Pass => Verdict::RuledOut,
     }
 }

@@ -21,11 +21,14 @@ fn every_rendering(w: &World) -> Vec<String> {
         sysroot: w.sysroot(),
         now: SystemTime::now(),
         uid: None,
-        online: None,
     });
-    let results = checks::run_all(&ctx, &Selection::default());
+    let results = checks::run_all(&ctx, None, &Selection::default());
     let scrubber = ctx.scrubber();
-    let report = Report::new(Runtime::from_context(&ctx), results).masked(&scrubber);
+    let report = Report::new(
+        Runtime::from_context(&ctx, ccauth::status::one_line(&ctx)),
+        results,
+    )
+    .masked(&scrubber);
     let status = ccauth::status::StatusReport::from_context(&ctx);
     let verbose = report::human::Style {
         color: false,

@@ -11,7 +11,8 @@
 mod common;
 
 use ccauth::checks::{self, Selection};
-use ccauth::gather::{self, GatherInput, online::Probing};
+use ccauth::gather::{self, GatherInput};
+use ccauth::probe::{self, OnlineFacts, Probing};
 use ccauth::report::{self, Report, Runtime};
 use common::{API_KEY, OAUTH_TOKEN, World};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -220,36 +221,37 @@ impl Net {
         self.world.home_file(rel, content)
     }
 
-    /// The world gathered with `--online`, every host sent to its stand-in.
-    fn context(&self, timeout: Duration) -> gather::Context {
+    /// The world gathered, then probed with every host sent to its stand-in.
+    fn context(&self, timeout: Duration) -> (gather::Context, OnlineFacts) {
         let probing = self
             .hosts
             .iter()
             .fold(Probing::new(timeout), |p, (host, url)| {
                 p.redirect(host, url)
             });
-        gather::gather(GatherInput {
+        let ctx = gather::gather(GatherInput {
             env: self.world.env(),
             cwd: self.world.workspace(),
             workspace: None,
             sysroot: self.world.sysroot(),
             now: SystemTime::now(),
             uid: None,
-            online: Some(probing),
-        })
+        });
+        let facts = probe::run(&ctx, &probing).expect("built with the online feature");
+        (ctx, facts)
     }
 
     /// The report `doctor --online --only <only>` makes (all checks when empty).
     fn report(&self, timeout: Duration, only: &[&str]) -> Report {
-        let ctx = self.context(timeout);
+        let (ctx, facts) = self.context(timeout);
         let selection = Selection {
             only: only.iter().map(|id| id.to_string()).collect(),
             skip: Vec::new(),
         };
         // Masked with the snapshot's values, as the binary masks before it renders.
         Report::new(
-            Runtime::from_context(&ctx),
-            checks::run_all(&ctx, &selection),
+            Runtime::from_context(&ctx, ccauth::status::one_line(&ctx)),
+            checks::run_all(&ctx, Some(&facts), &selection),
         )
         .masked(&ctx.scrubber())
     }
@@ -774,7 +776,7 @@ fn project_helper_world(trusted: bool) -> (Net, std::path::PathBuf) {
 #[test]
 fn a_project_helper_runs_only_in_a_trusted_folder() {
     let (w, mark) = project_helper_world(false);
-    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
+    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).1).unwrap();
     assert!(!mark.exists(), "the untrusted helper ran");
     let skipped = facts["token_skipped"].as_str().unwrap_or_default();
     assert!(
@@ -782,7 +784,7 @@ fn a_project_helper_runs_only_in_a_trusted_folder() {
         "{facts}"
     );
     let (w, mark) = project_helper_world(true);
-    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).online.unwrap()).unwrap();
+    let facts = serde_json::to_value(w.context(Duration::from_secs(2)).1).unwrap();
     assert!(mark.exists(), "the trusted helper did not run: {facts}");
     assert!(facts["token"].is_object(), "{facts}");
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use ccauth::checks::CHECKS;
-use ccauth::gather::online::{HostProbe, OnlineFacts, Reach, TokenProbe, TokenVerdict};
+use ccauth::probe::{HostProbe, OnlineFacts, Reach, TokenProbe, TokenVerdict};
 use ccauth::why;
 use common::{API_KEY, OAUTH_TOKEN, World};
 use predicates::prelude::*;
@@ -157,11 +157,10 @@ fn every_symptom_leads_to_its_own_check_where_it_holds() {
         let Some((w, facts)) = world_where_it_holds(check.id()) else {
             continue;
         };
-        let mut ctx = w.context();
-        ctx.online = facts;
+        let ctx = w.context();
         let symptoms = why::symptoms(*check);
         for symptom in &symptoms {
-            let report = why::diagnose(&ctx, symptom);
+            let report = why::diagnose(&ctx, facts.as_ref(), symptom);
             let first = report
                 .matches
                 .first()
@@ -223,7 +222,7 @@ fn real_messages_inside_log_noise_find_their_cause() {
         ),
     ];
     for (log, w, expected) in cases {
-        let report = why::diagnose(&w.context(), log);
+        let report = why::diagnose(&w.context(), None, log);
         let first = report
             .matches
             .first()
@@ -330,7 +329,7 @@ fn a_stream_of_any_size_is_read_in_bounded_pieces() {
         std::io::Read::take(std::io::repeat(b'x'), 40 << 20),
         message.as_bytes(),
     );
-    let report = why::diagnose_stream(&World::new().context(), endless).unwrap();
+    let report = why::diagnose_stream(&World::new().context(), None, endless).unwrap();
     assert_eq!(report.input.lines, 2);
     assert_eq!(report.input.long_lines, 1);
     assert_eq!(report.input.bytes, (40 << 20) + message.len() as u64);
@@ -344,7 +343,7 @@ fn a_message_wrapped_at_80_columns_still_matches() {
     let message = "[12:00:01] claude -p: --dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons";
     let (first, second) = message.split_at(80);
     let log = format!("start\n{first}\n{second}\nend\n");
-    let report = why::diagnose(&World::new().judged_as_uid(0).context(), &log);
+    let report = why::diagnose(&World::new().judged_as_uid(0).context(), None, &log);
     let root = report
         .matches
         .iter()
@@ -361,7 +360,7 @@ fn later_and_more_frequent_messages_rank_higher() {
     let callback = "localhost refused to connect";
     let login = "Not logged in · Please run /login";
     let rank = |log: &str| -> Vec<&'static str> {
-        let report = why::diagnose(&ctx, log);
+        let report = why::diagnose(&ctx, None, log);
         assert!(
             report.matches.iter().take(2).all(|m| m.holds()),
             "{:#?}",
@@ -722,9 +721,8 @@ fn every_fix_command_ccauth_prints_runs_in_dash() {
     };
     let mut commands = std::collections::BTreeSet::new();
     for (w, facts) in worlds {
-        let mut ctx = w.context();
-        ctx.online = facts;
-        for result in ccauth::checks::run_all(&ctx, &everything) {
+        let ctx = w.context();
+        for result in ccauth::checks::run_all(&ctx, facts.as_ref(), &everything) {
             commands.extend(
                 result
                     .finding

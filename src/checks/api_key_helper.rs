@@ -66,7 +66,7 @@ impl Check for ApiKeyHelper {
                         .map_or("found".to_string(), |r| r.display().to_string())
                 )),
             }
-            if in_use && crate::gather::helper::awaits_trust(ctx, helper) {
+            if in_use && crate::auth::awaits_trust(ctx, helper) {
                 problems.push(
                     Problem::warn(
                         "untrusted-folder",

@@ -4,21 +4,27 @@
 
 use super::{Category, Check, Finding, Place, Problem, join_words};
 use crate::auth::{self, Mode};
+use crate::auth::{CREDENTIAL_VARS, Carries, holds_credential};
 use crate::gather::Context;
 use crate::gather::env::VarState;
-use crate::gather::workspace::{CREDENTIAL_VARS, MissingEnvFile};
+use crate::gather::workspace::MissingEnvFile;
 use serde_json::Value;
 use std::path::Path;
 
-/// Variables whose delivery into the container matters for sign-in.
-const WATCHED: &[&str] = &[
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_AUTH_TOKEN",
-    "CLAUDE_CODE_OAUTH_TOKEN",
-    "CLAUDE_CODE_OAUTH_REFRESH_TOKEN",
-    "CLAUDE_CONFIG_DIR",
-    "ANTHROPIC_BASE_URL",
-];
+/// Variables other than the credentials whose delivery into the container
+/// matters for sign-in.
+const ALSO_WATCHED: &[&str] = &["CLAUDE_CONFIG_DIR", "ANTHROPIC_BASE_URL"];
+
+/// Variables whose delivery into the container matters for sign-in: every
+/// variable whose value is a credential ([`CREDENTIAL_VARS`]), and
+/// [`ALSO_WATCHED`].
+fn watched() -> impl Iterator<Item = &'static &'static str> {
+    CREDENTIAL_VARS
+        .iter()
+        .filter(|v| v.carries == Carries::Value)
+        .map(|v| &v.name)
+        .chain(ALSO_WATCHED)
+}
 
 /// Judges the environment blocks and env files of every devcontainer.json.
 pub struct DevcontainerEnv;
@@ -97,7 +103,7 @@ fn env_block_problems(
     let block = |name: &str| config.get(name).and_then(Value::as_object);
     let (remote, container) = (block("remoteEnv"), block("containerEnv"));
     let mut problems = Vec::new();
-    for var in WATCHED {
+    for var in watched() {
         let in_remote = remote.and_then(|b| b.get(*var)).and_then(Value::as_str);
         let in_container = container.and_then(|b| b.get(*var)).and_then(Value::as_str);
         if let (Some(_), None) = (in_remote, in_container) {
@@ -123,7 +129,7 @@ fn env_block_problems(
         let Some(host_var) = local_env_name(value) else {
             continue;
         };
-        let owned = credential_missing_owns && CREDENTIAL_VARS.contains(var);
+        let owned = credential_missing_owns && holds_credential(var);
         if ctx.env.state(var) == VarState::Empty && !owned {
             problems.push(
                 Problem::warn(
@@ -151,14 +157,14 @@ fn compose_problems(ctx: &Context, credential_missing_owns: bool) -> Vec<Problem
         let Some(service) = file.ok() else { continue };
         let shown = ctx.workspace.display(&file.path);
         for (var, value) in &service.environment {
-            if !WATCHED.contains(&var.as_str()) {
+            if !watched().any(|w| w == var) {
                 continue;
             }
             let host_var = match value {
                 None => Some(var.as_str()),
                 Some(v) => compose_variable(v),
             };
-            let owned = credential_missing_owns && CREDENTIAL_VARS.contains(&var.as_str());
+            let owned = credential_missing_owns && holds_credential(var);
             let state = ctx.env.state(var);
             let Some(host_var) = host_var.filter(|_| state != VarState::Set && !owned) else {
                 continue;

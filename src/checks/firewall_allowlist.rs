@@ -2,15 +2,12 @@
 //! `api.anthropic.com` but not the hosts that sign-in and token refresh use.
 
 use super::{Category, Check, Finding, Place, Problem, join_words, line_column};
-use crate::auth::{self, SourceKind};
+use crate::auth::hosts::{self, API as API_HOST};
 use crate::gather::Context;
 use std::path::Path;
 
 /// Warns when a firewall script omits the OAuth hosts while OAuth is in use.
 pub struct FirewallAllowlist;
-
-const API_HOST: &str = "api.anthropic.com";
-const OAUTH_HOSTS: &[&str] = &["platform.claude.com", "claude.ai"];
 
 impl Check for FirewallAllowlist {
     fn id(&self) -> &'static str {
@@ -41,20 +38,29 @@ impl Check for FirewallAllowlist {
                 "No firewall script that allows api.anthropic.com (init-firewall.sh) was found.",
             );
         }
-        let Some(need) = oauth_need(ctx) else {
+        let Some(need) = hosts::oauth_reason(ctx) else {
             return Finding::pass(
                 "The credential in use is an API key, gateway token or long-lived env token with onboarding \
                  done: only api.anthropic.com is needed, and the firewall allows it.",
             );
         };
+        let oauth_hosts: Vec<String> = hosts::needed(ctx)
+            .into_iter()
+            .filter(|n| n.required && n.host != API_HOST)
+            .map(|n| n.host)
+            .collect();
         let gaps: Vec<(String, Place)> = scripts
             .iter()
-            .filter_map(|(path, text)| gap(path, text))
+            .filter_map(|(path, text)| gap(path, text, &oauth_hosts))
             .collect();
         if gaps.is_empty() {
-            return Finding::pass(
-                "The firewall script allows api.anthropic.com, platform.claude.com and claude.ai.",
-            );
+            let allowed: Vec<&str> = std::iter::once(API_HOST)
+                .chain(oauth_hosts.iter().map(String::as_str))
+                .collect();
+            return Finding::pass(format!(
+                "The firewall script allows {}.",
+                join_words(&allowed)
+            ));
         }
         let described: Vec<&str> = gaps.iter().map(|(d, _)| d.as_str()).collect();
         let problem = Problem::warn(
@@ -79,10 +85,10 @@ impl Check for FirewallAllowlist {
 
 /// The OAuth hosts a script omits, in words, and the line that allows
 /// api.anthropic.com, where they belong. `None` when it omits none.
-fn gap(path: &Path, text: &str) -> Option<(String, Place)> {
-    let missing: Vec<&str> = OAUTH_HOSTS
+fn gap(path: &Path, text: &str, oauth_hosts: &[String]) -> Option<(String, Place)> {
+    let missing: Vec<&str> = oauth_hosts
         .iter()
-        .copied()
+        .map(String::as_str)
         .filter(|h| !text.contains(h))
         .collect();
     if missing.is_empty() {
@@ -98,23 +104,4 @@ fn gap(path: &Path, text: &str) -> Option<(String, Place)> {
         described,
         Place::line(path, line, Some(column)).key(API_HOST),
     ))
-}
-
-/// Why OAuth hosts are needed here, if they are.
-fn oauth_need(ctx: &Context) -> Option<&'static str> {
-    let winner = auth::session_winner(ctx);
-    let onboarded = ctx
-        .effective_config()
-        .and_then(|c| c.ok())
-        .is_some_and(crate::gather::claude_state::ClaudeJson::onboarding_done);
-    match winner.map(|w| w.kind) {
-        None => Some("no credential is set, so the browser login (which needs both) is the way in"),
-        Some(SourceKind::StoredLogin) => {
-            Some("the /login credential is refreshed through platform.claude.com")
-        }
-        Some(SourceKind::OauthTokenEnv) if !onboarded => Some(
-            "the first-run preflight checks platform.claude.com and exits when it is unreachable",
-        ),
-        Some(_) => None,
-    }
 }

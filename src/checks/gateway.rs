@@ -2,14 +2,12 @@
 //! requests go and which credential they carry.
 
 use super::{Category, Check, Finding, Problem, join_words, places};
+use crate::auth::hosts::{API as ANTHROPIC_API, url_host};
 use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::gather::Context;
 
 /// Judges the API endpoint and the credential sent to it.
 pub struct Gateway;
-
-/// The Anthropic API host.
-const ANTHROPIC_API: &str = "api.anthropic.com";
 
 impl Check for Gateway {
     fn id(&self) -> &'static str {
@@ -131,46 +129,4 @@ fn cloud_provider(flag: &Credential, present: &[Credential]) -> Finding {
         "{} is on: Claude Code talks to {provider}; no Anthropic login is involved.{unused}",
         flag.describe()
     ))
-}
-
-/// The host of an http(s) URL, lowercased, without user info or port.
-pub fn url_host(url: &str) -> Option<String> {
-    let url = url.trim();
-    let (scheme, rest) = url.split_once("://")?;
-    if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
-        bracketed.split(']').next()?
-    } else {
-        host_port.split(':').next()?
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts_are_extracted() {
-        assert_eq!(
-            url_host("https://api.anthropic.com").as_deref(),
-            Some("api.anthropic.com")
-        );
-        assert_eq!(
-            url_host("HTTPS://GW.Example.com:8443/v1?x").as_deref(),
-            Some("gw.example.com")
-        );
-        assert_eq!(
-            url_host("http://user:pw@proxy.local/").as_deref(),
-            Some("proxy.local")
-        );
-        assert_eq!(url_host("http://[::1]:4000").as_deref(), Some("::1"));
-        assert_eq!(url_host("api.anthropic.com"), None);
-        assert_eq!(url_host("ftp://x"), None);
-        assert_eq!(url_host("https://"), None);
-    }
 }

@@ -25,6 +25,7 @@ mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
 pub mod localhost_resolution;
+pub(crate) mod mask;
 mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;
@@ -34,11 +35,11 @@ pub mod repair;
 mod root_user;
 mod token_accepted;
 
-pub use gateway::url_host;
 pub use problem::{Place, Problem, line_column};
 pub use repair::Repair;
 
 use crate::gather::Context;
+use crate::probe::OnlineFacts;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::panic::{self, AssertUnwindSafe};
@@ -56,6 +57,14 @@ pub trait Check: Sync {
     /// Judges the snapshot. Each problem carries the repair `--fix` can
     /// make for it, planned here from the snapshot; nothing is written.
     fn run(&self, ctx: &Context) -> Finding;
+    /// Judges the snapshot together with what the `--online` probes found
+    /// (`None` without `--online`): the probes are a separate input, so the
+    /// snapshot stays what gathering read. Only the checks that
+    /// [`Check::probes_network`] read them; the others judge the snapshot.
+    fn run_probed(&self, ctx: &Context, online: Option<&OnlineFacts>) -> Finding {
+        let _ = online;
+        self.run(ctx)
+    }
     /// True for the checks only `--online` can decide: without it they skip,
     /// and `ccauth why` says a probe would tell rather than ruling them out.
     fn probes_network(&self) -> bool {
@@ -252,11 +261,11 @@ impl Finding {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CheckResult {
     /// The check's id.
-    #[serde(deserialize_with = "crate::report::saved::static_str")]
-    pub id: crate::report::saved::StaticStr,
+    #[serde(deserialize_with = "crate::static_str::deserialize")]
+    pub id: crate::static_str::StaticStr,
     /// The check's title.
-    #[serde(deserialize_with = "crate::report::saved::static_str")]
-    pub title: crate::report::saved::StaticStr,
+    #[serde(deserialize_with = "crate::static_str::deserialize")]
+    pub title: crate::static_str::StaticStr,
     /// The check's area.
     pub category: Category,
     /// What it found.
@@ -389,10 +398,15 @@ impl Overrides {
     }
 }
 
-/// Runs every check in registry order. A deselected check is reported as a
-/// skip, so every check appears once; a check that panics becomes a `fail`
-/// naming the panic, never a pass.
-pub fn run_all(ctx: &Context, selection: &Selection) -> Vec<CheckResult> {
+/// Runs every check in registry order on the snapshot and, with `--online`,
+/// what the probes found. A deselected check is reported as a skip, so every
+/// check appears once; a check that panics becomes a `fail` naming the panic,
+/// never a pass.
+pub fn run_all(
+    ctx: &Context,
+    online: Option<&OnlineFacts>,
+    selection: &Selection,
+) -> Vec<CheckResult> {
     CHECKS
         .iter()
         .map(|&check| match selection.why_not_selected(check.id()) {
@@ -400,15 +414,15 @@ pub fn run_all(ctx: &Context, selection: &Selection) -> Vec<CheckResult> {
                 not_selected: Some(reason.to_string()),
                 ..CheckResult::of(check, Finding::skip(reason))
             },
-            None => run_guarded(check, ctx),
+            None => run_guarded(check, ctx, online),
         })
         .collect()
 }
 
-fn run_guarded(check: &dyn Check, ctx: &Context) -> CheckResult {
+fn run_guarded(check: &dyn Check, ctx: &Context, online: Option<&OnlineFacts>) -> CheckResult {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| check.run(ctx)));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| check.run_probed(ctx, online)));
     panic::set_hook(previous_hook);
     match outcome {
         Ok(finding) => CheckResult::of(check, finding),

@@ -3,7 +3,7 @@
 
 use super::{Category, Check, Finding, Problem, Status, join_words};
 use crate::gather::Context;
-use crate::gather::online::{HostProbe, OnlineFacts, Reach};
+use crate::probe::{HostProbe, OnlineFacts, Reach};
 
 /// Judges the `--online` host probes.
 pub struct NetworkReachability;
@@ -33,7 +33,11 @@ impl Check for NetworkReachability {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let Some(online) = &ctx.online else {
+        self.run_probed(ctx, None)
+    }
+
+    fn run_probed(&self, _ctx: &Context, online: Option<&OnlineFacts>) -> Finding {
+        let Some(online) = online else {
             return Finding::skip("Not probed: run `ccauth doctor --online` to try the network.");
         };
         let mut problems: Vec<Problem> = online

@@ -4,7 +4,7 @@
 use super::{Category, Check, Finding, Place, Problem, Status, places};
 use crate::auth;
 use crate::gather::Context;
-use crate::gather::online::TokenVerdict;
+use crate::probe::{OnlineFacts, TokenVerdict};
 
 /// Judges the `--online` authenticated request.
 pub struct TokenAccepted;
@@ -31,7 +31,11 @@ impl Check for TokenAccepted {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let Some(online) = &ctx.online else {
+        self.run_probed(ctx, None)
+    }
+
+    fn run_probed(&self, _ctx: &Context, online: Option<&OnlineFacts>) -> Finding {
+        let Some(online) = online else {
             return Finding::skip(
                 "Not probed: run `ccauth doctor --online` to try the credential once.",
             );

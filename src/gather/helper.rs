@@ -7,36 +7,11 @@
 //! is never run; any other runs in its own process group, within the probe
 //! timeout, and the whole group is killed when it is over.
 
-use super::Context;
-use super::claude_state::{SettingsLayer, SettingsScope};
+use super::claude_state::SettingsLayer;
 use super::env::Env;
 use super::fsread;
-use crate::auth::{Credential, Origin};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// Why `--online` did not run a project's helper.
-pub const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from this folder's \
-     project settings and the folder's trust dialog was never accepted, so interactive claude \
-     would not run it either (claude -p skips that dialog); ccauth runs nothing from a folder \
-     you have not trusted";
-
-/// True when `helper` comes from the workspace's own settings (project or
-/// local) and the trust dialog for the workspace was never accepted
-/// (`projects[<dir>].hasTrustDialogAccepted` in `.claude.json`): interactive
-/// claude asks before it runs anything from such a folder (CLIENT-FACTS 32).
-pub fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
-    let workspace_scopes = [SettingsScope::Project, SettingsScope::Local];
-    let project_level = matches!(
-        &helper.origin,
-        Origin::SettingsKey { scope, .. } if workspace_scopes.iter().any(|s| s.label() == *scope)
-    );
-    project_level
-        && !ctx
-            .effective_config()
-            .and_then(|c| c.ok())
-            .is_some_and(|c| c.trusts(&ctx.workspace.root))
-}
 
 /// One `apiKeyHelper`'s program.
 #[derive(Clone, Debug, Serialize)]

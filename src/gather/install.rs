@@ -23,8 +23,8 @@ pub struct ClaudeInstall {
     /// The version, when a package.json or versions directory names it.
     pub version: Option<String>,
     /// `npm`, `native` or `unknown`.
-    #[serde(deserialize_with = "crate::report::saved::static_str")]
-    pub method: crate::report::saved::StaticStr,
+    #[serde(deserialize_with = "crate::static_str::deserialize")]
+    pub method: crate::static_str::StaticStr,
 }
 
 /// Every `claude` in the absolute entries of the snapshot's PATH, first one

@@ -2,7 +2,8 @@
 //!
 //! [`gather`] reads the environment, Claude Code's files, the mount table,
 //! container markers, the workspace and PATH into a [`Context`], a read-only
-//! snapshot. Checks are pure functions of that snapshot.
+//! snapshot. Checks are pure functions of that snapshot. The network is not
+//! part of it: `--online` probes run afterwards, in [`crate::probe`].
 
 mod claude_json_fast;
 pub mod claude_state;
@@ -16,7 +17,6 @@ pub mod install;
 mod known_secrets;
 pub mod listeners;
 pub mod mountinfo;
-pub mod online;
 pub mod system;
 pub mod workspace;
 
@@ -53,8 +53,6 @@ pub struct GatherInput {
     /// The uid to judge ownership for; `None` is the process's effective uid.
     /// Tests set it to see a non-root world from a root test run.
     pub uid: Option<u32>,
-    /// `--online`: probe the network, how and where.
-    pub online: Option<online::Probing>,
 }
 
 /// The read-only snapshot every check reads.
@@ -100,8 +98,6 @@ pub struct Context {
     pub os: OsInfo,
     /// Where system files were read from.
     pub sysroot: PathBuf,
-    /// What the network said, with `--online` only.
-    pub online: Option<online::OnlineFacts>,
     /// File descriptors named by a `*_FILE_DESCRIPTOR` variable that are open
     /// in this process (the client reads its credential from them).
     pub open_fds: Vec<u32>,
@@ -162,7 +158,6 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         now,
         uid,
-        online: probing,
     } = input;
     let user = User::detect(&sysroot, uid);
     let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
@@ -183,7 +178,7 @@ pub fn gather(input: GatherInput) -> Context {
         .as_ref()
         .or(claude_json.as_ref())
         .is_some_and(|c| c.content.as_ref().is_err_and(LoadError::is_broken));
-    let mut ctx = Context {
+    Context {
         claude_json,
         legacy_config,
         credentials: paths
@@ -214,20 +209,7 @@ pub fn gather(input: GatherInput) -> Context {
         env,
         now,
         sysroot,
-        online: None,
-    };
-    ctx.online = probing.and_then(|probing| probe_network(&ctx, &probing));
-    ctx
-}
-
-#[cfg(feature = "online")]
-fn probe_network(ctx: &Context, probing: &online::Probing) -> Option<online::OnlineFacts> {
-    Some(online::probe(ctx, probing))
-}
-
-#[cfg(not(feature = "online"))]
-fn probe_network(_ctx: &Context, _probing: &online::Probing) -> Option<online::OnlineFacts> {
-    None
+    }
 }
 
 /// The legacy file counts only when it exists and is not empty.
@@ -274,21 +256,16 @@ fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {
         .map_err(|problem| format!("{} {}", path.display(), problem.describe()))
 }
 
-/// Which descriptors named by `*_FILE_DESCRIPTOR` variables are open here.
-/// Only their existence is checked: reading would consume a pipe.
+/// Which descriptors named by `*_FILE_DESCRIPTOR` variables are open here
+/// (which of those carry a credential is `crate::auth`'s to say). Only their
+/// existence is checked: reading would consume a pipe.
 fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
-    let names = [
-        "CLAUDE_CODE_API_KEY_FILE_DESCRIPTOR",
-        "CLAUDE_CODE_OAUTH_TOKEN_FILE_DESCRIPTOR",
-    ];
     let envs =
         std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
     let mut fds: Vec<u32> = envs
-        .flat_map(|e| {
-            names
-                .iter()
-                .filter_map(|n| e.get(n)?.trim().parse::<u32>().ok())
-        })
+        .flat_map(|e| e.iter())
+        .filter(|(name, _)| name.ends_with("_FILE_DESCRIPTOR"))
+        .filter_map(|(_, value)| value.trim().parse::<u32>().ok())
         .filter(|fd| Path::new(&format!("/proc/self/fd/{fd}")).exists())
         .collect();
     fds.sort_unstable();

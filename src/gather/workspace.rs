@@ -27,8 +27,11 @@ const NESTED_DEVCONTAINERS_LIMIT: usize = 64;
 /// Entries of `.devcontainer/` and each subdirectory looked at for env files.
 const ENV_DIR_ENTRIES_LIMIT: usize = 1_000;
 
-/// Variables whose presence in an env file makes it a credential carrier.
-pub const CREDENTIAL_VARS: &[&str] = &[
+/// Variables whose presence in an env file makes it a credential carrier:
+/// those of `crate::auth::CREDENTIAL_VARS` whose value is the credential.
+/// Gathering cannot read `auth` (it is a layer above, `tests/layers.rs`), so
+/// a unit test in `auth` holds this list to that table.
+pub(crate) const CREDENTIAL_VARS: &[&str] = &[
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_AUTH_TOKEN",
     "CLAUDE_CODE_OAUTH_TOKEN",

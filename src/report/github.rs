@@ -5,6 +5,7 @@
 
 use super::{Report, Shown, escape, shown_problems, workspace_relative};
 use crate::checks::Status;
+use crate::escape::escape_data;
 
 /// One annotation per problem of a failing or warning check.
 pub fn render(report: &Report) -> String {
@@ -54,13 +55,6 @@ fn location(report: &Report, shown: &Shown) -> Vec<String> {
         }
     }
     properties
-}
-
-/// Escapes a command's message (`%`, CR, LF), as @actions/core does.
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }
 
 /// Escapes a property value: the message escapes plus `:` and `,`.

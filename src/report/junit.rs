@@ -12,6 +12,7 @@
 
 use super::{Report, shown_place};
 use crate::checks::{CheckResult, Problem, Status};
+use crate::escape::xml;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -159,26 +160,6 @@ fn word(status: Status) -> &'static str {
         Status::Warn => "warn",
         _ => "fail",
     }
-}
-
-/// Escapes text for XML content and attributes, dropping characters XML 1.0
-/// cannot carry at all.
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! authentication was made by the checks before it was built.
 
 pub mod callback;
-pub mod escape;
 #[cfg(test)]
 mod fixture;
 pub mod github;
@@ -17,7 +16,11 @@ pub mod saved;
 pub mod status;
 pub mod why;
 
-use crate::checks::{CheckResult, Finding, Problem, Status};
+/// Every renderer escapes data through [`crate::escape`].
+pub use crate::escape;
+
+use crate::checks::mask::{mask_finding, mask_option};
+use crate::checks::{CheckResult, Problem, Status};
 use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
 use crate::gather::system::{Marker, Place};
@@ -55,11 +58,11 @@ pub struct Report {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Tool {
     /// Always `ccauth`.
-    #[serde(deserialize_with = "saved::static_str")]
-    pub name: saved::StaticStr,
+    #[serde(deserialize_with = "crate::static_str::deserialize")]
+    pub name: crate::static_str::StaticStr,
     /// The crate version.
-    #[serde(deserialize_with = "saved::static_str")]
-    pub version: saved::StaticStr,
+    #[serde(deserialize_with = "crate::static_str::deserialize")]
+    pub version: crate::static_str::StaticStr,
 }
 
 /// Counts of each status.
@@ -109,8 +112,10 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Extracts the runtime facts from the snapshot.
-    pub fn from_context(ctx: &Context) -> Self {
+    /// Extracts the runtime facts from the snapshot; the sign-in line is
+    /// decided before the report (`crate::status::one_line`), which only
+    /// shows it.
+    pub fn from_context(ctx: &Context, sign_in: String) -> Self {
         Runtime {
             container: ctx
                 .markers
@@ -129,7 +134,7 @@ impl Runtime {
             workspace: ctx.workspace.root.clone(),
             os: ctx.os.os.clone(),
             kernel: ctx.os.kernel.clone(),
-            sign_in: crate::status::one_line(ctx),
+            sign_in,
         }
     }
 }
@@ -262,50 +267,6 @@ pub(crate) fn workspace_relative<'a>(
         .filter(|rest| !rest.as_os_str().is_empty())
 }
 
-/// A finding's cause, fix and evidence through the masking rule.
-pub(crate) fn mask_finding(finding: &mut Finding, scrubber: &Scrubber) {
-    finding.cause = scrubber.scrub(&finding.cause);
-    mask_option(&mut finding.fix, scrubber);
-    for problem in &mut finding.problems {
-        problem.cause = scrubber.scrub(&problem.cause);
-        problem.fix = scrubber.scrub(&problem.fix);
-        if let Some(repair) = &mut problem.repair {
-            repair.summary = scrubber.scrub(&repair.summary);
-        }
-        for place in &mut problem.places {
-            mask_path(&mut place.file, scrubber);
-            mask_option(&mut place.key, scrubber);
-        }
-    }
-    for value in finding.evidence.values_mut() {
-        mask_value(value, scrubber);
-    }
-}
-
-/// A path is masked only when it quotes a secret: paths are not text the
-/// scrubber should reshape otherwise.
-fn mask_path(path: &mut PathBuf, scrubber: &Scrubber) {
-    let shown = path.to_string_lossy();
-    let masked = scrubber.scrub(&shown);
-    if masked != shown {
-        *path = PathBuf::from(masked);
-    }
-}
-
-fn mask_option(text: &mut Option<String>, scrubber: &Scrubber) {
-    if let Some(text) = text {
-        *text = scrubber.scrub(text);
-    }
-}
-
-fn mask_value(value: &mut serde_json::Value, scrubber: &Scrubber) {
-    match value {
-        serde_json::Value::String(s) => *s = scrubber.scrub(s),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_value(v, scrubber)),
-        serde_json::Value::Object(map) => map.values_mut().for_each(|v| mask_value(v, scrubber)),
-        _ => {}
-    }
-}
 
 /// A report built by hand for the renderers' unit tests, independent of what
 /// the checks find today: a failure with two problems (one at a line and

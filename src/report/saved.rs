@@ -78,18 +78,3 @@ pub fn load(path: &Path) -> Result<Report, LoadError> {
     }
     serde_json::from_slice(&bytes).map_err(invalid)
 }
-
-/// A `&'static str` field that [`static_str`] fills when a report is read
-/// back. Spelled as an alias because serde would otherwise borrow the field
-/// from the input, and a saved report does not live for `'static`.
-pub type StaticStr = &'static str;
-
-/// Deserializes a string for a field the program otherwise fills from its own
-/// constants (check ids, the tool's name). One report is read per process, and
-/// it is bounded, so the leak is too.
-pub(crate) fn static_str<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<StaticStr, D::Error> {
-    let text = String::deserialize(deserializer)?;
-    Ok(Box::leak(text.into_boxed_str()))
-}

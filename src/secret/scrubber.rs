@@ -169,8 +169,8 @@ fn worth_matching(value: &str) -> bool {
 fn escaped_forms(value: &str) -> Vec<String> {
     let json = serde_json::to_string(value).unwrap_or_default();
     let json = json[1..json.len().saturating_sub(1).max(1)].to_string();
-    let xml = crate::report::junit::xml(value);
-    let workflow = crate::report::github::escape_data(value);
+    let xml = crate::escape::xml(value);
+    let workflow = crate::escape::escape_data(value);
     let cell = value.replace('|', "\\|");
     let mut forms = vec![value.to_string()];
     for form in [json, xml, workflow, cell] {

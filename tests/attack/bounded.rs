@@ -426,9 +426,10 @@ fn closed_port() -> String {
 
 /// The `--online` facts of a world whose user settings name this
 /// apiKeyHelper, every host a closed loopback port, within `timeout`, and
-/// how long gathering took.
+/// how long gathering and probing took.
 fn probe_with_helper(w: &World, helper: &str, timeout: Duration) -> (serde_json::Value, Duration) {
-    use ccauth::gather::{self, GatherInput, online::Probing};
+    use ccauth::gather::{self, GatherInput};
+    use ccauth::probe::{self, Probing};
     w.home_file(
         ".claude/settings.json",
         &serde_json::json!({ "apiKeyHelper": helper }).to_string(),
@@ -445,9 +446,8 @@ fn probe_with_helper(w: &World, helper: &str, timeout: Duration) -> (serde_json:
         sysroot: w.sysroot(),
         now: std::time::SystemTime::now(),
         uid: None,
-        online: Some(probing),
     });
-    let facts = serde_json::to_value(ctx.online.expect("probed")).unwrap();
+    let facts = serde_json::to_value(probe::run(&ctx, &probing).expect("probed")).unwrap();
     (facts, started.elapsed())
 }
 

@@ -574,7 +574,7 @@ fn escaped_lines_mean_to_git_what_they_say() {
     for (name, look_alike) in names {
         w.workspace_file(name, "");
         w.workspace_file(look_alike, "");
-        lines.push_str(&ccauth::fix::ignore_line::anchored_pattern(name).unwrap());
+        lines.push_str(&ccauth::gather::git::anchored_pattern(name).unwrap());
         lines.push('\n');
     }
     std::fs::write(w.workspace().join(".gitignore"), &lines).unwrap();

@@ -178,7 +178,6 @@ impl World {
             sysroot: self.sysroot(),
             now: SystemTime::now(),
             uid: self.uid,
-            online: None,
         })
     }
 
@@ -189,7 +188,7 @@ impl World {
             only: vec![id.to_string()],
             skip: Vec::new(),
         };
-        checks::run_all(&ctx, &selection)
+        checks::run_all(&ctx, None, &selection)
             .into_iter()
             .find(|r| r.id == id)
             .expect("registered check")

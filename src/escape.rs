@@ -12,6 +12,10 @@
 //! passes data through [`line`] or [`text`]; the JSON report keeps data exact,
 //! since JSON escapes control characters itself and is not read by the runner
 //! as commands.
+//!
+//! The escapes the JUnit and GitHub renderers apply ([`xml`],
+//! [`escape_data`]) live here too, below every layer: the masking rule
+//! (`crate::secret`) masks a secret in each escaped form a renderer can give it.
 
 /// One line of data made inert: every control character, the newline
 /// included, is shown as an escape (`\n`, `\r`, `\t`, `\x1b`, `\u{85}`), a
@@ -50,6 +54,33 @@ fn push_escaped(out: &mut String, data: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// Escapes text for XML content and attributes, dropping characters XML 1.0
+/// cannot carry at all.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a command's message (`%`, CR, LF), as @actions/core does.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 #[cfg(test)]

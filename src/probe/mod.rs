@@ -1,10 +1,12 @@
-//! `--online`: what the network says, gathered only when the user asks.
+//! `--online`: what the network says, probed only when the user asks, as its
+//! own step after gathering: [`run`] reads the finished snapshot and returns
+//! typed [`OnlineFacts`], which the network checks judge like any other input.
 //!
-//! For each host sign-in needs, one HTTPS request (DNS, TCP, TLS, and through
-//! `HTTPS_PROXY` unless `NO_PROXY` says otherwise), classified in words; and
-//! one cheap authenticated request (`GET /v1/models`) with the credential in
-//! use, sent only to `api.anthropic.com` or the user's own
-//! `ANTHROPIC_BASE_URL`. Trust is the platform's CA bundle plus
+//! For each host sign-in needs ([`crate::auth::hosts`]), one HTTPS request
+//! (DNS, TCP, TLS, and through `HTTPS_PROXY` unless `NO_PROXY` says
+//! otherwise), classified in words; and one cheap authenticated request
+//! (`GET /v1/models`) with the credential in use, sent only to the API host or
+//! the user's own `ANTHROPIC_BASE_URL`. Trust is the platform's CA bundle plus
 //! `NODE_EXTRA_CA_CERTS`, as for the client. Every probe has a timeout and
 //! they run side by side.
 //!
@@ -13,7 +15,7 @@
 //! and only a program linking the library (the test suite, with loopback
 //! servers) can redirect a host, with [`Probing::redirect`].
 
-use super::Context;
+use crate::gather::Context;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -55,13 +57,6 @@ impl Probing {
             .map(|(_, url)| url.as_str())
     }
 }
-
-/// The hosts sign-in can need.
-pub const API_HOST: &str = "api.anthropic.com";
-/// Token exchange and refresh since 2.1.7.
-pub const PLATFORM_HOST: &str = "platform.claude.com";
-/// Account sign-in.
-pub const CLAUDE_AI_HOST: &str = "claude.ai";
 
 /// Everything the probes found.
 #[derive(Clone, Debug, Serialize)]
@@ -175,50 +170,22 @@ pub struct ExtraCa {
     pub problem: Option<String>,
 }
 
-/// The hosts to probe for this context, each with whether it is needed.
-pub fn plan_hosts(ctx: &Context) -> Vec<(String, bool, String)> {
-    use crate::auth::{self, SourceKind};
-    let winner = auth::session_winner(ctx).map(|w| w.kind);
-    let base = crate::auth::effective_var(ctx, "ANTHROPIC_BASE_URL")
-        .and_then(|b| crate::checks::url_host(&b))
-        .filter(|h| h != API_HOST);
-    let oauth = matches!(
-        winner,
-        Some(SourceKind::OauthTokenEnv | SourceKind::StoredLogin)
-    );
-    let third_party = winner == Some(SourceKind::CloudProvider);
-    let login = winner.is_none();
-    let mut hosts = vec![(
-        API_HOST.to_string(),
-        !third_party && base.is_none(),
-        "the API and the first-run check".to_string(),
-    )];
-    hosts.push((
-        PLATFORM_HOST.to_string(),
-        oauth || login,
-        "OAuth token exchange and refresh, and the first-run check".to_string(),
-    ));
-    hosts.push((
-        CLAUDE_AI_HOST.to_string(),
-        login,
-        "the browser sign-in".to_string(),
-    ));
-    if let Some(base) = base {
-        hosts.push((
-            base,
-            !third_party,
-            "your ANTHROPIC_BASE_URL gateway".to_string(),
-        ));
+/// Probes the network for this snapshot; `None` in a build without the
+/// `online` feature, which has no HTTP client.
+pub fn run(ctx: &Context, probing: &Probing) -> Option<OnlineFacts> {
+    #[cfg(feature = "online")]
+    return Some(net::probe(ctx, probing));
+    #[cfg(not(feature = "online"))]
+    {
+        let _ = (ctx, probing);
+        None
     }
-    hosts
 }
 
 #[cfg(feature = "online")]
-pub use probe::probe;
-
-#[cfg(feature = "online")]
-mod probe {
+mod net {
     use super::*;
+    use crate::auth::hosts::{self, API};
     use crate::auth::{self, Credential, Mode, SourceKind};
     use crate::gather::{helper, system};
     use crate::secret::{Secret, TokenKind};
@@ -240,15 +207,15 @@ mod probe {
         let timeout = probing.timeout;
         let (roots, extra_ca) = trust(ctx);
         let proxy = proxy_url(ctx);
-        let hosts = plan_hosts(ctx);
+        let hosts = hosts::needed(ctx);
         let token_plan = token_plan(ctx, probing);
         let (host_probes, token) = std::thread::scope(|scope| {
             let handles: Vec<_> = hosts
                 .iter()
-                .map(|(host, required, role)| {
-                    let url = endpoint(probing, host);
+                .map(|need| {
+                    let url = endpoint(probing, &need.host);
                     let agent = agent(&url, &proxy, &roots, timeout);
-                    scope.spawn(move || probe_host(&agent, host, *required, role, &url))
+                    scope.spawn(move || probe_host(&agent, need, &url))
                 })
                 .collect();
             let token = token_plan.as_ref().ok().map(|plan| {
@@ -366,7 +333,7 @@ mod probe {
         roots: &RootCerts,
         timeout: Duration,
     ) -> ureq::Agent {
-        let host = crate::checks::url_host(url).unwrap_or_default();
+        let host = hosts::url_host(url).unwrap_or_default();
         let proxy = proxy
             .as_ref()
             .filter(|(_, no)| !bypasses_proxy(no, &host))
@@ -382,13 +349,7 @@ mod probe {
             .new_agent()
     }
 
-    fn probe_host(
-        agent: &ureq::Agent,
-        host: &str,
-        required: bool,
-        role: &str,
-        url: &str,
-    ) -> HostProbe {
+    fn probe_host(agent: &ureq::Agent, need: &hosts::Need, url: &str) -> HostProbe {
         let started = Instant::now();
         let via_proxy = agent.config().proxy().is_some();
         let result = agent.get(&format!("{url}/")).call();
@@ -412,9 +373,9 @@ mod probe {
             }
         };
         HostProbe {
-            host: host.to_string(),
-            required,
-            role: role.to_string(),
+            host: need.host.clone(),
+            required: need.required,
+            role: need.role.to_string(),
             reach,
             detail,
             via_proxy,
@@ -478,14 +439,14 @@ mod probe {
         let base = auth::effective_var(ctx, "ANTHROPIC_BASE_URL").filter(|b| !b.trim().is_empty());
         let (host, url) = match &base {
             Some(base) => {
-                let host = crate::checks::url_host(base)
-                    .ok_or("ANTHROPIC_BASE_URL is not an http(s) URL")?;
+                let host =
+                    hosts::url_host(base).ok_or("ANTHROPIC_BASE_URL is not an http(s) URL")?;
                 let url = probing
                     .redirected(&host)
                     .map_or(base.trim_end_matches('/').to_string(), String::from);
                 (host, url)
             }
-            None => (API_HOST.to_string(), endpoint(probing, API_HOST)),
+            None => (API.to_string(), endpoint(probing, API)),
         };
         let (secret, header, oauth_beta) = match winner.kind {
             SourceKind::CloudProvider => {
@@ -511,8 +472,8 @@ mod probe {
     /// The key an `apiKeyHelper` prints, unless the folder it comes from was
     /// never trusted: then it is not run at all.
     fn helper_key(ctx: &Context, c: &Credential, probing: &Probing) -> Result<Secret, String> {
-        if helper::awaits_trust(ctx, c) {
-            return Err(helper::UNTRUSTED_NOT_RUN.to_string());
+        if auth::awaits_trust(ctx, c) {
+            return Err(auth::UNTRUSTED_NOT_RUN.to_string());
         }
         let command = c
             .value
