@@ -34,7 +34,7 @@ impl Check for TokenAccepted {
         self.run_probed(ctx, None)
     }
 
-    fn run_probed(&self, _ctx: &Context, online: Option<&OnlineFacts>) -> Finding {
+    fn run_probed(&self, ctx: &Context, online: Option<&OnlineFacts>) -> Finding {
         let Some(online) = online else {
             return Finding::skip(
                 "Not probed: run `ccauth doctor --online` to try the credential once.",
