@@ -234,7 +234,7 @@ fn one_match(
 fn verdict(ctx: &Context, check: usize, finding: &Finding) -> Verdict {
     match finding.status {
         Status::Fail | Status::Warn => Verdict::Holds,
-        Status::Skip if ctx.online.is_none() && CHECKS[check].probes_network() => {
+        Status::Skip if ctx.online.is_none() && CHECKS[check].needs_online() => {
             Verdict::NeedsOnline
         }
         Status::Skip | Status::Pass => Verdict::RuledOut,

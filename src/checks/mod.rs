@@ -59,7 +59,7 @@ pub trait Check: Sync {
     fn run(&self, ctx: &Context) -> Finding;
     /// True for the checks only `--online` can decide: without it they skip,
     /// and `ccauth why` says a probe would tell rather than ruling them out.
-    fn probes_network(&self) -> bool {
+    fn needs_online(&self) -> bool {
         false
     }
 }
