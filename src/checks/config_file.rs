@@ -4,6 +4,7 @@ use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Status, shell_quote};
 use crate::gather::Context;
 use crate::gather::claude_state::LoadError;
+use crate::gather::fsread::FileKind;
 use crate::gather::fsread::FileProblem;
 
 /// Judges the effective `.claude.json`: type, syntax, access, mounts.
@@ -66,7 +67,7 @@ impl ConfigFile {
         let own = ctx.meta.config_file.as_ref().is_none_or(|m| m.uid == uid);
         match &config.content {
             Err(LoadError::File(FileProblem::Missing)) => {}
-            Err(LoadError::File(FileProblem::NotAFile("a directory"))) => add(
+            Err(LoadError::File(FileProblem::NotAFile(FileKind::Directory))) => add(
                 Status::Fail,
                 format!(
                     "{shown} is a directory (EISDIR): Docker creates one when a bind-mount source file is \
@@ -126,7 +127,7 @@ impl ConfigFile {
                 .meta
                 .config_file
                 .as_ref()
-                .is_some_and(|m| m.kind == "a regular file" && !m.writable)
+                .is_some_and(|m| m.kind == FileKind::Regular && !m.writable)
         {
             add(
                 Status::Fail,

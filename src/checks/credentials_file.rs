@@ -6,6 +6,7 @@ use super::{Category, Check, Finding, Status, shell_quote};
 use crate::auth::{self, Mode, SourceKind};
 use crate::gather::Context;
 use crate::gather::claude_state::{LoadError, StoredLogin};
+use crate::gather::fsread::FileKind;
 use crate::gather::fsread::FileMeta;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -108,7 +109,7 @@ impl CredentialsFile {
         let (Some(file), Some(meta)) = (&ctx.credentials, &ctx.meta.credentials) else {
             return Vec::new();
         };
-        let too_open = meta.kind == "a regular file" && meta.mode & 0o077 != 0 && meta.writable;
+        let too_open = meta.kind == FileKind::Regular && meta.mode & 0o077 != 0 && meta.writable;
         if !too_open {
             return Vec::new();
         }
@@ -181,7 +182,7 @@ fn storage_problems(meta: &FileMeta, path: &str) -> Vec<(Status, String)> {
             format!("{path} is a symlink{target}: the client replaces it with a regular file on its next write, cutting the link"),
         ));
     }
-    if meta.kind == "a regular file" && meta.mode & 0o077 != 0 {
+    if meta.kind == FileKind::Regular && meta.mode & 0o077 != 0 {
         found.push((
             Status::Warn,
             format!(
@@ -201,7 +202,7 @@ fn fix(content: &Result<StoredLogin, LoadError>, path: &str) -> String {
          CLAUDE_CODE_OAUTH_TOKEN from `claude setup-token`, which needs no refresh."
     );
     match content {
-        Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile("a directory"))) => {
+        Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile(FileKind::Directory))) => {
             format!(
                 "Docker created a directory because a bind-mount source was missing: remove it (rmdir {p}) and mount \
              the config directory instead of the single file.\n{relogin}"
