@@ -224,7 +224,7 @@ fn declared_host_mounts(ctx: &Context) -> Vec<String> {
         .flat_map(|(path, config)| {
             devcontainer::mounts(config)
                 .into_iter()
-                .filter(|m| m.kind != "volume" && devcontainer::is_host_claude_source(&m.source))
+                .filter(|m| !m.is_volume() && devcontainer::is_host_claude_source(&m.source))
                 .map(move |m| {
                     format!(
                         "{} → {} in {}",
