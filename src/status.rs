@@ -4,7 +4,7 @@
 //! two never disagree. The top-level fields mirror `claude auth status --json`
 //! value for value (`tests/conformance.rs` holds the proof).
 
-use crate::auth::{self, Credential, Mode, Resolution, SourceKind};
+use crate::auth::{self, AuthMethod, Credential, Mode, Resolution, SourceKind};
 use crate::gather::Context;
 use crate::secret::TokenKind;
 use serde::Serialize;
@@ -20,7 +20,7 @@ pub struct StatusReport {
     /// `claude auth status`'s `loggedIn` (non-interactive rules).
     pub logged_in: bool,
     /// `authMethod`.
-    pub auth_method: &'static str,
+    pub auth_method: AuthMethod,
     /// `apiKeySource`.
     pub api_key_source: Option<&'static str>,
     /// `apiProvider`.
@@ -44,7 +44,7 @@ pub struct Verdicts {
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
     /// `authMethod` for this mode.
-    pub auth_method: &'static str,
+    pub auth_method: AuthMethod,
     /// "ANTHROPIC_API_KEY from the process environment", or none.
     pub winner: Option<String>,
     /// One line per other present credential: why it loses.
