@@ -1,5 +1,6 @@
 //! Wiring: parse the command line, gather, check, render, choose the exit code.
 
+use crate::checks::aliases::IdResolver;
 use crate::checks::{self, CHECKS, Overrides, Selection};
 use crate::cli::{
     CallbackArgs, Cli, ColorChoice, Command, DoctorArgs, Format, ReportArgs, StatusArgs,
@@ -58,8 +59,13 @@ fn run(cli: Cli) -> ExitCode {
             finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS)
         }
         Command::Man { command } => man(command.as_deref()),
-        Command::Explain { id } => match checks::find(&id) {
-            Some(check) => finish(emit(check.doc()), ExitCode::SUCCESS),
+        Command::Explain { id } => match checks::resolve(&id) {
+            Some(resolved) => {
+                if let Some(note) = resolved.note() {
+                    say(&note);
+                }
+                finish(emit(resolved.check.doc()), ExitCode::SUCCESS)
+            }
             None => usage_error(&format!("no check has the id '{id}'")),
         },
     }
@@ -96,26 +102,19 @@ fn man(command: Option<&str>) -> ExitCode {
 }
 
 fn doctor(args: &DoctorArgs) -> ExitCode {
+    let mut ids = IdResolver::new();
     let selection = Selection {
-        only: args.only.clone(),
-        skip: args.skip.clone(),
+        only: ids.current(&args.only),
+        skip: ids.current(&args.skip),
     };
     let overrides = Overrides {
-        warn: args.warn_ids.clone(),
-        allow: args.allow_ids.clone(),
-        deny: args.deny_ids.clone(),
+        warn: ids.current(&args.warn_ids),
+        allow: ids.current(&args.allow_ids),
+        deny: ids.current(&args.deny_ids),
     };
-    let named = args.fix.clone().unwrap_or_default();
-    let mut unknown: Vec<&str> = selection.unknown_ids();
-    unknown.extend(
-        named
-            .iter()
-            .chain(overrides.ids())
-            .map(String::as_str)
-            .filter(|id| checks::find(id).is_none()),
-    );
-    if !unknown.is_empty() {
-        return usage_error(&format!("unknown check id '{}'", unknown.join("', '")));
+    let named = ids.current(args.fix.as_deref().unwrap_or_default());
+    if let Err(code) = settle(&ids) {
+        return code;
     }
     if args.online && !cfg!(feature = "online") {
         return usage_error(
@@ -460,6 +459,20 @@ pub(crate) fn auto_color(env: &Env, terminal: bool) -> bool {
     }
     let term = env.get("TERM").is_some_and(|t| t != "dumb");
     terminal && (term || clicolor.is_some() || env.get("CI").is_some())
+}
+
+/// Says the deprecation notes of the ids typed, then refuses the unknown ones.
+fn settle(ids: &IdResolver) -> Result<(), ExitCode> {
+    for note in ids.notes() {
+        say(note);
+    }
+    match ids.unknown() {
+        [] => Ok(()),
+        unknown => Err(usage_error(&format!(
+            "unknown check id '{}'",
+            unknown.join("', '")
+        ))),
+    }
 }
 
 fn usage_error(message: &str) -> ExitCode {

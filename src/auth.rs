@@ -55,6 +55,62 @@ impl SourceKind {
     }
 }
 
+/// `claude auth status`'s `authMethod`: how the winning credential signs in.
+/// JSON spells each as the client does (`oauth_token`, `claude.ai`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// No credential.
+    None,
+    /// A cloud provider's own authentication.
+    ThirdParty,
+    /// `ANTHROPIC_AUTH_TOKEN` or `CLAUDE_CODE_OAUTH_TOKEN`.
+    OauthToken,
+    /// An `apiKeyHelper`'s output.
+    ApiKeyHelper,
+    /// `ANTHROPIC_API_KEY` or the `/login` managed key.
+    ApiKey,
+    /// The `/login` subscription credential.
+    ClaudeAi,
+}
+
+impl AuthMethod {
+    /// The method of the credential the client sends, `None` without one.
+    fn of(winner: Option<SourceKind>) -> Self {
+        match winner {
+            None => AuthMethod::None,
+            Some(SourceKind::CloudProvider) => AuthMethod::ThirdParty,
+            Some(SourceKind::AuthToken | SourceKind::OauthTokenEnv) => AuthMethod::OauthToken,
+            Some(SourceKind::ApiKeyHelper) => AuthMethod::ApiKeyHelper,
+            Some(SourceKind::ApiKey | SourceKind::PrimaryApiKey) => AuthMethod::ApiKey,
+            Some(SourceKind::StoredLogin) => AuthMethod::ClaudeAi,
+        }
+    }
+
+    /// The client's word for it, as `authMethod` shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::None => "none",
+            AuthMethod::ThirdParty => "third_party",
+            AuthMethod::OauthToken => "oauth_token",
+            AuthMethod::ApiKeyHelper => "api_key_helper",
+            AuthMethod::ApiKey => "api_key",
+            AuthMethod::ClaudeAi => "claude.ai",
+        }
+    }
+}
+
+impl std::fmt::Display for AuthMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AuthMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Where a credential was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -519,8 +575,8 @@ pub struct Resolution {
     pub mode: Mode,
     /// `claude auth status`'s `loggedIn`.
     pub logged_in: bool,
-    /// `authMethod`: `none`, `oauth_token`, `api_key`, `api_key_helper`, `claude.ai`, `third_party`.
-    pub auth_method: &'static str,
+    /// `authMethod`.
+    pub auth_method: AuthMethod,
     /// `apiKeySource`: `ANTHROPIC_API_KEY`, `apiKeyHelper`, `/login managed key`, or none.
     pub api_key_source: Option<&'static str>,
     /// `apiProvider`: `firstParty`, `bedrock`, `vertex`, …
@@ -598,14 +654,7 @@ pub fn resolve(ctx: &Context, mode: Mode) -> Resolution {
         .filter(|k| **k != SourceKind::ApiKey || api_key_counts)
         .find_map(|k| find(*k))
         .cloned();
-    let auth_method = match winner.as_ref().map(|w| w.kind) {
-        None => "none",
-        Some(SourceKind::CloudProvider) => "third_party",
-        Some(SourceKind::AuthToken | SourceKind::OauthTokenEnv) => "oauth_token",
-        Some(SourceKind::ApiKeyHelper) => "api_key_helper",
-        Some(SourceKind::ApiKey | SourceKind::PrimaryApiKey) => "api_key",
-        Some(SourceKind::StoredLogin) => "claude.ai",
-    };
+    let auth_method = AuthMethod::of(winner.as_ref().map(|w| w.kind));
     let api_key_source = if bare {
         api_key.map(|_| "ANTHROPIC_API_KEY")
     } else if api_key.is_some() {

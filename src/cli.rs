@@ -62,8 +62,9 @@ pub enum Command {
 }
 
 /// A check id on the command line: any text is accepted here (the app
-/// names an unknown id together with the valid ones), and the registry's ids
-/// are offered to shell completions.
+/// resolves old ids and names an unknown id together with the valid ones),
+/// and the registry's ids, with their old ids as aliases, are offered to
+/// shell completions.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckId;
 
@@ -82,9 +83,11 @@ impl clap::builder::TypedValueParser for CheckId {
     fn possible_values(
         &self,
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        let ids = crate::checks::CHECKS
-            .iter()
-            .map(|c| clap::builder::PossibleValue::new(c.id()).help(c.title()));
+        let ids = crate::checks::CHECKS.iter().map(|c| {
+            clap::builder::PossibleValue::new(c.id())
+                .help(c.title())
+                .aliases(crate::checks::aliases::old_ids_of(c.id()))
+        });
         Some(Box::new(ids))
     }
 }

@@ -145,10 +145,58 @@ pub struct MountSpec {
     pub source: String,
     /// `target=` (path in the container).
     pub target: String,
-    /// `type=`: `bind` or `volume`.
-    pub kind: String,
+    /// `type=`.
+    pub kind: MountType,
     /// Its index in `mounts`, for its place in the file.
     pub index: usize,
+}
+
+impl MountSpec {
+    /// A Docker volume: its content lives in the engine, not on the host.
+    pub fn is_volume(&self) -> bool {
+        self.kind == MountType::Volume
+    }
+}
+
+/// A mount's `type=` in `devcontainer.json` (Docker's `--mount` types).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MountType {
+    /// `bind`: a host path.
+    Bind,
+    /// `volume`: a named volume.
+    Volume,
+    /// `tmpfs`: memory.
+    Tmpfs,
+    /// Missing or anything else, as written.
+    Other(String),
+}
+
+impl MountType {
+    /// Reads a `type=` value.
+    pub fn parse(text: &str) -> Self {
+        match text.trim() {
+            "bind" => MountType::Bind,
+            "volume" => MountType::Volume,
+            "tmpfs" => MountType::Tmpfs,
+            other => MountType::Other(other.to_string()),
+        }
+    }
+
+    /// The type as `devcontainer.json` spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MountType::Bind => "bind",
+            MountType::Volume => "volume",
+            MountType::Tmpfs => "tmpfs",
+            MountType::Other(text) => text,
+        }
+    }
+}
+
+impl std::fmt::Display for MountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The `mounts` array, in string (`source=…,target=…`) or object form.
@@ -166,7 +214,7 @@ pub fn mounts(config: &Value) -> Vec<MountSpec> {
                 Some(MountSpec {
                     source: field("source"),
                     target: field("target"),
-                    kind: field("type"),
+                    kind: MountType::parse(&field("type")),
                     index,
                 })
             }
@@ -179,7 +227,7 @@ fn parse_mount_string(spec: &str, index: usize) -> MountSpec {
     let mut mount = MountSpec {
         source: String::new(),
         target: String::new(),
-        kind: String::new(),
+        kind: MountType::Other(String::new()),
         index,
     };
     for part in spec.split(',') {
@@ -190,7 +238,7 @@ fn parse_mount_string(spec: &str, index: usize) -> MountSpec {
         match key.trim() {
             "source" | "src" => mount.source = value,
             "target" | "dst" | "destination" => mount.target = value,
-            "type" => mount.kind = value,
+            "type" => mount.kind = MountType::parse(&value),
             _ => {}
         }
     }
@@ -319,6 +367,8 @@ mod tests {
         assert!(is_host_claude_source(&m[0].source));
         assert!(!is_host_claude_source(&m[1].source));
         assert_eq!(m[1].index, 1);
+        assert_eq!((&m[0].kind, m[1].is_volume()), (&MountType::Bind, true));
+        assert_eq!(MountType::parse("npipe").to_string(), "npipe");
         assert!(is_host_claude_source("${localEnv:HOME}/.claude.json"));
     }
 }

@@ -4,7 +4,7 @@
 //! two never disagree. The top-level fields mirror `claude auth status --json`
 //! value for value (`tests/conformance.rs` holds the proof).
 
-use crate::auth::{self, Credential, Mode, Resolution, SourceKind};
+use crate::auth::{self, AuthMethod, Credential, Mode, Resolution, SourceKind};
 use crate::gather::Context;
 use crate::secret::TokenKind;
 use serde::Serialize;
@@ -20,7 +20,7 @@ pub struct StatusReport {
     /// `claude auth status`'s `loggedIn` (non-interactive rules).
     pub logged_in: bool,
     /// `authMethod`.
-    pub auth_method: &'static str,
+    pub auth_method: AuthMethod,
     /// `apiKeySource`.
     pub api_key_source: Option<&'static str>,
     /// `apiProvider`.
@@ -44,7 +44,7 @@ pub struct Verdicts {
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
     /// `authMethod` for this mode.
-    pub auth_method: &'static str,
+    pub auth_method: AuthMethod,
     /// "ANTHROPIC_API_KEY from the process environment", or none.
     pub winner: Option<String>,
     /// One line per other present credential: why it loses.
@@ -58,8 +58,8 @@ pub struct Verdict {
 pub struct SourceRow {
     /// `ANTHROPIC_API_KEY`, `apiKeyHelper`, `claudeAiOauth`, …
     pub source: String,
-    /// `present`, `empty`, `absent`, or `ignored`.
-    pub state: &'static str,
+    /// Whether the source holds a credential the client may use.
+    pub state: SourceState,
     /// The masked value, when there is one to show.
     pub value: Option<String>,
     /// What the value looks like: `API key`, `OAuth token`, …
@@ -160,10 +160,43 @@ pub fn one_line(ctx: &Context) -> String {
     }
 }
 
+/// What a credential source holds. JSON spells it `present`, `empty`,
+/// `absent` or `ignored` (`schema/status.schema.json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceState {
+    /// Set, and taken into account by the client.
+    Present,
+    /// Set to nothing: the client treats it as unset.
+    Empty,
+    /// Not set anywhere.
+    Absent,
+    /// Set, but the client does not read it here (the problem says why).
+    Ignored,
+}
+
+impl SourceState {
+    /// The word the table and JSON show.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceState::Present => "present",
+            SourceState::Empty => "empty",
+            SourceState::Absent => "absent",
+            SourceState::Ignored => "ignored",
+        }
+    }
+}
+
+impl std::fmt::Display for SourceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 fn absent_row(label: &str) -> SourceRow {
     SourceRow {
         source: label.to_string(),
-        state: "absent",
+        state: SourceState::Absent,
         value: None,
         kind: None,
         origin: None,
@@ -187,9 +220,9 @@ fn row(c: &Credential, print: &Resolution, interactive: &Resolution) -> SourceRo
     SourceRow {
         source: c.name.to_string(),
         state: match (c.present, empty) {
-            (true, _) => "present",
-            (false, true) => "empty",
-            (false, false) => "ignored",
+            (true, _) => SourceState::Present,
+            (false, true) => SourceState::Empty,
+            (false, false) => SourceState::Ignored,
         },
         value: c
             .value
@@ -252,4 +285,21 @@ fn onboarding_note(ctx: &Context, r: &Resolution) -> Option<String> {
          (ccauth explain onboarding-flag)"
             .to_string()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceState;
+
+    #[test]
+    fn a_source_state_serializes_as_the_word_the_table_shows() {
+        for state in [
+            SourceState::Present,
+            SourceState::Empty,
+            SourceState::Absent,
+            SourceState::Ignored,
+        ] {
+            assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+        }
+    }
 }

@@ -247,7 +247,7 @@ fn one_match(
 fn verdict(probed: bool, check: usize, finding: &Finding) -> Verdict {
     match finding.status {
         Status::Fail | Status::Warn => Verdict::Holds,
-        Status::Skip if !probed && CHECKS[check].probes_network() => Verdict::NeedsOnline,
+        Status::Skip if !probed && CHECKS[check].needs_online() => Verdict::NeedsOnline,
         Status::Skip | Status::Pass => Verdict::RuledOut,
     }
 }

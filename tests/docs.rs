@@ -1,5 +1,6 @@
 //! The registry and `checks/*.md` stay in step: every check has a doc with the
-//! shared outline, and every doc belongs to a check.
+//! shared outline, and every doc belongs to a check. Check ids are a
+//! contract: every id in `checks/SHIPPED` keeps working.
 
 use ccauth::checks::CHECKS;
 use std::collections::BTreeSet;
@@ -39,5 +40,38 @@ fn every_doc_follows_the_outline() {
         ] {
             assert!(doc.contains(section), "{} lacks {section}", check.id());
         }
+    }
+}
+
+/// The ids of `checks/SHIPPED`, comments and blank lines left out.
+fn shipped() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("checks/SHIPPED");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim().to_string())
+        .filter(|id| !id.is_empty())
+        .collect()
+}
+
+#[test]
+fn every_shipped_id_is_a_current_id_or_an_alias() {
+    for id in shipped() {
+        assert!(
+            ccauth::checks::resolve(&id).is_some(),
+            "'{id}' shipped: keep the check, or add an alias in src/checks/aliases.rs"
+        );
+    }
+}
+
+#[test]
+fn every_current_id_is_listed_as_shipped() {
+    let shipped = shipped();
+    for check in CHECKS {
+        assert!(
+            shipped.iter().any(|id| id == check.id()),
+            "add {} to checks/SHIPPED",
+            check.id()
+        );
     }
 }

@@ -375,10 +375,7 @@ mod localhost_resolution {
             "etc/hosts",
             "# static\n127.0.0.1 box\n::1 localhost\n127.0.0.1 localhost\n",
         );
-        assert_eq!(
-            codes(&w.problems(ID)),
-            ["localhost-resolution/ipv6-first"]
-        );
+        assert_eq!(codes(&w.problems(ID)), ["localhost-resolution/ipv6-first"]);
         assert_eq!(
             w.check(ID).problems[0].places,
             [Place::line(&file, 3, Some(1)).key("localhost")]

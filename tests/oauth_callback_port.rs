@@ -221,10 +221,7 @@ fn why_localhost_refused_to_connect_names_ccauth_callback() {
 #[test]
 fn codes_name_each_cause_and_forwards_are_placed_at_their_setting() {
     let w = World::new().docker();
-    assert_eq!(
-        codes(&w.problems(ID)),
-        ["oauth-callback-port/unreachable"]
-    );
+    assert_eq!(codes(&w.problems(ID)), ["oauth-callback-port/unreachable"]);
     let devcontainer = w.workspace_file(
         ".devcontainer/devcontainer.json",
         r#"{"forwardPorts": [54545], "runArgs": ["-p", "54545:54545"]}"#,

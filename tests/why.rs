@@ -5,7 +5,7 @@
 mod common;
 
 use ccauth::checks::CHECKS;
-use ccauth::probe::{HostProbe, OnlineFacts, Reach, TokenProbe, TokenVerdict};
+use ccauth::probe::{AuthHeader, HostProbe, OnlineFacts, Reach, TokenProbe, TokenVerdict};
 use ccauth::why;
 use common::{API_KEY, OAUTH_TOKEN, World};
 use predicates::prelude::*;
@@ -138,7 +138,7 @@ fn online(reach: Reach, verdict: Option<TokenVerdict>) -> OnlineFacts {
         hosts: vec![host("api.anthropic.com"), host("platform.claude.com")],
         token: verdict.map(|verdict| TokenProbe {
             credential: "CLAUDE_CODE_OAUTH_TOKEN from the process environment".to_string(),
-            header: "Authorization: Bearer",
+            header: AuthHeader::Bearer,
             host: "api.anthropic.com".to_string(),
             status: Some(401),
             verdict,

@@ -3,7 +3,7 @@
 
 use super::{Category, Check, Finding, Place, Problem, join_words};
 use crate::gather::Context;
-use crate::gather::install::parse_version;
+use crate::gather::install::{InstallMethod, parse_version};
 use serde_json::Value;
 
 /// Judges the `claude` found on PATH, without running it.
@@ -82,9 +82,9 @@ impl Check for ClaudeInstall {
             .and_then(Value::as_str)
             .map(String::from);
         if let Some(recorded) = &recorded
-            && first.method != "unknown"
-            && !recorded.starts_with(first.method)
-            && !(recorded == "global" && first.method == "npm")
+            && first.method != InstallMethod::Unknown
+            && !recorded.starts_with(first.method.as_str())
+            && !(recorded == "global" && first.method == InstallMethod::Npm)
         {
             let config = ctx.effective_config().map(|c| c.path.clone());
             problems.push(

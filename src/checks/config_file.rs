@@ -4,6 +4,7 @@ use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Place, Problem, Status, mount_place, shell_quote};
 use crate::gather::Context;
 use crate::gather::claude_state::LoadError;
+use crate::gather::fsread::FileKind;
 use crate::gather::fsread::FileProblem;
 use crate::gather::mountinfo::MountTable;
 use std::path::Path;
@@ -68,7 +69,7 @@ impl ConfigFile {
         let own = ctx.meta.config_file.as_ref().is_none_or(|m| m.uid == uid);
         match &config.content {
             Err(LoadError::File(FileProblem::Missing)) => {}
-            Err(LoadError::File(FileProblem::NotAFile("a directory"))) => add(
+            Err(LoadError::File(FileProblem::NotAFile(FileKind::Directory))) => add(
                 Status::Fail,
                 "is-a-directory",
                 format!(
@@ -134,7 +135,7 @@ impl ConfigFile {
                 .meta
                 .config_file
                 .as_ref()
-                .is_some_and(|m| m.kind == "a regular file" && !m.writable)
+                .is_some_and(|m| m.kind == FileKind::Regular && !m.writable)
         {
             add(
                 Status::Fail,

@@ -6,7 +6,7 @@ use super::{Category, Check, Finding, Place, Problem, Status, shell_quote};
 use crate::auth::{self, Mode, SourceKind};
 use crate::gather::Context;
 use crate::gather::claude_state::{LoadError, StoredLogin};
-use crate::gather::fsread::{FileMeta, FileProblem};
+use crate::gather::fsread::{FileKind, FileMeta, FileProblem};
 use crate::secret::Secret;
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
@@ -93,7 +93,10 @@ fn content_problems(
     let relogin = relogin_fix(path);
     let found = match content {
         Err(e) => {
-            let directory = matches!(e, LoadError::File(FileProblem::NotAFile("a directory")));
+            let directory = matches!(
+                e,
+                LoadError::File(FileProblem::NotAFile(FileKind::Directory))
+            );
             let (kind, fix) = if directory {
                 ("directory", directory_fix(path, &relogin))
             } else {
@@ -223,7 +226,7 @@ fn storage_problems(meta: &FileMeta, path: &Path) -> Vec<Problem> {
             .at(Place::file(path)),
         );
     }
-    if meta.kind == "a regular file" && meta.mode & 0o077 != 0 {
+    if meta.kind == FileKind::Regular && meta.mode & 0o077 != 0 {
         let p = shell_quote(&shown.to_string());
         let problem = Problem::warn(
             "too-open",

@@ -234,7 +234,7 @@ fn declared_host_mounts(ctx: &Context) -> Vec<(String, Place)> {
         .flat_map(|(path, config)| {
             devcontainer::mounts(config)
                 .into_iter()
-                .filter(|m| m.kind != "volume" && devcontainer::is_host_claude_source(&m.source))
+                .filter(|m| !m.is_volume() && devcontainer::is_host_claude_source(&m.source))
                 .map(move |m| {
                     let shown = format!(
                         "{} → {} in {}",

@@ -7,6 +7,7 @@
 //! code, its cause and fix, its places and the [`Repair`] `--fix` can make),
 //! and evidence.
 
+pub mod aliases;
 mod api_key_approval;
 mod api_key_helper;
 mod claude_install;
@@ -35,6 +36,7 @@ pub mod repair;
 mod root_user;
 mod token_accepted;
 
+pub use aliases::{Alias, resolve};
 pub use problem::{Place, Problem, line_column};
 pub use repair::Repair;
 
@@ -67,7 +69,7 @@ pub trait Check: Sync {
     }
     /// True for the checks only `--online` can decide: without it they skip,
     /// and `ccauth why` says a probe would tell rather than ruling them out.
-    fn probes_network(&self) -> bool {
+    fn needs_online(&self) -> bool {
         false
     }
 }
@@ -99,7 +101,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &devcontainer_env::DevcontainerEnv,
 ];
 
-/// Looks a check up by id.
+/// Looks a check up by its current id ([`resolve`] also knows the old ones).
 pub fn find(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.id() == id)
 }
@@ -326,16 +328,6 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// The ids named in `--only` and `--skip` that no check has.
-    pub fn unknown_ids(&self) -> Vec<&str> {
-        self.only
-            .iter()
-            .chain(&self.skip)
-            .map(String::as_str)
-            .filter(|id| find(id).is_none())
-            .collect()
-    }
-
     fn why_not_selected(&self, id: &str) -> Option<&'static str> {
         if self.skip.iter().any(|s| s == id) {
             Some("not run: excluded with --skip")
@@ -359,11 +351,6 @@ pub struct Overrides {
 }
 
 impl Overrides {
-    /// Every id named, for validation.
-    pub fn ids(&self) -> impl Iterator<Item = &String> {
-        self.warn.iter().chain(&self.allow).chain(&self.deny)
-    }
-
     /// Applies the overrides, recording the original status in the result.
     pub fn apply(&self, results: &mut [CheckResult]) {
         let named = |list: &[String], id: &str| list.iter().any(|n| n == id);

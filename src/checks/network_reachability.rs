@@ -28,7 +28,7 @@ impl Check for NetworkReachability {
         include_str!("../../checks/network-reachability.md")
     }
 
-    fn probes_network(&self) -> bool {
+    fn needs_online(&self) -> bool {
         true
     }
 

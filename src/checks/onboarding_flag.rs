@@ -7,6 +7,7 @@ use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
 use crate::gather::claude_state::{ClaudeJson, LoadError, Loaded};
+use crate::gather::fsread::FileKind;
 use serde_json::Value;
 use std::path::Path;
 
@@ -174,7 +175,7 @@ fn merge_fix(path: &Path) -> String {
 fn unreadable_fix(config: &Loaded<ClaudeJson>) -> String {
     let p = shell_quote(&config.path.display().to_string());
     match &config.content {
-        Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile("a directory"))) => {
+        Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile(FileKind::Directory))) => {
             format!(
                 "Docker created a directory because a bind-mount source was missing. Remove it and create the file:\n  \
              rmdir {p} && (umask 077 && echo '{{\"hasCompletedOnboarding\": true}}' > {p})\n\

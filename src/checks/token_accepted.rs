@@ -26,7 +26,7 @@ impl Check for TokenAccepted {
         include_str!("../../checks/token-accepted.md")
     }
 
-    fn probes_network(&self) -> bool {
+    fn needs_online(&self) -> bool {
         true
     }
 

@@ -12,8 +12,8 @@ pub mod ignore_line;
 pub mod json_edit;
 pub mod write;
 
-pub use crate::checks::repair::{Action, Repair};
 use crate::checks::CheckResult;
+pub use crate::checks::repair::{Action, Repair};
 use crate::gather::claude_state::CLAUDE_JSON_LIMIT;
 use crate::gather::fsread;
 use serde::Serialize;

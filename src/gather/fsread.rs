@@ -17,8 +17,8 @@ use std::path::Path;
 pub enum FileProblem {
     /// Nothing exists at the path (or a dangling symlink).
     Missing,
-    /// Something other than a regular file is there: "a directory", "a FIFO", …
-    NotAFile(&'static str),
+    /// Something other than a regular file is there: a directory, a FIFO, …
+    NotAFile(FileKind),
     /// It exists but could not be opened or read; the OS error in words.
     Unreadable(String),
     /// Larger than the limit the caller set, in bytes.
@@ -131,23 +131,71 @@ pub fn dir_entries(dir: &Path, limit: usize) -> impl Iterator<Item = std::fs::Di
         .filter_map(Result::ok)
 }
 
-/// What kind of thing stands at `path`, following symlinks.
-pub fn kind_of(meta: &Metadata) -> &'static str {
-    let t = meta.file_type();
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a FIFO"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_char_device() {
-        "a character device"
-    } else if t.is_block_device() {
-        "a block device"
-    } else if t.is_file() {
-        "a regular file"
-    } else {
-        "a special file"
+/// What kind of thing stands at a path, following symlinks. Checks compare
+/// kinds; people and JSON read the phrase ([`FileKind::describe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A regular file, the only kind ccauth reads or writes.
+    Regular,
+    /// A directory.
+    Directory,
+    /// A named pipe: reading it would wait for a writer.
+    Fifo,
+    /// A Unix socket.
+    Socket,
+    /// A character device such as `/dev/zero`.
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+    /// Anything else the file system reports.
+    Special,
+}
+
+impl FileKind {
+    /// The kind of what `meta` describes.
+    pub fn of(meta: &Metadata) -> Self {
+        let t = meta.file_type();
+        if t.is_dir() {
+            FileKind::Directory
+        } else if t.is_fifo() {
+            FileKind::Fifo
+        } else if t.is_socket() {
+            FileKind::Socket
+        } else if t.is_char_device() {
+            FileKind::CharDevice
+        } else if t.is_block_device() {
+            FileKind::BlockDevice
+        } else if t.is_file() {
+            FileKind::Regular
+        } else {
+            FileKind::Special
+        }
+    }
+
+    /// The kind as a phrase: "a directory", "a FIFO", …; also its JSON form.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FileKind::Regular => "a regular file",
+            FileKind::Directory => "a directory",
+            FileKind::Fifo => "a FIFO",
+            FileKind::Socket => "a socket",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Special => "a special file",
+        }
+    }
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// JSON evidence has always carried the phrase (`"kind": "a regular file"`).
+impl serde::Serialize for FileKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.describe())
     }
 }
 
@@ -155,7 +203,7 @@ fn check_is_regular(meta: &Metadata) -> Result<(), FileProblem> {
     if meta.is_file() {
         Ok(())
     } else {
-        Err(FileProblem::NotAFile(kind_of(meta)))
+        Err(FileProblem::NotAFile(FileKind::of(meta)))
     }
 }
 
@@ -195,8 +243,8 @@ pub struct FileMeta {
     pub is_symlink: bool,
     /// Where the symlink points, when it is one.
     pub link_target: Option<std::path::PathBuf>,
-    /// What the path resolves to: "a regular file", "a directory", …
-    pub kind: &'static str,
+    /// What the path resolves to.
+    pub kind: FileKind,
     /// Permission bits (`0o600`).
     pub mode: u32,
     /// Owner uid.
@@ -218,7 +266,7 @@ pub fn file_meta(path: &Path) -> Option<FileMeta> {
     Some(FileMeta {
         is_symlink,
         link_target: is_symlink.then(|| std::fs::read_link(path).ok()).flatten(),
-        kind: kind_of(&meta),
+        kind: FileKind::of(&meta),
         mode: meta.mode() & 0o7777,
         uid: meta.uid(),
         size: meta.len(),
@@ -250,7 +298,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
             read_bounded(dir.path(), 10),
-            Err(FileProblem::NotAFile("a directory"))
+            Err(FileProblem::NotAFile(FileKind::Directory))
         );
         assert_eq!(
             read_bounded(&dir.path().join("nope"), 10),
@@ -267,7 +315,21 @@ mod tests {
         .unwrap();
         assert_eq!(
             read_bounded(&fifo, 10),
-            Err(FileProblem::NotAFile("a FIFO"))
+            Err(FileProblem::NotAFile(FileKind::Fifo))
+        );
+    }
+
+    #[test]
+    fn a_kind_reads_and_serializes_as_its_phrase() {
+        let meta = file_meta(Path::new("/dev/null")).unwrap();
+        assert_eq!(meta.kind, FileKind::CharDevice);
+        assert_eq!(
+            serde_json::to_value(&meta).unwrap()["kind"],
+            "a character device"
+        );
+        assert_eq!(
+            FileProblem::NotAFile(FileKind::Fifo).describe(),
+            "is a FIFO, not a regular file"
         );
     }
 
@@ -275,7 +337,7 @@ mod tests {
     fn dev_zero_and_symlink_loops_are_problems() {
         assert_eq!(
             read_bounded(Path::new("/dev/zero"), 10),
-            Err(FileProblem::NotAFile("a character device"))
+            Err(FileProblem::NotAFile(FileKind::CharDevice))
         );
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a");

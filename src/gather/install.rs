@@ -22,9 +22,38 @@ pub struct ClaudeInstall {
     pub resolved: Option<PathBuf>,
     /// The version, when a package.json or versions directory names it.
     pub version: Option<String>,
-    /// `npm`, `native` or `unknown`.
-    #[serde(deserialize_with = "crate::static_str::deserialize")]
-    pub method: crate::static_str::StaticStr,
+    /// How it was installed, as far as its path tells.
+    pub method: InstallMethod,
+}
+
+/// How a `claude` binary was installed. JSON spells it `npm`, `native` or
+/// `unknown` (the report schema lists them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InstallMethod {
+    /// `npm install -g @anthropic-ai/claude-code`.
+    Npm,
+    /// The native installer (`~/.local/share/claude/versions/<version>`).
+    Native,
+    /// Neither layout: a copy, a wrapper script, a distribution package.
+    Unknown,
+}
+
+impl InstallMethod {
+    /// The word reports and JSON use: "npm", "native", "unknown".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallMethod::Npm => "npm",
+            InstallMethod::Native => "native",
+            InstallMethod::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for InstallMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Every `claude` in the absolute entries of the snapshot's PATH, first one
@@ -41,7 +70,9 @@ pub fn find_claude(env: &Env, cwd: &Path) -> Vec<ClaudeInstall> {
 
 fn describe(path: &Path) -> ClaudeInstall {
     let resolved = std::fs::canonicalize(path).ok();
-    let (version, method) = resolved.as_deref().map_or((None, "unknown"), version_of);
+    let (version, method) = resolved
+        .as_deref()
+        .map_or((None, InstallMethod::Unknown), version_of);
     ClaudeInstall {
         path: path.to_path_buf(),
         resolved,
@@ -50,9 +81,9 @@ fn describe(path: &Path) -> ClaudeInstall {
     }
 }
 
-fn version_of(binary: &Path) -> (Option<String>, &'static str) {
+fn version_of(binary: &Path) -> (Option<String>, InstallMethod) {
     if let Some(version) = npm_package_version(binary) {
-        return (Some(version), "npm");
+        return (Some(version), InstallMethod::Npm);
     }
     let parent_is_versions = binary
         .parent()
@@ -60,9 +91,9 @@ fn version_of(binary: &Path) -> (Option<String>, &'static str) {
         .is_some_and(|n| n == "versions");
     let name = binary.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if parent_is_versions && looks_like_version(name) {
-        return (Some(name.to_string()), "native");
+        return (Some(name.to_string()), InstallMethod::Native);
     }
-    (None, "unknown")
+    (None, InstallMethod::Unknown)
 }
 
 /// Walks up from the binary to the client's own `package.json`.
@@ -132,8 +163,12 @@ mod tests {
         let found = find_claude(&env, root.path());
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].version.as_deref(), Some("2.1.332"));
-        assert_eq!(found[0].method, "npm");
+        assert_eq!(found[0].method, InstallMethod::Npm);
         assert_eq!(found[1].version.as_deref(), Some("2.1.240"));
-        assert_eq!(found[1].method, "native");
+        assert_eq!(found[1].method, InstallMethod::Native);
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert_eq!(json["method"], "npm");
+        let back: ClaudeInstall = serde_json::from_value(json).unwrap();
+        assert_eq!(back, found[0]);
     }
 }

@@ -18,7 +18,7 @@ pub struct Mount {
     /// Field 6 says `ro`.
     pub read_only: bool,
     /// After the separator: `overlay`, `ext4`, `tmpfs`, `virtiofs`, …
-    pub fstype: String,
+    pub fstype: FsType,
     /// After the separator: the device or share.
     pub source: String,
     /// Its line in the table, from 1, for places.
@@ -81,16 +81,62 @@ const HOST_SHARE_FSTYPES: &[&str] = &[
 
 const MEMORY_FSTYPES: &[&str] = &["tmpfs", "ramfs"];
 
+/// A mount's filesystem type, sorted into the families [`Mount::origin`]
+/// tells apart; each keeps the kernel's name, which reports and JSON show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FsType {
+    /// Memory-backed: `tmpfs`, `ramfs`.
+    Memory(String),
+    /// A host directory shared into a VM or container: `virtiofs`, `9p`, …
+    HostShare(String),
+    /// Any other filesystem: `overlay`, `ext4`, `btrfs`, …
+    Other(String),
+}
+
+impl FsType {
+    /// Sorts a kernel filesystem name into its family.
+    pub fn parse(name: &str) -> Self {
+        let family = if MEMORY_FSTYPES.contains(&name) {
+            FsType::Memory
+        } else if HOST_SHARE_FSTYPES.contains(&name) {
+            FsType::HostShare
+        } else {
+            FsType::Other
+        };
+        family(name.to_string())
+    }
+
+    /// The kernel's name for it, as mountinfo spells it.
+    pub fn name(&self) -> &str {
+        match self {
+            FsType::Memory(name) | FsType::HostShare(name) | FsType::Other(name) => name,
+        }
+    }
+}
+
+impl std::fmt::Display for FsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// JSON evidence shows the kernel's name (`"fstype": "virtiofs"`).
+impl serde::Serialize for FsType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 impl Mount {
     /// Classifies where this mount's content lives.
     pub fn origin(&self) -> MountOrigin {
-        if MEMORY_FSTYPES.contains(&self.fstype.as_str()) {
+        if matches!(self.fstype, FsType::Memory(_)) {
             MountOrigin::Memory
         } else if is_named_volume_path(&self.root) || is_named_volume_path(&self.source) {
             MountOrigin::NamedVolume
         } else if self.mount_point == Path::new("/") {
             MountOrigin::ContainerLayer
-        } else if HOST_SHARE_FSTYPES.contains(&self.fstype.as_str()) || self.root != "/" {
+        } else if matches!(self.fstype, FsType::HostShare(_)) || self.root != "/" {
             MountOrigin::HostBind
         } else {
             MountOrigin::Filesystem
@@ -271,7 +317,7 @@ fn parse_line(line: &str) -> Option<Mount> {
     let mut parts = line.split(' ').skip(3);
     let (root, point, options) = (parts.next()?, parts.next()?, parts.next()?);
     parts.by_ref().find(|p| *p == "-")?;
-    let fstype = parts.next()?.to_string();
+    let fstype = FsType::parse(parts.next()?);
     let source = unescape(parts.next().unwrap_or(""));
     let mount_point = PathBuf::from(unescape(point));
     if !mount_point.is_absolute() {
@@ -335,8 +381,10 @@ garbage line
         assert_eq!(table.skipped_lines, 1);
         assert_eq!(mounts[2].mount_point, Path::new("/home/ann/my dir"));
         assert!(mounts[4].read_only);
-        assert_eq!(mounts[4].fstype, "ext4");
+        assert_eq!(mounts[4].fstype, FsType::Other("ext4".to_string()));
         assert_eq!(mounts[4].line, 5);
+        assert_eq!(FsType::parse("tmpfs"), FsType::Memory("tmpfs".to_string()));
+        assert_eq!(serde_json::to_value(FsType::parse("9p")).unwrap(), "9p");
         let at = table.at(Path::new("/home/ann/my dir"));
         assert_eq!(at.map(|m| m.line), Some(3));
         assert!(

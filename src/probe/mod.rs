@@ -147,8 +147,8 @@ pub enum TokenVerdict {
 pub struct TokenProbe {
     /// Which credential was sent ("ANTHROPIC_API_KEY from the process environment").
     pub credential: String,
-    /// How it was sent: `x-api-key` or `Authorization: Bearer`.
-    pub header: &'static str,
+    /// How it was sent.
+    pub header: AuthHeader,
     /// The host it went to.
     pub host: String,
     /// The HTTP status, when there was one.
@@ -157,6 +157,39 @@ pub struct TokenProbe {
     pub verdict: TokenVerdict,
     /// The server's error message, or the transport error.
     pub message: Option<String>,
+}
+
+/// How the authenticated request carries the credential, as the client
+/// sends that kind of credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthHeader {
+    /// An API key, in `x-api-key`.
+    ApiKey,
+    /// An OAuth or gateway token, in `Authorization: Bearer`.
+    Bearer,
+}
+
+impl AuthHeader {
+    /// The header as people (and the JSON evidence) name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AuthHeader::ApiKey => "x-api-key",
+            AuthHeader::Bearer => "Authorization: Bearer",
+        }
+    }
+}
+
+impl std::fmt::Display for AuthHeader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// The JSON evidence has always carried the phrase (`"header": "x-api-key"`).
+impl Serialize for AuthHeader {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.describe())
+    }
 }
 
 /// `NODE_EXTRA_CA_CERTS` as found.
@@ -426,7 +459,7 @@ mod net {
     struct TokenPlan {
         credential: Credential,
         secret: Secret,
-        header: &'static str,
+        header: AuthHeader,
         oauth_beta: bool,
         host: String,
         url: String,
@@ -452,11 +485,17 @@ mod net {
             SourceKind::CloudProvider => {
                 return Err("a cloud provider authenticates these requests".into());
             }
-            SourceKind::ApiKeyHelper => (helper_key(ctx, &winner, probing)?, "x-api-key", false),
-            SourceKind::ApiKey | SourceKind::PrimaryApiKey => (value(&winner)?, "x-api-key", false),
-            SourceKind::AuthToken => (value(&winner)?, "authorization", false),
+            SourceKind::ApiKeyHelper => (
+                helper_key(ctx, &winner, probing)?,
+                AuthHeader::ApiKey,
+                false,
+            ),
+            SourceKind::ApiKey | SourceKind::PrimaryApiKey => {
+                (value(&winner)?, AuthHeader::ApiKey, false)
+            }
+            SourceKind::AuthToken => (value(&winner)?, AuthHeader::Bearer, false),
             SourceKind::OauthTokenEnv | SourceKind::StoredLogin => {
-                (value(&winner)?, "authorization", true)
+                (value(&winner)?, AuthHeader::Bearer, true)
             }
         };
         Ok(TokenPlan {
@@ -495,19 +534,16 @@ mod net {
         let mut request = agent
             .get(&format!("{}/v1/models", plan.url))
             .header("anthropic-version", "2023-06-01");
-        request = if plan.header == "x-api-key" {
-            request.header("x-api-key", plan.secret.expose())
-        } else {
-            request.header("authorization", format!("Bearer {}", plan.secret.expose()))
+        request = match plan.header {
+            AuthHeader::ApiKey => request.header("x-api-key", plan.secret.expose()),
+            AuthHeader::Bearer => {
+                request.header("authorization", format!("Bearer {}", plan.secret.expose()))
+            }
         };
         if plan.oauth_beta {
             request = request.header("anthropic-beta", "oauth-2025-04-20");
         }
-        let header = if plan.header == "x-api-key" {
-            "x-api-key"
-        } else {
-            "Authorization: Bearer"
-        };
+        let header = plan.header;
         // A server's error may quote what it was sent: mask that exact value.
         let sent = crate::secret::Scrubber::with_values([plan.secret.expose()]);
         let (status, body) = match request.call() {
@@ -553,9 +589,14 @@ mod net {
     }
 
     /// Maps the API's answer to a cause.
-    pub fn verdict(status: u16, message: &str, header: &str, sent: TokenKind) -> TokenVerdict {
+    pub fn verdict(
+        status: u16,
+        message: &str,
+        header: AuthHeader,
+        sent: TokenKind,
+    ) -> TokenVerdict {
         let m = message.to_ascii_lowercase();
-        let as_api_key = header == "x-api-key";
+        let as_api_key = header == AuthHeader::ApiKey;
         match status {
             200..=299 | 429 => TokenVerdict::Accepted,
             _ if m.contains("credit balance") => TokenVerdict::NoCredit,
@@ -599,29 +640,37 @@ mod net {
         fn answers_map_to_causes() {
             use TokenVerdict::*;
             let oat = TokenKind::OauthAccessToken;
-            assert_eq!(verdict(200, "", "x-api-key", TokenKind::ApiKey), Accepted);
+            assert_eq!(
+                verdict(200, "", AuthHeader::ApiKey, TokenKind::ApiKey),
+                Accepted
+            );
             assert_eq!(
                 verdict(
                     401,
                     "OAuth token has expired. Please obtain a new token",
-                    "Authorization: Bearer",
+                    AuthHeader::Bearer,
                     oat
                 ),
                 Expired
             );
             assert_eq!(
-                verdict(401, "invalid x-api-key", "x-api-key", oat),
+                verdict(401, "invalid x-api-key", AuthHeader::ApiKey, oat),
                 WrongKind
             );
             assert_eq!(
-                verdict(401, "invalid x-api-key", "x-api-key", TokenKind::ApiKey),
+                verdict(
+                    401,
+                    "invalid x-api-key",
+                    AuthHeader::ApiKey,
+                    TokenKind::ApiKey
+                ),
                 Invalid
             );
             assert_eq!(
                 verdict(
                     400,
                     "This organization has been disabled.",
-                    "x-api-key",
+                    AuthHeader::ApiKey,
                     TokenKind::ApiKey
                 ),
                 OrgDisabled
@@ -630,14 +679,18 @@ mod net {
                 verdict(
                     400,
                     "Your credit balance is too low to access the Anthropic API.",
-                    "x-api-key",
+                    AuthHeader::ApiKey,
                     TokenKind::ApiKey
                 ),
                 NoCredit
             );
             assert_eq!(
-                verdict(500, "Overloaded", "x-api-key", TokenKind::ApiKey),
+                verdict(500, "Overloaded", AuthHeader::ApiKey, TokenKind::ApiKey),
                 Unexpected
+            );
+            assert_eq!(
+                serde_json::to_value(AuthHeader::Bearer).unwrap(),
+                "Authorization: Bearer"
             );
         }
 

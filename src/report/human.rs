@@ -207,7 +207,11 @@ fn render_check(
     let change = was.map_or(String::new(), |before| {
         format!(
             " {}",
-            style.bold(&format!("{} → {}", word(before), word(finding.status)))
+            style.bold(&format!(
+                "{} → {}",
+                before.as_str(),
+                finding.status.as_str()
+            ))
         )
     });
     let _ = writeln!(
@@ -310,16 +314,6 @@ fn list_marker_width(body: &str) -> Option<usize> {
     }
     let digits = body.bytes().take_while(u8::is_ascii_digit).count();
     (digits > 0 && body[digits..].starts_with(". ")).then_some(digits + 2)
-}
-
-/// A status as a word, for "fail → pass".
-fn word(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "pass",
-        Status::Warn => "warn",
-        Status::Fail => "fail",
-        Status::Skip => "skip",
-    }
 }
 
 fn wrap(line: &str, width: usize) -> Vec<String> {

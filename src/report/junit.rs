@@ -113,7 +113,7 @@ fn testcase(out: &mut String, result: &CheckResult, outcome: Outcome, workspace:
         .map(|p| p.code.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let details = || xml(&details(result, &problems, workspace));
+    let details = || xml(&details(result, problems, workspace));
     let cause = xml(&result.finding.cause);
     let _ = match outcome {
         Outcome::Crashed => write!(

@@ -267,7 +267,6 @@ pub(crate) fn workspace_relative<'a>(
         .filter(|rest| !rest.as_os_str().is_empty())
 }
 
-
 /// A report built by hand for the renderers' unit tests, independent of what
 /// the checks find today: a failure with two problems (one at a line and
 /// column inside the workspace, one without a place), a warning at a file

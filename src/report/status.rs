@@ -2,7 +2,7 @@
 
 use super::escape;
 use super::human::Style;
-use crate::status::{SourceRow, StatusReport, Verdict};
+use crate::status::{SourceRow, SourceState, StatusReport, Verdict};
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
@@ -53,7 +53,7 @@ fn table(rows: &[SourceRow]) -> Table {
         .filter_map(|(wins, name)| wins.then_some(name))
         .collect();
         let state = match &row.problem {
-            Some(problem) if row.state != "empty" => format!("{}: {problem}", row.state),
+            Some(problem) if row.state != SourceState::Empty => format!("{}: {problem}", row.state),
             _ => row.state.to_string(),
         };
         table.add_row([
