@@ -16,6 +16,7 @@ pub mod devcontainer;
 pub mod escape;
 pub mod fix;
 pub mod gather;
+pub mod place;
 pub mod probe;
 pub mod report;
 pub mod secret;

@@ -755,6 +755,9 @@ const THIRD_PARTIES: &[&str] = &[
     "rhysd/",
     "biomejs/",
     "rust-lang/",
+    "github/codeql-action",
+    "oasis-tcs/",
+    "jenkinsci/",
 ];
 
 /// Every GitHub repository, GHCR package and `uses:` action a text names, as

@@ -70,9 +70,9 @@ fn auto_in_github_actions_adds_annotations_and_a_step_summary() {
         .stdout(predicate::str::contains(
             "[✗] Env files with keys stay out of git",
         ))
-        .stdout(predicate::str::contains(
-            "::error title=ccauth env-file-ignored",
-        ));
+        .stdout(predicate::str::is_match(
+            r"(?m)^::error file=\.devcontainer/api\.env,title=ccauth env-file-ignored/not-ignored%3A ",
+        ).unwrap());
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(
         text.starts_with("previous step\n# ccauth doctor report"),

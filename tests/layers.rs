@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first; a module may use its own layer and those below.
 const LAYERS: &[&[&str]] = &[
-    &["secret", "devcontainer", "escape", "static_str"],
+    &["secret", "devcontainer", "escape", "static_str", "place"],
     &["gather"],
     &["auth"],
     &["probe"],

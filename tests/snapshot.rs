@@ -165,7 +165,7 @@ fn saved_report_places_become_locations_and_annotations() {
         .find(|c| c["id"] == "env-file-ignored")
         .unwrap();
     env_file["problems"][0]["places"] = serde_json::json!([
-        {"file": workspace.join(".devcontainer/api.env"), "line": 1, "column": 1, "key": "ANTHROPIC_API_KEY"}
+        {"file": workspace.join(".devcontainer/api.env"), "line": 1, "column": 1, "entry": "ANTHROPIC_API_KEY"}
     ]);
     let config = checks
         .iter_mut()
@@ -215,4 +215,87 @@ fn saved_report_places_become_locations_and_annotations() {
         !persistence.contains("file="),
         "outside the workspace: {persistence}"
     );
+}
+
+/// The issue's test of places: every problem the field report finds in its
+/// devcontainer.json is annotated on the line and column where the entry
+/// starts, and SARIF points at the same places.
+#[test]
+fn field_report_annotations_land_on_the_entries_of_devcontainer_json() {
+    let w = field_report_world();
+    let file = w.workspace().join(".devcontainer/devcontainer.json");
+    let lines: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let out = w
+        .ccauth(&["doctor", "--format", "github", "--skip", "root-user"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = |code: &str| -> (usize, usize) {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("title=ccauth {code}%3A")))
+            .unwrap_or_else(|| panic!("no annotation for {code} in\n{text}"));
+        let field = |name: &str| -> usize {
+            let start = line.find(&format!("{name}=")).unwrap() + name.len() + 1;
+            line[start..]
+                .split([',', ':'])
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert!(
+            line.contains("file=.devcontainer/devcontainer.json,"),
+            "{line}"
+        );
+        (field("line"), field("col"))
+    };
+    // The text each entry starts with, on the line the annotation names.
+    for (code, starts_with) in [
+        (
+            "credential-missing/empty-variable",
+            "\"CLAUDE_CODE_OAUTH_TOKEN\"",
+        ),
+        (
+            "devcontainer-env/remote-env-only",
+            "\"CLAUDE_CODE_OAUTH_TOKEN\"",
+        ),
+        (
+            "onboarding-flag/overwritten-by-lifecycle",
+            "\"postCreateCommand\"",
+        ),
+        ("oauth-callback-port/forwarded-port", "\"forwardPorts\""),
+        (
+            "host-credentials-mount/macos-keychain",
+            "\"source=${localEnv:HOME}/.claude",
+        ),
+    ] {
+        let (line, col) = at(code);
+        let shown = &lines[line - 1];
+        let rest: String = shown.chars().skip(col - 1).collect();
+        assert!(
+            rest.starts_with(starts_with),
+            "{code}: line {line} col {col} is {rest:?}"
+        );
+    }
+
+    let out = w
+        .ccauth(&["doctor", "--format", "sarif", "--skip", "root-user"])
+        .output()
+        .unwrap();
+    let log = common::parse_sarif(&out.stdout);
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let code = result["properties"]["code"].as_str().unwrap();
+        let location = &result["locations"][0]["physicalLocation"];
+        if location["artifactLocation"]["uri"] == ".devcontainer/devcontainer.json"
+            && let Some(line) = location["region"]["startLine"].as_u64()
+        {
+            let column = location["region"]["startColumn"].as_u64().unwrap();
+            assert_eq!(at(code), (line as usize, column as usize), "{code}");
+        }
+    }
 }

@@ -94,12 +94,7 @@ fn env_block_problems(
     credential_missing_owns: bool,
 ) -> Vec<Problem> {
     let file = ctx.workspace.display(path);
-    let place = |block: &str, var: &str| {
-        ctx.workspace
-            .devcontainer(path)
-            .and_then(|d| d.place_of(&[block, var]))
-            .unwrap_or_else(|| Place::file(path))
-    };
+    let place = |block: &str, var: &str| ctx.workspace.devcontainer_place(path, &[block, var]);
     let block = |name: &str| config.get(name).and_then(Value::as_object);
     let (remote, container) = (block("remoteEnv"), block("containerEnv"));
     let mut problems = Vec::new();

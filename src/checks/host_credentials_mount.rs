@@ -244,9 +244,7 @@ fn declared_host_mounts(ctx: &Context) -> Vec<(String, Place)> {
                     );
                     let place = ctx
                         .workspace
-                        .devcontainer(path)
-                        .and_then(|d| d.place_of(&["mounts", &m.index.to_string()]))
-                        .unwrap_or_else(|| Place::file(path));
+                        .devcontainer_place(path, &["mounts", &m.index.to_string()]);
                     (shown, place)
                 })
         })

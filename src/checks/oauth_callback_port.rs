@@ -153,7 +153,9 @@ fn callback_forwards(ctx: &Context) -> Vec<CallbackForward> {
                         p.via,
                         ctx.workspace.display(path)
                     ),
-                    place: Place::file(path).key(setting_key(p.via)),
+                    place: ctx
+                        .workspace
+                        .devcontainer_place(path, &[setting_key(p.via)]),
                 })
         })
         .collect()

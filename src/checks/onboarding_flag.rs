@@ -210,7 +210,7 @@ fn overwriting_commands(ctx: &Context) -> Vec<Overwrite> {
                     let write = devcontainer::truncating_write(&command, ".claude.json")?;
                     Some(Overwrite {
                         described: format!("{hook} in {} (`{write}`)", ctx.workspace.display(path)),
-                        place: Place::file(path).key(hook),
+                        place: ctx.workspace.devcontainer_place(path, &[hook]),
                     })
                 })
                 .collect::<Vec<_>>()

@@ -35,15 +35,14 @@ pub(crate) fn of_origin(ctx: &Context, origin: &Origin, name: &str) -> Vec<Place
 }
 
 /// The `containerEnv`/`remoteEnv` entries of the workspace's devcontainer.json
-/// files that set `var`. File and key only: the gathered devcontainer.json
-/// carries no positions.
+/// files that set `var`, at their lines.
 pub(crate) fn of_devcontainer_env(ctx: &Context, var: &str) -> Vec<Place> {
     ctx.workspace
         .parsed_devcontainers()
         .flat_map(|(path, config)| {
             devcontainer::env_settings(config, var)
                 .into_iter()
-                .map(move |(block, _)| Place::file(path).key(format!("{block}.{var}")))
+                .map(move |(block, _)| ctx.workspace.devcontainer_place(path, &[block, var]))
         })
         .collect()
 }

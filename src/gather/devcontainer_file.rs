@@ -10,7 +10,7 @@
 //! commands): two levels, so their number is bounded by the file's size.
 
 use super::claude_state::LoadError;
-use crate::checks::{Place, line_column};
+use crate::place::{Place, line_column};
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use serde_json::Value;
@@ -93,7 +93,7 @@ impl Devcontainer {
 }
 
 /// `remoteEnv.NAME`, `mounts[0]`, `postAttachCommand.server`.
-fn key_name(keys: &[&str]) -> String {
+pub(crate) fn key_name(keys: &[&str]) -> String {
     let mut name = String::new();
     for (i, key) in keys.iter().enumerate() {
         match key.parse::<usize>() {

@@ -11,7 +11,7 @@ pub use super::devcontainer_file::{Devcontainer, parse_jsonc};
 use super::env::Env;
 use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
-use crate::checks::Place;
+use crate::place::Place;
 use crate::secret::Secret;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -132,6 +132,15 @@ impl Workspace {
     /// entries ([`Devcontainer::place_of`]).
     pub fn devcontainer(&self, path: &Path) -> Option<&Devcontainer> {
         self.devcontainers.iter().find(|d| d.is_at(path))
+    }
+
+    /// Where an entry of the devcontainer.json at `path` is
+    /// ([`Devcontainer::place_of`]); the file and the entry's name when its
+    /// line is not known.
+    pub fn devcontainer_place(&self, path: &Path, keys: &[&str]) -> Place {
+        self.devcontainer(path)
+            .and_then(|d| d.place_of(keys))
+            .unwrap_or_else(|| Place::file(path).key(super::devcontainer_file::key_name(keys)))
     }
 
     /// A path shown relative to the workspace when it is inside it.

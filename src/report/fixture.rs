@@ -1,7 +1,7 @@
 //! Reports built by hand for the renderers' unit tests: problems with
 //! places, which the checks do not all give yet, and severity overrides.
 
-use crate::checks::{CheckResult, Finding, Override, Place, Problem, Status, find};
+use crate::checks::{CheckResult, Finding, Overrides, Place, Problem, find};
 use crate::report::{Report, Runtime};
 use std::path::{Path, PathBuf};
 
@@ -69,7 +69,7 @@ pub(crate) fn report() -> Report {
         .at(Place::line("/home/u/.claude.json", 3, None)),
     );
     let missing = Finding::problem(Problem::fail("none", "No credential.", "Set one."));
-    let mut denied = result(
+    let denied = result(
         "devcontainer-env",
         Finding::problem(Problem::warn(
             "remote-only",
@@ -77,34 +77,26 @@ pub(crate) fn report() -> Report {
             "Use containerEnv.",
         )),
     );
-    denied.finding.status = Status::Fail;
-    denied.overridden = Some(Override {
-        from: Status::Warn,
-        to: Status::Fail,
-        flag: "--deny".into(),
-    });
-    let mut allowed = result(
+    let allowed = result(
         "root-user",
         Finding::problem(Problem::warn("root", "root.", "Do not.")),
     );
-    allowed.finding.status = Status::Skip;
-    allowed.overridden = Some(Override {
-        from: Status::Warn,
-        to: Status::Skip,
-        flag: "--allow".into(),
-    });
-    Report::new(
-        runtime(),
-        vec![
-            result("credential-missing", missing),
-            result("onboarding-flag", onboarding),
-            result(
-                "claude-install",
-                Finding::pass("claude 2.1.332 is on PATH."),
-            ),
-            result("env-file-ignored", env_files),
-            denied,
-            allowed,
-        ],
-    )
+    let mut results = vec![
+        result("credential-missing", missing),
+        result("onboarding-flag", onboarding),
+        result(
+            "claude-install",
+            Finding::pass("claude 2.1.332 is on PATH."),
+        ),
+        result("env-file-ignored", env_files),
+        denied,
+        allowed,
+    ];
+    Overrides {
+        warn: Vec::new(),
+        allow: vec!["root-user".into()],
+        deny: vec!["devcontainer-env".into()],
+    }
+    .apply(&mut results);
+    Report::new(runtime(), results)
 }
