@@ -59,15 +59,43 @@ fn run(cli: Cli) -> ExitCode {
             finish(emit(&String::from_utf8_lossy(&out)), ExitCode::SUCCESS)
         }
         Command::Man { command } => man(command.as_deref()),
-        Command::Explain { id } => match checks::resolve(&id) {
-            Some(resolved) => {
-                if let Some(note) = resolved.note() {
-                    say(&note);
-                }
-                finish(emit(resolved.check.doc()), ExitCode::SUCCESS)
-            }
-            None => usage_error(&format!("no check has the id '{id}'")),
-        },
+        Command::Explain { id } => explain(&id),
+    }
+}
+
+/// `ccauth explain <id>` or `<id>/<kind>`: the check's doc; for a problem
+/// code (as annotations, SARIF and JSON name problems), the doc's line for
+/// that code first.
+fn explain(asked: &str) -> ExitCode {
+    let (id, kind) = asked.split_once('/').unwrap_or((asked, ""));
+    let Some(resolved) = checks::resolve(id) else {
+        return usage_error(&format!("no check has the id '{id}'"));
+    };
+    if let Some(note) = resolved.note() {
+        say(&note);
+    }
+    let doc = resolved.check.doc();
+    if kind.is_empty() {
+        return finish(emit(doc), ExitCode::SUCCESS);
+    }
+    let code = format!("{}/{kind}", resolved.check.id());
+    match checks::codes::documented(doc)
+        .into_iter()
+        .find(|d| d.code == code)
+    {
+        Some(found) => finish(
+            emit(&format!("{} {}\n\n{doc}", found.code, found.says)),
+            ExitCode::SUCCESS,
+        ),
+        None => usage_error(&format!(
+            "{} has no problem '{kind}': its codes are {}",
+            resolved.check.id(),
+            checks::codes::documented(doc)
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 

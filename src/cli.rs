@@ -44,7 +44,8 @@ pub enum Command {
     Checks,
     /// Print the documentation of one check.
     Explain {
-        /// The check id, as `ccauth checks` lists it.
+        /// The check id, as `ccauth checks` lists it, or a problem code
+        /// (`env-file-ignored/tracked`), as reports name problems.
         #[arg(value_parser = CheckId, hide_possible_values = true)]
         id: String,
     },

@@ -221,3 +221,26 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Reports name problems by code; `explain` takes a code as well as an id,
+/// and says what the code means before the check's doc.
+#[test]
+fn explain_takes_a_problem_code() {
+    let out = World::new()
+        .ccauth(&["explain", "env-file-ignored/tracked"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("env-file-ignored/tracked (fail): "),
+        "{text}"
+    );
+    assert!(text.contains("\n# env-file-ignored\n"), "{text}");
+    let out = World::new()
+        .ccauth(&["explain", "env-file-ignored/nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("env-file-ignored/not-ignored"));
+}

@@ -75,3 +75,39 @@ fn every_current_id_is_listed_as_shipped() {
         );
     }
 }
+
+/// Every check that can warn or fail lists its codes under `## Problems`:
+/// each `<id>/<kind>`, kebab-case, once, with the status it carries.
+#[test]
+fn every_doc_lists_its_problem_codes() {
+    use ccauth::checks::codes::documented;
+    for check in CHECKS {
+        let codes = documented(check.doc());
+        assert!(!codes.is_empty(), "{} lists no problem codes", check.id());
+        let mut seen = BTreeSet::new();
+        for code in &codes {
+            let kind = code
+                .code
+                .strip_prefix(&format!("{}/", check.id()))
+                .unwrap_or_else(|| panic!("{} is not a code of {}", code.code, check.id()));
+            assert!(
+                !kind.is_empty()
+                    && kind.split('-').all(|w| !w.is_empty()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                "{}: kind {kind:?} is not kebab-case",
+                check.id()
+            );
+            assert!(seen.insert(code.code), "{} listed twice", code.code);
+            assert!(
+                code.says.starts_with("(fail)")
+                    || code.says.starts_with("(warn)")
+                    || code.says.starts_with("(fail or warn)")
+                    || code.says.starts_with("(warn or fail)"),
+                "{}: say its status first: {:?}",
+                code.code,
+                code.says
+            );
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod aliases;
 mod api_key_approval;
 mod api_key_helper;
 mod claude_install;
+pub mod codes;
 mod config_file;
 mod config_location;
 mod config_persistence;
@@ -293,6 +294,12 @@ impl CheckResult {
     fn of(check: &dyn Check, mut finding: Finding) -> Self {
         for problem in &mut finding.problems {
             problem.qualify(check.id());
+            debug_assert!(
+                problem.kind() == CRASHED || codes::is_documented(check.doc(), &problem.code),
+                "{} is not listed under ## Problems in checks/{}.md",
+                problem.code,
+                check.id()
+            );
         }
         CheckResult {
             id: check.id(),
@@ -406,6 +413,10 @@ pub fn run_all(
         .collect()
 }
 
+/// The kind of the problem any check reports when it panics
+/// (`<check-id>/crashed`): a bug in ccauth, not in the world.
+pub const CRASHED: &str = "crashed";
+
 fn run_guarded(check: &dyn Check, ctx: &Context, online: Option<&OnlineFacts>) -> CheckResult {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
@@ -420,7 +431,7 @@ fn run_guarded(check: &dyn Check, ctx: &Context, online: Option<&OnlineFacts>) -
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
             let crash = Problem::fail(
-                "crashed",
+                CRASHED,
                 format!("The check crashed and could not decide: {message}"),
                 "This is a bug in ccauth: please report it with `ccauth doctor --format json`.",
             );

@@ -20,10 +20,9 @@ fn annotation(report: &Report, shown: &Shown) -> String {
         _ => "warning",
     };
     let problem = &shown.problem;
-    let id = shown.result.id;
     let message = format!(
-        "{}\nFix: {}\nMore: ccauth explain {id}",
-        problem.cause, problem.fix
+        "{}\nFix: {}\nMore: ccauth explain {}",
+        problem.cause, problem.fix, problem.code
     );
     let title = format!("ccauth {}: {}", problem.code, shown.result.title);
     let mut properties = location(report, shown);
@@ -74,7 +73,7 @@ mod tests {
         assert_eq!(lines.len(), 5, "{text}");
         assert!(
             lines[0].starts_with(
-                "::error title=ccauth credential-missing/none%3A A credential reaches Claude Code::No credential.%0AFix: Set one.%0AMore: ccauth explain credential-missing"
+                "::error title=ccauth credential-missing/none%3A A credential reaches Claude Code::No credential.%0AFix: Set one.%0AMore: ccauth explain credential-missing/none"
             ),
             "no place, no file: {}",
             lines[0]
