@@ -2,10 +2,10 @@
 //! and the index itself; where `git` is installed, the TEST asks it (never
 //! ccauth) and the answers must agree.
 
-mod common;
-
+use crate::common;
+use crate::common::{API_KEY, OAUTH_TOKEN, World, git_path};
+use crate::with_compose;
 use ccauth::checks::Status;
-use common::{API_KEY, OAUTH_TOKEN, World, git_path};
 
 const ID: &str = "env-file-ignored";
 
@@ -666,4 +666,30 @@ fn a_tracked_file_is_coded_tracked() {
     assert_eq!(problems[0]["code"], "env-file-ignored/tracked");
     common::assert_place(&problems[0]["places"][0], ".devcontainer/api.env", None);
     assert!(problems[0]["repair"].is_null());
+}
+
+#[test]
+fn compose_env_files_are_judged_for_git_and_missing_ones_reported() {
+    let w = World::new()
+        .with_env("PATH", &common::git_path())
+        .git_init();
+    with_compose(
+        &w,
+        "services:\n  app:\n    env_file:\n      - secrets.env\n      - gone.env\n",
+    );
+    w.workspace_file("secrets.env", &format!("ANTHROPIC_API_KEY={API_KEY}\n"));
+    let f = w.check("env-file-ignored");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause
+            .contains("secrets.env (sets ANTHROPIC_API_KEY) is not git-ignored"),
+        "{}",
+        f.cause
+    );
+    let f = w.check("devcontainer-env");
+    assert!(
+        f.cause.contains("gone.env, which does not exist"),
+        "{}",
+        f.cause
+    );
 }

@@ -1,10 +1,9 @@
 //! `credential-missing` against fixture worlds: every source, empty values,
 //! placeholders, blanked logins.
 
-mod common;
-
+use crate::common;
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use ccauth::checks::Status;
-use common::{API_KEY, OAUTH_TOKEN, World};
 
 const ID: &str = "credential-missing";
 

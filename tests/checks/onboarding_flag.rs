@@ -1,9 +1,7 @@
 //! `onboarding-flag` against fixture worlds.
 
-mod common;
-
+use crate::common::{OAUTH_TOKEN, World, codes};
 use ccauth::checks::{Place, Status};
-use common::{OAUTH_TOKEN, World, codes};
 
 const ID: &str = "onboarding-flag";
 

@@ -1,9 +1,7 @@
 //! `oauth-callback-port` against fixture worlds.
 
-mod common;
-
+use crate::common::{API_KEY, World, codes};
 use ccauth::checks::Status;
-use common::{API_KEY, World, codes};
 
 const ID: &str = "oauth-callback-port";
 
