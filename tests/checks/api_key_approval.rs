@@ -130,3 +130,13 @@ fn the_answer_is_a_code_at_the_config_key_with_its_repair() {
         ["api-key-approval/unanswered"]
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = with_responses(
+        World::new().with_env("ANTHROPIC_API_KEY", API_KEY),
+        &[],
+        &[suffix()],
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -131,3 +131,13 @@ fn a_missing_program_is_a_code_at_the_settings_key() {
     w.home_file(".claude/settings.json", r#"{"apiKeyHelper": ""}"#);
     assert_eq!(common::codes(&w.problems(ID)), ["api-key-helper/empty"]);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("PATH", "/nonexistent");
+    w.home_file(
+        ".claude/settings.json",
+        r#"{"apiKeyHelper": "op read op://vault/anthropic"}"#,
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -77,3 +77,10 @@ fn an_install_method_mismatch_warns() {
     w.home_file(".claude.json", r#"{"installMethod": "npm-global"}"#);
     assert_eq!(w.check(ID).status, Status::Pass);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = with_claude(World::new(), "2.1.332", false);
+    w.home_file(".claude.json", r#"{"installMethod": "native"}"#);
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -121,3 +121,11 @@ fn two_config_files_warn() {
     assert_eq!(f.status, Status::Warn);
     assert!(f.cause.contains("Two config files exist"), "{}", f.cause);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new();
+    w.home_file(".claude.json", "{\"numStartups\": 3,\n \"projects\": {");
+    w.home_file(".claude/backups/.claude.json.backup.1000", "{}");
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

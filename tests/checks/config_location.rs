@@ -71,3 +71,9 @@ fn a_literal_tilde_directory_warns() {
     assert_eq!(f.status, Status::Warn);
     assert!(f.cause.contains("literally named ~"), "{}", f.cause);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "~/.claude");
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

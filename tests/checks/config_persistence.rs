@@ -47,3 +47,10 @@ fn nothing_mounted_passes_with_a_note() {
     assert_eq!(f.status, Status::Pass);
     assert!(f.cause.contains("starts from scratch"));
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().docker();
+    w.mount_claude_dir("/var/lib/docker/volumes/cfg/_data", "ext4", "/dev/sda1");
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

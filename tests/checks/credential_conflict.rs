@@ -108,3 +108,13 @@ fn the_conflict_names_the_key_and_the_subscription_where_they_are_set() {
         "{places:?}"
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    w.home_file(
+        ".claude/settings.json",
+        &format!(r#"{{"env": {{"CLAUDE_CODE_OAUTH_TOKEN": "{OAUTH_TOKEN}"}}}}"#),
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -146,3 +146,13 @@ fn each_flaw_of_each_value_is_its_own_problem_where_it_is_set() {
     let text = serde_json::to_string(&problems).unwrap();
     assert!(!text.contains(&OAUTH_TOKEN[14..]) && !text.contains(&API_KEY[14..]));
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", &format!("\"{OAUTH_TOKEN}\"\r\n"));
+    w.home_file(
+        ".claude/settings.json",
+        &format!(r#"{{"env": {{"ANTHROPIC_AUTH_TOKEN": "{API_KEY}"}}}}"#),
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

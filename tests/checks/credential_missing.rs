@@ -328,3 +328,17 @@ fn the_json_report_names_each_cause_and_where_it_is_set() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", "");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"remoteEnv": {"CLAUDE_CODE_OAUTH_TOKEN": "${localEnv:CLAUDE_CODE_OAUTH_TOKEN}"}}"#,
+    );
+    w.home_file(
+        ".claude/settings.json",
+        r#"{"env": {"ANTHROPIC_API_KEY": ""}}"#,
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -197,3 +197,11 @@ fn each_problem_has_its_code_key_and_only_the_mode_its_repair() {
         ["credentials-file/directory"]
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new();
+    let path = with_login(&w, &login_json("", "", 0, &["user:inference"]));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -102,3 +102,13 @@ fn a_broken_compose_file_is_a_devcontainer_config_failure() {
         f.cause
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"name\": \"x\"\n  \"image\": \"y\"\n}\n",
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -130,3 +130,13 @@ fn a_passthrough_that_arrived_passes() {
     );
     assert_eq!(w.check("devcontainer-env").status, Status::Pass);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"remoteEnv\": {\"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"},\n  \"runArgs\": [\"--env-file=.devcontainer/gone.env\"]\n}",
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

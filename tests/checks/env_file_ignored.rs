@@ -693,3 +693,15 @@ fn compose_env_files_are_judged_for_git_and_missing_ones_reported() {
         f.cause
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = repo();
+    api_env(&w);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"runArgs\": [\n    \"--env-file\", \"config/claude.env\"\n  ]\n}\n",
+    );
+    w.workspace_file("config/claude.env", "SOMETHING=1\n");
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -79,3 +79,24 @@ fn an_unwritable_foreign_file_fails() {
         "{finding}"
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    if !is_root() {
+        eprintln!("skipped: handing a file to another uid needs root");
+        return;
+    }
+    let w = World::new();
+    let file = w.home_file(".claude/.credentials.json", "{}");
+    std::os::unix::fs::chown(&file, Some(501), Some(20)).unwrap();
+    let Some(out) = w.ccauth_as_uid_1000(
+        &["doctor", "--format", "json", "--only", ID],
+        Path::new("/"),
+    ) else {
+        return;
+    };
+    let report: serde_json::Value = common::parse_output(&out.stdout);
+    let found = common::finding(&report, ID)["problems"].clone();
+    let found = found.as_array().map(Vec::as_slice).unwrap_or_default();
+    insta::assert_json_snapshot!(crate::problems(&w, found));
+}

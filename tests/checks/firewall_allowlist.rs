@@ -83,3 +83,14 @@ fn the_problem_is_placed_at_each_scripts_allow_line() {
         ]
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new();
+    w.sys_file("usr/local/bin/init-firewall.sh", REFERENCE);
+    w.workspace_file(
+        ".devcontainer/init-firewall.sh",
+        "#!/bin/sh\nset -e\n  allow api.anthropic.com platform.claude.com\n",
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -112,3 +112,13 @@ fn what_goes_to_the_gateway_is_a_code_at_the_base_url_setting() {
         ["gateway/not-a-url"]
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    w.home_file(
+        ".claude/settings.json",
+        r#"{"env": {"ANTHROPIC_BASE_URL": "https://llm.example.com"}}"#,
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -241,3 +241,14 @@ fn a_real_bind_mount_in_a_private_namespace_is_seen() {
     assert!(file["cause"].as_str().unwrap().contains("EBUSY"), "{file}");
     assert!(Path::new("/proc/self/mountinfo").exists());
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().docker();
+    w.mount_mac_claude_dir();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"mounts\": [\n    \"source=${localEnv:HOME}/.claude,target=/home/node/.claude,type=bind\"\n  ]\n}\n",
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -52,3 +52,13 @@ fn ipv4_first_passes_and_no_file_skips() {
     w.sys_file("etc/hosts", "10.1.1.1 box\n");
     assert_eq!(w.check(ID).status, Status::Skip);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new();
+    w.sys_file(
+        "etc/hosts",
+        "# static\n127.0.0.1 box\n::1 localhost\n127.0.0.1 localhost\n",
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

@@ -248,3 +248,15 @@ fn codes_name_each_cause_and_forwards_are_placed_at_their_setting() {
     assert_eq!(found[2]["status"], "warn");
     assert!(found[2].get("places").is_none(), "{}", found[2]);
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().docker();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"forwardPorts": [54545], "runArgs": ["-p", "54545:54545"]}"#,
+    );
+    w.listening(WAITING_PORT, 48211, 0);
+    w.process_with_socket(1404, 48211, "claude", "/usr/bin/claude");
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

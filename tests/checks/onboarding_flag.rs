@@ -259,3 +259,14 @@ fn an_unreadable_config_offers_no_repair() {
     assert_eq!(f.problems.len(), 1);
     assert!(f.problems[0].repair.is_none());
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"numStartups": 3}"#);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"postCreateCommand": "echo '{}' > ~/.claude.json"}"#,
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

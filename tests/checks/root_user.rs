@@ -25,3 +25,10 @@ fn root_warns_unless_sandboxed_and_others_pass() {
         Status::Pass
     );
 }
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().judged_as_uid(0);
+    let found = crate::json_problems(&w.check(ID));
+    insta::assert_json_snapshot!(crate::problems(&w, &found));
+}
