@@ -1,7 +1,7 @@
 //! `firewall-allowlist` against fixture worlds.
 
-use crate::common::{API_KEY, OAUTH_TOKEN, World, codes};
-use ccauth::checks::{Place, Status};
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
+use ccauth::checks::Status;
 
 const ID: &str = "firewall-allowlist";
 const REFERENCE: &str =
@@ -65,27 +65,6 @@ fn a_script_run_by_a_lifecycle_command_is_read_and_a_full_list_passes() {
 
 #[test]
 fn the_problem_is_placed_at_each_scripts_allow_line() {
-    let w = World::new();
-    let reference = w.sys_file("usr/local/bin/init-firewall.sh", REFERENCE);
-    let local = w.workspace_file(
-        ".devcontainer/init-firewall.sh",
-        "#!/bin/sh\nset -e\n  allow api.anthropic.com platform.claude.com\n",
-    );
-    assert_eq!(
-        codes(&w.problems(ID)),
-        ["firewall-allowlist/missing-oauth-hosts"]
-    );
-    assert_eq!(
-        w.check(ID).problems[0].places,
-        [
-            Place::line(&reference, 1, Some(37)).key("api.anthropic.com"),
-            Place::line(&local, 3, Some(9)).key("api.anthropic.com")
-        ]
-    );
-}
-
-#[test]
-fn the_problems_are_coded_and_placed() {
     let w = World::new();
     w.sys_file("usr/local/bin/init-firewall.sh", REFERENCE);
     w.workspace_file(

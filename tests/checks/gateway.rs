@@ -81,14 +81,7 @@ fn what_goes_to_the_gateway_is_a_code_at_the_base_url_setting() {
         r#"{"env": {"ANTHROPIC_BASE_URL": "https://llm.example.com"}}"#,
     );
     let problems = w.problems(ID);
-    assert_eq!(common::codes(&problems), ["gateway/subscription-sent"]);
-    let places = common::places_of(&w.check(ID), "gateway/subscription-sent");
-    assert!(
-        places
-            .iter()
-            .any(|(f, k)| f.ends_with(".claude/settings.json") && *k == "env.ANTHROPIC_BASE_URL"),
-        "{places:?}"
-    );
+    insta::assert_json_snapshot!(crate::problems(&w, &problems));
     let codes = |w: World| {
         common::codes(&w.problems(ID))
             .iter()
@@ -111,14 +104,4 @@ fn what_goes_to_the_gateway_is_a_code_at_the_base_url_setting() {
         codes(World::new().with_env("ANTHROPIC_BASE_URL", "llm.example.com")),
         ["gateway/not-a-url"]
     );
-}
-
-#[test]
-fn the_problems_are_coded_and_placed() {
-    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-    w.home_file(
-        ".claude/settings.json",
-        r#"{"env": {"ANTHROPIC_BASE_URL": "https://llm.example.com"}}"#,
-    );
-    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
 }

@@ -160,14 +160,7 @@ fn a_mac_mount_is_coded_and_placed_in_the_mount_table_and_devcontainer() {
         "{\n  \"mounts\": [\n    \"source=${localEnv:HOME}/.claude,target=/home/node/.claude,type=bind\"\n  ]\n}\n",
     );
     let problems = w.problems(ID);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0]["code"], "host-credentials-mount/macos-keychain");
-    common::assert_place(&problems[0]["places"][0], "proc/self/mountinfo", Some(2));
-    common::assert_place(
-        &problems[0]["places"][1],
-        ".devcontainer/devcontainer.json",
-        Some(3),
-    );
+    insta::assert_json_snapshot!(crate::problems(&w, &problems));
 }
 
 #[test]
@@ -240,15 +233,4 @@ fn a_real_bind_mount_in_a_private_namespace_is_seen() {
     assert_eq!(file["status"], "fail", "{file}");
     assert!(file["cause"].as_str().unwrap().contains("EBUSY"), "{file}");
     assert!(Path::new("/proc/self/mountinfo").exists());
-}
-
-#[test]
-fn the_problems_are_coded_and_placed() {
-    let w = World::new().docker();
-    w.mount_mac_claude_dir();
-    w.workspace_file(
-        ".devcontainer/devcontainer.json",
-        "{\n  \"mounts\": [\n    \"source=${localEnv:HOME}/.claude,target=/home/node/.claude,type=bind\"\n  ]\n}\n",
-    );
-    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
 }
