@@ -1,7 +1,8 @@
 //! The checks' tests, one module per check (`tests/checks/<check_id>.rs`),
-//! in one binary. Each module ends with a snapshot of its check's problems
-//! (code, status, places) for a world that has them; the prose is left to
-//! the tests that are about it.
+//! in one binary, as ripgrep keeps its tests. Each module holds one snapshot
+//! of its check's problems (code, status, places; `tests/checks/snapshots/`)
+//! for a world that has them; the prose is left to the tests about wording.
+//! Helpers shared by several checks' modules live here.
 
 #[path = "../common/mod.rs"]
 mod common;
