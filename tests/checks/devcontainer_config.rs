@@ -1,9 +1,8 @@
 //! `devcontainer-config` against fixture workspaces.
 
-mod common;
-
+use crate::common::World;
+use crate::with_compose;
 use ccauth::checks::Status;
-use common::World;
 
 const ID: &str = "devcontainer-config";
 
@@ -83,9 +82,18 @@ fn the_parse_error_is_placed_at_its_line_and_column() {
         "{\n  \"name\": \"x\"\n  \"image\": \"y\"\n}\n",
     );
     let problems = w.problems(ID);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0]["code"], "devcontainer-config/parse-error");
-    let place = &problems[0]["places"][0];
-    common::assert_place(place, ".devcontainer/devcontainer.json", Some(2));
-    assert!(place["column"].as_u64().is_some(), "{place}");
+    insta::assert_json_snapshot!(crate::problems(&w, &problems));
+}
+
+#[test]
+fn a_broken_compose_file_is_a_devcontainer_config_failure() {
+    let w = World::new();
+    with_compose(&w, "services:\n  app: [\n");
+    let f = w.check("devcontainer-config");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains("docker-compose.yml is not valid"),
+        "{}",
+        f.cause
+    );
 }

@@ -1,9 +1,7 @@
 //! `onboarding-flag` against fixture worlds.
 
-mod common;
-
+use crate::common::{OAUTH_TOKEN, World, codes};
 use ccauth::checks::{Place, Status};
-use common::{OAUTH_TOKEN, World, codes};
 
 const ID: &str = "onboarding-flag";
 
@@ -260,4 +258,15 @@ fn an_unreadable_config_offers_no_repair() {
     let f = w.check(ID);
     assert_eq!(f.problems.len(), 1);
     assert!(f.problems[0].repair.is_none());
+}
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = with_token();
+    w.home_file(".claude.json", r#"{"numStartups": 3}"#);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"postCreateCommand": "echo '{}' > ~/.claude.json"}"#,
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
 }

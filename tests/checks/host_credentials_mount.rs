@@ -1,9 +1,9 @@
 //! `host-credentials-mount` against fake mount tables.
 
-mod common;
-
+use crate::common;
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use ccauth::checks::Status;
-use common::{API_KEY, OAUTH_TOKEN, World};
+use std::path::Path;
 
 const ID: &str = "host-credentials-mount";
 
@@ -160,14 +160,7 @@ fn a_mac_mount_is_coded_and_placed_in_the_mount_table_and_devcontainer() {
         "{\n  \"mounts\": [\n    \"source=${localEnv:HOME}/.claude,target=/home/node/.claude,type=bind\"\n  ]\n}\n",
     );
     let problems = w.problems(ID);
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert_eq!(problems[0]["code"], "host-credentials-mount/macos-keychain");
-    common::assert_place(&problems[0]["places"][0], "proc/self/mountinfo", Some(2));
-    common::assert_place(
-        &problems[0]["places"][1],
-        ".devcontainer/devcontainer.json",
-        Some(3),
-    );
+    insta::assert_json_snapshot!(crate::problems(&w, &problems));
 }
 
 #[test]
@@ -188,4 +181,56 @@ fn a_declared_mount_alone_is_placed_on_its_entry() {
         Some(3),
     );
     assert_eq!(problems[0]["places"][0]["column"], 3);
+}
+
+#[test]
+fn a_real_bind_mount_in_a_private_namespace_is_seen() {
+    // unshare -m needs root (or user namespaces); elsewhere the reason is printed.
+    if !common::can_unshare("-m") {
+        return;
+    }
+    let w = World::new().docker();
+    let host_claude = w.home().parent().unwrap().join("Users/ann/.claude");
+    std::fs::create_dir_all(&host_claude).unwrap();
+    std::fs::create_dir_all(w.home().join(".claude")).unwrap();
+    let file_source = w.home().parent().unwrap().join("host.claude.json");
+    std::fs::write(&file_source, "{}").unwrap();
+    let config = w.home_file(".claude.json", "{}");
+    // Real mounts, real mountinfo: only the container marker comes from the fake root.
+    let script = format!(
+        "mount --bind {src} {dst} && mount --bind {fsrc} {fdst} && exec {bin} doctor --format json --only host-credentials-mount,config-file",
+        src = host_claude.display(),
+        dst = w.home().join(".claude").display(),
+        fsrc = file_source.display(),
+        fdst = config.display(),
+        bin = assert_cmd::cargo::cargo_bin("ccauth").display(),
+    );
+    let sysroot = w.sysroot();
+    std::fs::remove_file(sysroot.join("proc/self/mountinfo")).unwrap();
+    std::fs::create_dir_all(sysroot.join("proc")).unwrap();
+    std::fs::remove_dir(sysroot.join("proc/self")).unwrap();
+    std::os::unix::fs::symlink("/proc/self", sysroot.join("proc/self")).unwrap();
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-c", &script])
+        .env_clear()
+        .env("HOME", w.home())
+        .env("CCAUTH_SYSROOT", &sysroot)
+        .current_dir(w.workspace())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = common::parse_output(&out.stdout);
+    let finding = |id: &str| common::finding(&report, id).clone();
+    let mount = finding("host-credentials-mount");
+    assert_eq!(mount["status"], "fail", "{mount}");
+    assert!(
+        mount["evidence"]["host_mount"]["host_source"]
+            .as_str()
+            .unwrap()
+            .ends_with("Users/ann/.claude"),
+        "{mount}"
+    );
+    let file = finding("config-file");
+    assert_eq!(file["status"], "fail", "{file}");
+    assert!(file["cause"].as_str().unwrap().contains("EBUSY"), "{file}");
+    assert!(Path::new("/proc/self/mountinfo").exists());
 }

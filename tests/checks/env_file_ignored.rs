@@ -2,10 +2,10 @@
 //! and the index itself; where `git` is installed, the TEST asks it (never
 //! ccauth) and the answers must agree.
 
-mod common;
-
+use crate::common;
+use crate::common::{API_KEY, OAUTH_TOKEN, World, git_path};
+use crate::with_compose;
 use ccauth::checks::Status;
-use common::{API_KEY, OAUTH_TOKEN, World, git_path};
 
 const ID: &str = "env-file-ignored";
 
@@ -606,34 +606,7 @@ fn each_env_file_is_its_own_problem_with_its_places_and_repair() {
     );
     w.workspace_file("config/claude.env", "SOMETHING=1\n");
     let problems = w.problems(ID);
-    assert_eq!(problems.len(), 2, "{problems:?}");
-    let named = problems
-        .iter()
-        .find(|p| {
-            p["cause"]
-                .as_str()
-                .unwrap()
-                .starts_with("config/claude.env")
-        })
-        .unwrap();
-    assert_eq!(named["code"], "env-file-ignored/not-ignored");
-    common::assert_place(&named["places"][0], "config/claude.env", None);
-    common::assert_place(
-        &named["places"][1],
-        ".devcontainer/devcontainer.json",
-        Some(3),
-    );
-    assert_eq!(named["places"][1]["column"], 5);
-    let conventional = problems
-        .iter()
-        .find(|p| {
-            p["cause"]
-                .as_str()
-                .unwrap()
-                .starts_with(".devcontainer/api.env")
-        })
-        .unwrap();
-    common::assert_place(&conventional["places"][0], ".devcontainer/api.env", None);
+    insta::assert_json_snapshot!(crate::problems(&w, &problems));
     for problem in &problems {
         assert!(problem["repair"]["summary"].is_string(), "{problem}");
     }
@@ -666,4 +639,30 @@ fn a_tracked_file_is_coded_tracked() {
     assert_eq!(problems[0]["code"], "env-file-ignored/tracked");
     common::assert_place(&problems[0]["places"][0], ".devcontainer/api.env", None);
     assert!(problems[0]["repair"].is_null());
+}
+
+#[test]
+fn compose_env_files_are_judged_for_git_and_missing_ones_reported() {
+    let w = World::new()
+        .with_env("PATH", &common::git_path())
+        .git_init();
+    with_compose(
+        &w,
+        "services:\n  app:\n    env_file:\n      - secrets.env\n      - gone.env\n",
+    );
+    w.workspace_file("secrets.env", &format!("ANTHROPIC_API_KEY={API_KEY}\n"));
+    let f = w.check("env-file-ignored");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause
+            .contains("secrets.env (sets ANTHROPIC_API_KEY) is not git-ignored"),
+        "{}",
+        f.cause
+    );
+    let f = w.check("devcontainer-env");
+    assert!(
+        f.cause.contains("gone.env, which does not exist"),
+        "{}",
+        f.cause
+    );
 }

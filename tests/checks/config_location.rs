@@ -1,0 +1,79 @@
+//! `config-location` against fixture worlds.
+
+use crate::common::World;
+use ccauth::checks::Status;
+
+const ID: &str = "config-location";
+
+#[test]
+fn a_normal_home_passes() {
+    assert_eq!(World::new().check(ID).status, Status::Pass);
+}
+
+#[test]
+fn home_unset_falls_back_or_fails() {
+    let f = World::new().without_env("HOME").check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.cause.contains("falls back to the passwd home"),
+        "{}",
+        f.cause
+    );
+    let w = World::new().without_env("HOME");
+    w.sys_file("etc/passwd", "x:x:4242:4242::/h:/bin/sh\n");
+    assert_eq!(w.check(ID).status, Status::Fail);
+}
+
+#[test]
+fn home_slash_and_home_cwd_and_passwd_mismatch() {
+    let f = World::new().with_env("HOME", "/").check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("HOME is /"), "{}", f.cause);
+
+    let w = World::new();
+    let ws = w.workspace().display().to_string();
+    let f = w.with_env("HOME", &ws).check(ID);
+    assert!(
+        f.cause.contains("HOME is the working directory"),
+        "{}",
+        f.cause
+    );
+    assert!(f.cause.contains("/etc/passwd gives uid"), "{}", f.cause);
+}
+
+#[test]
+fn a_missing_home_fails() {
+    let f = World::new().with_env("HOME", "/nonexistent/home").check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("does not exist"), "{}", f.cause);
+}
+
+#[test]
+fn config_dir_empty_tilde_relative_missing() {
+    let cases = [
+        ("", Status::Warn, "set but empty"),
+        ("~/.claude", Status::Fail, "no shell expands ~"),
+        ("cfg/claude", Status::Fail, "relative path"),
+        ("/nonexistent/claude", Status::Warn, "does not exist"),
+    ];
+    for (value, status, text) in cases {
+        let f = World::new().with_env("CLAUDE_CONFIG_DIR", value).check(ID);
+        assert_eq!(f.status, status, "{value}: {}", f.cause);
+        assert!(f.cause.contains(text), "{value}: {}", f.cause);
+    }
+}
+
+#[test]
+fn a_literal_tilde_directory_warns() {
+    let w = World::new();
+    std::fs::create_dir_all(w.workspace().join("~/.claude")).unwrap();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("literally named ~"), "{}", f.cause);
+}
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "~/.claude");
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}

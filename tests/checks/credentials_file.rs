@@ -1,0 +1,189 @@
+//! `credentials-file` against fixture worlds.
+
+use crate::common;
+use crate::common::{OAUTH_TOKEN, World, login_json, now_ms};
+use crate::{REFRESH, with_login};
+use ccauth::checks::Status;
+use std::os::unix::fs::PermissionsExt;
+
+const ID: &str = "credentials-file";
+
+#[test]
+fn absent_file_is_skipped() {
+    assert_eq!(World::new().check(ID).status, Status::Skip);
+}
+
+#[test]
+fn a_fresh_login_passes_with_its_expiry_in_words() {
+    let w = World::new();
+    with_login(
+        &w,
+        &login_json(
+            OAUTH_TOKEN,
+            REFRESH,
+            now_ms() + 5 * 3_600_000,
+            &["user:inference"],
+        ),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    assert!(
+        f.cause.contains("expires in 4 hours") || f.cause.contains("expires in 5 hours"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn an_expired_token_with_a_refresh_token_passes() {
+    let w = World::new();
+    with_login(
+        &w,
+        &login_json(
+            OAUTH_TOKEN,
+            REFRESH,
+            now_ms() - 3 * 3_600_000,
+            &["user:inference"],
+        ),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(
+        f.cause.contains("expired 3 hours ago and is refreshed"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn blank_missing_token_and_narrow_scopes_fail() {
+    let cases = [
+        (
+            login_json("", "", 0, &["user:inference"]),
+            "blanked after a failed refresh",
+        ),
+        (
+            r#"{"claudeAiOauth": {"refreshToken": "x"}}"#.to_string(),
+            "lacks claudeAiOauth.accessToken",
+        ),
+        (r#"{"mcpOAuth": {}}"#.to_string(), "no claudeAiOauth entry"),
+        (
+            login_json(
+                OAUTH_TOKEN,
+                REFRESH,
+                now_ms() + 3_600_000,
+                &["user:profile"],
+            ),
+            "user:inference",
+        ),
+        (
+            login_json(OAUTH_TOKEN, "", now_ms() - 86_400_000, &["user:inference"]),
+            "expired 24 hours ago, and there is no refresh token",
+        ),
+        ("{\"claudeAiOauth\": {".to_string(), "not valid JSON"),
+    ];
+    for (json, expected) in cases {
+        let w = World::new();
+        with_login(&w, &json);
+        let f = w.check(ID);
+        assert_eq!(f.status, Status::Fail, "{expected}: {}", f.cause);
+        assert!(f.cause.contains(expected), "{expected}: {}", f.cause);
+    }
+}
+
+#[test]
+fn an_expired_refresh_token_fails() {
+    let w = World::new();
+    with_login(
+        &w,
+        &format!(
+            r#"{{"claudeAiOauth": {{"accessToken": "{OAUTH_TOKEN}", "refreshToken": "{REFRESH}", "expiresAt": {}, "refreshTokenExpiresAt": {}, "scopes": ["user:inference"]}}}}"#,
+            now_ms() - 1000,
+            now_ms() - 1000
+        ),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.cause.contains("the refresh token expired too"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn problems_only_warn_when_another_credential_wins() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    with_login(&w, &login_json("", "", 0, &["user:inference"]));
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("not in use now"), "{}", f.cause);
+}
+
+#[test]
+fn a_directory_fails_with_the_rmdir_fix() {
+    let w = World::new();
+    std::fs::create_dir_all(w.home().join(".claude/.credentials.json")).unwrap();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.cause.contains("is a directory"), "{}", f.cause);
+    assert!(f.fix.unwrap().contains("rmdir"));
+}
+
+#[test]
+fn wide_mode_and_symlinks_warn() {
+    let w = World::new();
+    let path = with_login(
+        &w,
+        &login_json(
+            OAUTH_TOKEN,
+            REFRESH,
+            now_ms() + 3_600_000,
+            &["user:inference"],
+        ),
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("mode 0644"), "{}", f.cause);
+
+    let w = World::new();
+    let real = w.home_file(
+        "shared/creds.json",
+        &login_json(
+            OAUTH_TOKEN,
+            REFRESH,
+            now_ms() + 3_600_000,
+            &["user:inference"],
+        ),
+    );
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::create_dir_all(w.home().join(".claude")).unwrap();
+    std::os::unix::fs::symlink(&real, w.home().join(".claude/.credentials.json")).unwrap();
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("is a symlink to"), "{}", f.cause);
+}
+
+#[test]
+fn each_problem_has_its_code_key_and_only_the_mode_its_repair() {
+    let w = World::new();
+    let path = with_login(&w, &login_json("", "", 0, &["user:inference"]));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let problems = w.problems(ID);
+    insta::assert_json_snapshot!(crate::problems(&w, &problems));
+    assert!(problems[0].get("repair").is_none(), "{problems:?}");
+    assert!(
+        problems[1]["repair"]["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("chmod 600")),
+        "{problems:?}"
+    );
+
+    let w = World::new();
+    std::fs::create_dir_all(w.home().join(".claude/.credentials.json")).unwrap();
+    assert_eq!(
+        common::codes(&w.problems(ID)),
+        ["credentials-file/directory"]
+    );
+}

@@ -1,0 +1,142 @@
+//! `devcontainer-env` against fixture worlds.
+
+use crate::common;
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
+use crate::with_compose;
+use ccauth::checks::Status;
+
+const ID: &str = "devcontainer-env";
+
+#[test]
+fn skipped_without_a_devcontainer() {
+    assert_eq!(World::new().check(ID).status, Status::Skip);
+}
+
+#[test]
+fn remote_env_only_warns() {
+    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"remoteEnv": {"CLAUDE_CONFIG_DIR": "/home/node/.claude"}}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.cause
+            .contains("passes CLAUDE_CONFIG_DIR through remoteEnv only"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn remote_env_only_is_placed_on_the_entry() {
+    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"remoteEnv\": {\n    \"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"\n  }\n}",
+    );
+    let problems = w.problems(ID);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["code"], "devcontainer-env/remote-env-only");
+    let place = &problems[0]["places"][0];
+    common::assert_place(place, ".devcontainer/devcontainer.json", Some(3));
+    assert_eq!(place["column"], 5);
+}
+
+#[test]
+fn a_missing_env_file_is_placed_on_its_run_arg() {
+    let w = World::new();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\"runArgs\": [\"-it\",\n  \"--env-file=.devcontainer/gone.env\"]}",
+    );
+    let problems = w.problems(ID);
+    assert_eq!(problems[0]["code"], "devcontainer-env/missing-env-file");
+    common::assert_place(
+        &problems[0]["places"][0],
+        ".devcontainer/devcontainer.json",
+        Some(2),
+    );
+}
+
+#[test]
+fn container_env_passes() {
+    let w = World::new();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"containerEnv": {"CLAUDE_CONFIG_DIR": "/home/node/.claude"}, "remoteEnv": {"CLAUDE_CONFIG_DIR": "/home/node/.claude"}}"#,
+    );
+    assert_eq!(w.check(ID).status, Status::Pass);
+}
+
+#[test]
+fn an_empty_local_env_value_warns_unless_credential_missing_owns_it() {
+    let config = r#"{"containerEnv": {"ANTHROPIC_API_KEY": "${localEnv:ANTHROPIC_API_KEY}", "CLAUDE_CONFIG_DIR": "${localEnv:CFG}"}}"#;
+    let w = World::new()
+        .with_env("ANTHROPIC_API_KEY", "")
+        .with_env("CLAUDE_CONFIG_DIR", "");
+    w.workspace_file(".devcontainer/devcontainer.json", config);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("the host had no CFG"), "{}", f.cause);
+    assert!(
+        !f.cause.contains("the host had no ANTHROPIC_API_KEY"),
+        "credential-missing owns it: {}",
+        f.cause
+    );
+
+    let w = w.with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    let f = w.check(ID);
+    assert!(
+        f.cause.contains("the host had no ANTHROPIC_API_KEY"),
+        "{}",
+        f.cause
+    );
+}
+
+#[test]
+fn a_missing_env_file_warns() {
+    let w = World::new();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"runArgs": ["--env-file", ".devcontainer/api.env"]}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("does not exist"), "{}", f.cause);
+}
+
+#[test]
+fn an_interpolated_variable_the_host_lacked_warns() {
+    let w = World::new()
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .with_env("CLAUDE_CONFIG_DIR", "");
+    with_compose(
+        &w,
+        "services:\n  app:\n    environment:\n      CLAUDE_CONFIG_DIR: ${CFG_DIR}\n",
+    );
+    let f = w.check("devcontainer-env");
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("from the host's CFG_DIR"), "{}", f.cause);
+}
+
+#[test]
+fn a_passthrough_that_arrived_passes() {
+    let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    with_compose(
+        &w,
+        "services:\n  app:\n    environment:\n      - ANTHROPIC_API_KEY\n",
+    );
+    assert_eq!(w.check("devcontainer-env").status, Status::Pass);
+}
+
+#[test]
+fn the_problems_are_coded_and_placed() {
+    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"remoteEnv\": {\"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"},\n  \"runArgs\": [\"--env-file=.devcontainer/gone.env\"]\n}",
+    );
+    insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}
