@@ -57,7 +57,7 @@ impl Place {
 
 /// The 1-based line and column of a byte offset in a text, for places.
 /// Columns count characters; an offset past the end is clamped to it.
-pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

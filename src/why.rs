@@ -19,7 +19,7 @@
 mod catalogue;
 mod scan;
 
-pub use catalogue::{normalize, symptoms};
+pub use catalogue::symptoms;
 pub(crate) use scan::SeenLine;
 
 use crate::checks::{CHECKS, CheckResult, Finding, Selection, Status};

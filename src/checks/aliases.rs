@@ -9,7 +9,7 @@ use super::Check;
 
 /// A check id that no check has any more, and the id that answers for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Alias {
+pub(crate) struct Alias {
     /// The id that shipped and was renamed or merged away.
     pub(crate) old: &'static str,
     /// The current id that takes its place.

@@ -36,8 +36,9 @@ pub(crate) mod repair;
 mod root_user;
 mod token_accepted;
 
-pub use aliases::{Alias, resolve};
-pub use problem::{Place, Problem, line_column};
+pub use aliases::resolve;
+pub(crate) use problem::line_column;
+pub use problem::{Place, Problem};
 
 use crate::gather::Context;
 use crate::probe::OnlineFacts;

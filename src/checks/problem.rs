@@ -7,7 +7,8 @@
 
 use super::Status;
 use super::repair::Repair;
-pub use crate::place::{Place, line_column};
+pub use crate::place::Place;
+pub(crate) use crate::place::line_column;
 use serde::{Deserialize, Serialize};
 
 /// One problem: a warning or a failure, never a pass.

@@ -22,7 +22,7 @@ const MAX_JSONC_DEPTH: usize = 256;
 
 /// A `devcontainer.json` found in the workspace.
 #[derive(Clone, Debug)]
-pub struct Devcontainer {
+pub(crate) struct Devcontainer {
     /// Where the file is.
     pub(crate) path: PathBuf,
     /// Its parsed content or why there is none.

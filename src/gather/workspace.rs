@@ -7,7 +7,8 @@
 //! against the repository's ignore rules and index, without running git.
 
 use super::claude_state::Loaded;
-pub use super::devcontainer_file::{Devcontainer, parse_jsonc};
+pub(crate) use super::devcontainer_file::Devcontainer;
+pub use super::devcontainer_file::parse_jsonc;
 use super::env::Env;
 use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
