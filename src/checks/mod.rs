@@ -4,7 +4,7 @@
 //! in [`CHECKS`], in the order reports show them. `ccauth checks`,
 //! `ccauth explain` and the docs test all read that one list. A check returns
 //! a [`Finding`]: a status, the [`Problem`]s it found (each with a stable
-//! code, its cause and fix, its places and the [`Repair`] `--fix` can make),
+//! code, its cause and fix, its places and the [`Repair`](repair::Repair) `--fix` can make),
 //! and evidence.
 
 pub(crate) mod aliases;
