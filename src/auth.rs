@@ -19,7 +19,7 @@
 //! Checks and `ccauth status` all come here, so there is one notion of
 //! "present" and one order of precedence.
 
-pub mod hosts;
+pub(crate) mod hosts;
 
 use crate::gather::Context;
 use crate::gather::claude_state::{SettingsScope, StoredLogin};
@@ -31,7 +31,7 @@ use std::path::PathBuf;
 /// The kinds of credential source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum SourceKind {
+pub(crate) enum SourceKind {
     /// `CLAUDE_CODE_USE_BEDROCK` and friends: a cloud provider's own auth.
     CloudProvider,
     /// `ANTHROPIC_AUTH_TOKEN`, sent as a Bearer token.
@@ -50,7 +50,7 @@ pub enum SourceKind {
 
 impl SourceKind {
     /// True for the credentials of a Claude subscription.
-    pub fn is_subscription(self) -> bool {
+    pub(crate) fn is_subscription(self) -> bool {
         matches!(self, SourceKind::OauthTokenEnv | SourceKind::StoredLogin)
     }
 }
@@ -58,7 +58,7 @@ impl SourceKind {
 /// `claude auth status`'s `authMethod`: how the winning credential signs in.
 /// JSON spells each as the client does (`oauth_token`, `claude.ai`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthMethod {
+pub(crate) enum AuthMethod {
     /// No credential.
     None,
     /// A cloud provider's own authentication.
@@ -87,7 +87,7 @@ impl AuthMethod {
     }
 
     /// The client's word for it, as `authMethod` shows it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AuthMethod::None => "none",
             AuthMethod::ThirdParty => "third_party",
@@ -114,7 +114,7 @@ impl Serialize for AuthMethod {
 /// Where a credential was found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Origin {
+pub(crate) enum Origin {
     /// The process environment.
     ProcessEnv,
     /// The `env` block of a settings file.
@@ -140,7 +140,7 @@ pub enum Origin {
 
 impl Origin {
     /// A short label for tables: "process env", "user settings", ".credentials.json".
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         match self {
             Origin::ProcessEnv => "process env".to_string(),
             Origin::SettingsEnv { scope, .. } => format!("{scope} env"),
@@ -153,7 +153,7 @@ impl Origin {
     }
 
     /// "the process environment", "the env block of user settings (/h/.claude/settings.json)".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Origin::ProcessEnv => "the process environment".to_string(),
             Origin::SettingsEnv { scope, path } => {
@@ -167,32 +167,32 @@ impl Origin {
 
 /// One credential source found (possibly empty, shadowed or unusable).
 #[derive(Clone, Debug, Serialize)]
-pub struct Credential {
+pub(crate) struct Credential {
     /// What kind of source this is.
-    pub kind: SourceKind,
+    pub(crate) kind: SourceKind,
     /// The variable or key: `ANTHROPIC_API_KEY`, `apiKeyHelper`, `claudeAiOauth`.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Where it was found.
-    pub origin: Origin,
+    pub(crate) origin: Origin,
     /// The value, masked whenever printed; `None` when it cannot be read here
     /// (a file descriptor, a cloud flag).
-    pub value: Option<Secret>,
+    pub(crate) value: Option<Secret>,
     /// The client picks this source up: set, non-empty, applied, not overridden.
-    pub present: bool,
+    pub(crate) present: bool,
     /// Why it is not picked up, when it is not.
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
 }
 
 impl Credential {
     /// "ANTHROPIC_API_KEY from the process environment".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{} from {}", self.name, self.origin.describe())
     }
 }
 
 /// How a credential variable hands its credential to the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Carries {
+pub(crate) enum Carries {
     /// The value is the credential.
     Value,
     /// The value is the number of an open file descriptor to read it from.
@@ -201,20 +201,20 @@ pub enum Carries {
 
 /// One environment variable that carries a credential, and what it means.
 #[derive(Clone, Copy, Debug)]
-pub struct CredentialVar {
+pub(crate) struct CredentialVar {
     /// The variable's name.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// The source it makes, `None` for one the client never signs in with
     /// by itself (the refresh token).
-    pub kind: Option<SourceKind>,
+    pub(crate) kind: Option<SourceKind>,
     /// How it carries the credential.
-    pub carries: Carries,
+    pub(crate) carries: Carries,
 }
 
 /// Every credential variable, those that make a source in the client's
 /// precedence order: the one table auth, `status`, the checks and the
 /// masking rule read.
-pub const CREDENTIAL_VARS: &[CredentialVar] = &[
+pub(crate) const CREDENTIAL_VARS: &[CredentialVar] = &[
     CredentialVar {
         name: "ANTHROPIC_AUTH_TOKEN",
         kind: Some(SourceKind::AuthToken),
@@ -248,17 +248,17 @@ pub const CREDENTIAL_VARS: &[CredentialVar] = &[
 ];
 
 /// The table's entry for `name`, if it is a credential variable.
-pub fn credential_var(name: &str) -> Option<&'static CredentialVar> {
+pub(crate) fn credential_var(name: &str) -> Option<&'static CredentialVar> {
     CREDENTIAL_VARS.iter().find(|v| v.name == name)
 }
 
 /// True for a variable whose value is itself a credential.
-pub fn holds_credential(name: &str) -> bool {
+pub(crate) fn holds_credential(name: &str) -> bool {
     credential_var(name).is_some_and(|v| v.carries == Carries::Value)
 }
 
 /// The variable whose value makes a source of `kind`, for the kinds one does.
-pub fn value_var(kind: SourceKind) -> Option<&'static str> {
+pub(crate) fn value_var(kind: SourceKind) -> Option<&'static str> {
     CREDENTIAL_VARS
         .iter()
         .find(|v| v.kind == Some(kind) && v.carries == Carries::Value)
@@ -271,7 +271,7 @@ fn is_fd_var(name: &str) -> bool {
 
 /// Cloud-provider flags in the client's order, with its `apiProvider` names
 /// (CLIENT-FACTS fact 13, confirmed with `claude auth status`).
-pub const CLOUD_FLAGS: &[(&str, &str)] = &[
+pub(crate) const CLOUD_FLAGS: &[(&str, &str)] = &[
     ("CLAUDE_CODE_USE_BEDROCK", "bedrock"),
     ("CLAUDE_CODE_USE_FOUNDRY", "foundry"),
     ("CLAUDE_CODE_USE_ANTHROPIC_AWS", "anthropicAws"),
@@ -326,7 +326,7 @@ fn layers(ctx: &Context) -> Vec<Layer<'_>> {
 }
 
 /// The value a variable has for the client, after the settings overlay.
-pub fn effective_var(ctx: &Context, name: &str) -> Option<String> {
+pub(crate) fn effective_var(ctx: &Context, name: &str) -> Option<String> {
     layers(ctx)
         .iter()
         .rev()
@@ -335,7 +335,7 @@ pub fn effective_var(ctx: &Context, name: &str) -> Option<String> {
 }
 
 /// Where the value [`effective_var`] gives comes from.
-pub fn effective_origin(ctx: &Context, name: &str) -> Option<Origin> {
+pub(crate) fn effective_origin(ctx: &Context, name: &str) -> Option<Origin> {
     layers(ctx)
         .into_iter()
         .rev()
@@ -345,7 +345,7 @@ pub fn effective_origin(ctx: &Context, name: &str) -> Option<Origin> {
 }
 
 /// Every credential source found, in precedence order.
-pub fn credentials(ctx: &Context) -> Vec<Credential> {
+pub(crate) fn credentials(ctx: &Context) -> Vec<Credential> {
     let layers = layers(ctx);
     let mut found = Vec::new();
     for var in CREDENTIAL_VARS {
@@ -369,7 +369,7 @@ pub fn credentials(ctx: &Context) -> Vec<Credential> {
 }
 
 /// The credentials the client picks up.
-pub fn present(ctx: &Context) -> Vec<Credential> {
+pub(crate) fn present(ctx: &Context) -> Vec<Credential> {
     credentials(ctx).into_iter().filter(|c| c.present).collect()
 }
 
@@ -528,7 +528,7 @@ fn primary_api_key(ctx: &Context) -> Option<Credential> {
 /// to the interactive TUI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Mode {
+pub(crate) enum Mode {
     /// `claude` in a terminal.
     Interactive,
     /// `claude -p`, the SDK, `claude auth status`.
@@ -538,7 +538,7 @@ pub enum Mode {
 /// Whether the interactive client will use `ANTHROPIC_API_KEY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Approval {
+pub(crate) enum Approval {
     /// Its last 20 characters are in `customApiKeyResponses.approved`.
     Approved,
     /// They are in `rejected`: the interactive client ignores the key.
@@ -549,7 +549,7 @@ pub enum Approval {
 
 /// The approval state of a key, from the effective config's
 /// `customApiKeyResponses` (last 20 characters of the trimmed key).
-pub fn approval(ctx: &Context, key: &Secret) -> Approval {
+pub(crate) fn approval(ctx: &Context, key: &Secret) -> Approval {
     let lists = ctx
         .effective_config()
         .and_then(|c| c.ok())
@@ -570,36 +570,36 @@ pub fn approval(ctx: &Context, key: &Secret) -> Approval {
 
 /// Which credential the client uses, in its own vocabulary.
 #[derive(Clone, Debug, Serialize)]
-pub struct Resolution {
+pub(crate) struct Resolution {
     /// The mode this was resolved for.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// `claude auth status`'s `loggedIn`.
-    pub logged_in: bool,
+    pub(crate) logged_in: bool,
     /// `authMethod`.
-    pub auth_method: AuthMethod,
+    pub(crate) auth_method: AuthMethod,
     /// `apiKeySource`: `ANTHROPIC_API_KEY`, `apiKeyHelper`, `/login managed key`, or none.
-    pub api_key_source: Option<&'static str>,
+    pub(crate) api_key_source: Option<&'static str>,
     /// `apiProvider`: `firstParty`, `bedrock`, `vertex`, …
-    pub api_provider: &'static str,
+    pub(crate) api_provider: &'static str,
     /// The credential that is sent.
-    pub winner: Option<Credential>,
+    pub(crate) winner: Option<Credential>,
     /// Every other present credential, with why it loses.
-    pub losers: Vec<(Credential, String)>,
+    pub(crate) losers: Vec<(Credential, String)>,
     /// A caveat about the outcome (an API key awaiting approval).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// The credential a session sends: the interactive winner, else the one
 /// `claude -p` sends. For what depends on the credential but not the mode
 /// (which hosts are needed, which token to probe with).
-pub fn session_winner(ctx: &Context) -> Option<Credential> {
+pub(crate) fn session_winner(ctx: &Context) -> Option<Credential> {
     resolve(ctx, Mode::Interactive)
         .winner
         .or_else(|| resolve(ctx, Mode::Print).winner)
 }
 
 /// Resolves the winner for one mode.
-pub fn resolve(ctx: &Context, mode: Mode) -> Resolution {
+pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
     let present = present(ctx);
     let bare = effective_var(ctx, "CLAUDE_CODE_SIMPLE").is_some_and(|v| is_truthy(&v));
     let find = |kind: SourceKind| present.iter().find(|c| c.kind == kind);
@@ -710,7 +710,8 @@ fn why_it_loses(
 }
 
 /// Why `--online` did not run a project's helper.
-pub const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from this folder's \
+#[cfg(feature = "online")]
+pub(crate) const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from this folder's \
      project settings and the folder's trust dialog was never accepted, so interactive claude \
      would not run it either (claude -p skips that dialog); ccauth runs nothing from a folder \
      you have not trusted";
@@ -719,7 +720,7 @@ pub const UNTRUSTED_NOT_RUN: &str = "the apiKeyHelper was not run: it comes from
 /// local) and the trust dialog for the workspace was never accepted
 /// (`projects[<dir>].hasTrustDialogAccepted` in `.claude.json`): interactive
 /// claude asks before it runs anything from such a folder (CLIENT-FACTS 32).
-pub fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
+pub(crate) fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
     let workspace_scopes = [SettingsScope::Project, SettingsScope::Local];
     let project_level = matches!(
         &helper.origin,

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 /// The path the client's callback server answers on (2.1.332:
 /// `constructor(e="/callback")`; any other path gets a 404).
-pub const CALLBACK_PATH: &str = "/callback";
+pub(crate) const CALLBACK_PATH: &str = "/callback";
 /// A pasted URL longer than this is not a callback URL.
 const MAX_URL_LEN: usize = 16 * 1024;
 /// Connecting and writing to a loopback port take microseconds.
@@ -40,7 +40,7 @@ const BODY_SHOWN: usize = 200;
 /// Which loopback name the URL used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum LoopbackHost {
+pub(crate) enum LoopbackHost {
     /// `localhost`: the client's own redirect URI.
     Localhost,
     /// `127.0.0.1`.
@@ -75,11 +75,11 @@ impl LoopbackHost {
 #[derive(Clone, Debug)]
 pub struct CallbackUrl {
     /// The loopback host it names.
-    pub host: LoopbackHost,
+    pub(crate) host: LoopbackHost,
     /// Its port, 1 to 65535.
     pub port: u16,
     /// The path, percent-encoded as the URL parser serialises it.
-    pub path: String,
+    pub(crate) path: String,
     /// The serialised query, code and state included: a secret.
     query: Secret,
     /// The `code` parameter.
@@ -91,7 +91,7 @@ pub struct CallbackUrl {
 impl CallbackUrl {
     /// Replaces the code, the state and the whole query wherever they occur
     /// in `text` (an answer's body or `Location` may echo them).
-    pub fn mask(&self, text: &str) -> String {
+    pub(crate) fn mask(&self, text: &str) -> String {
         let masked = [&self.query, &self.code, &self.state]
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -310,7 +310,7 @@ fn single_parameter(url: &url::Url, name: &'static str) -> Result<Secret, Refusa
 /// What the listening sockets say about the URL's port.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Listening {
+pub(crate) enum Listening {
     /// Sockets on that port that a loopback connection reaches.
     Found {
         /// The first one is where the request goes.
@@ -332,7 +332,7 @@ pub enum Listening {
 /// `class AuthCodeListener`): the texts matched are the client's own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Answer {
+pub(crate) enum Answer {
     /// 302 to the success page: the code was exchanged, sign-in is done.
     Redirect {
         /// Where it sends the browser.
@@ -372,7 +372,7 @@ pub enum Answer {
 
 impl Answer {
     /// True when the client took the code for the login that waits.
-    pub fn accepted(&self) -> bool {
+    pub(crate) fn accepted(&self) -> bool {
         matches!(
             self,
             Answer::Redirect { .. } | Answer::AlreadyFinishing | Answer::OtherSuccess { .. }
@@ -383,7 +383,7 @@ impl Answer {
 /// What happened to the one request.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Delivery {
+pub(crate) enum Delivery {
     /// Not sent: nothing listens.
     NotSent,
     /// No connection could be made.
@@ -412,24 +412,24 @@ pub enum Delivery {
 
 /// The whole outcome of one `ccauth callback`.
 #[derive(Clone, Debug, Serialize)]
-pub struct CallbackReport {
+pub(crate) struct CallbackReport {
     /// The URL, masked.
-    pub url: String,
+    pub(crate) url: String,
     /// Its port.
-    pub port: u16,
+    pub(crate) port: u16,
     /// The uid looking at the sockets (owners of other uids may be invisible).
-    pub uid: u32,
+    pub(crate) uid: u32,
     /// This looks like a container.
-    pub in_container: bool,
+    pub(crate) in_container: bool,
     /// What listens on the port.
-    pub listening: Listening,
+    pub(crate) listening: Listening,
     /// What happened to the request.
-    pub delivery: Delivery,
+    pub(crate) delivery: Delivery,
 }
 
 impl CallbackReport {
     /// 0 delivered and taken, 1 otherwise (a finding).
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match &self.delivery {
             Delivery::Answered { answer, .. } if answer.accepted() => 0,
             Delivery::NoAnswer { .. } => 0,
@@ -439,7 +439,7 @@ impl CallbackReport {
 }
 
 /// Looks at the listeners, then sends the request if something listens.
-pub fn deliver(
+pub(crate) fn deliver(
     url: &CallbackUrl,
     sysroot: &Path,
     in_container: bool,
@@ -560,7 +560,7 @@ fn read_answer(stream: &mut TcpStream, deadline: Instant) -> Result<Vec<u8>, Sil
 }
 
 /// Puts an HTTP answer in the client's terms.
-pub fn classify(bytes: &[u8], url: &CallbackUrl) -> Answer {
+pub(crate) fn classify(bytes: &[u8], url: &CallbackUrl) -> Answer {
     let text = String::from_utf8_lossy(bytes);
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();

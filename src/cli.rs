@@ -14,15 +14,15 @@ Exit codes:
 /// Codespaces and CI runners, and says how to fix it.
 #[derive(Debug, Parser)]
 #[command(name = "ccauth", version, about, after_help = EXIT_CODES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run every check and report the cause next to the fix.
     #[command(after_help = EXIT_CODES)]
     Doctor(DoctorArgs),
@@ -67,7 +67,7 @@ pub enum Command {
 /// and the registry's ids, with their old ids as aliases, are offered to
 /// shell completions.
 #[derive(Clone, Copy, Debug)]
-pub struct CheckId;
+pub(crate) struct CheckId;
 
 impl clap::builder::TypedValueParser for CheckId {
     type Value = String;
@@ -138,19 +138,19 @@ Exit codes:
 
 /// Options of `ccauth callback`.
 #[derive(Debug, Args)]
-pub struct CallbackArgs {
+pub(crate) struct CallbackArgs {
     /// The URL from the browser's address bar; read from standard input when absent or `-`.
-    pub url: Option<String>,
+    pub(crate) url: Option<String>,
     /// Seconds to wait for the client's answer (it answers after exchanging
     /// the code), from 0.1 to 60.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
-    pub timeout: std::time::Duration,
+    pub(crate) timeout: std::time::Duration,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
-    pub format: StatusFormat,
+    pub(crate) format: StatusFormat,
     /// Read /proc (listening sockets, their processes) under this root.
     #[arg(long, value_name = "DIR", env = "CCAUTH_SYSROOT", default_value = "/")]
-    pub sysroot: PathBuf,
+    pub(crate) sysroot: PathBuf,
 }
 
 const REPORT_HELP: &str = "\
@@ -166,52 +166,52 @@ Exit codes (as the doctor that wrote the report):
 
 /// Options of `ccauth report`.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The JSON report `ccauth doctor --format json` wrote.
     #[arg(long, value_name = "FILE")]
-    pub from: PathBuf,
+    pub(crate) from: PathBuf,
     /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
     #[arg(long, value_enum, default_value_t = Format::Auto)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Write the rendering to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// When to colour the human report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Exit 1 on warnings too.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Show passing checks' details and every check's evidence.
     #[arg(short, long)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 /// Options of `ccauth why`.
 #[derive(Debug, Args)]
-pub struct WhyArgs {
+pub(crate) struct WhyArgs {
     /// The message you see. Several words are joined with spaces, and a word
     /// starting with `--` that is not an option of `why` is text; read from
     /// standard input when absent or `-`.
     #[arg(value_name = "MESSAGE", allow_hyphen_values = true)]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Where to look.
     #[command(flatten)]
-    pub world: WorldArgs,
+    pub(crate) world: WorldArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = WhyFormat::Human)]
-    pub format: WhyFormat,
+    pub(crate) format: WhyFormat,
     /// When to colour the human answer.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Also try the network, for the causes only a probe can tell.
     #[arg(long)]
-    pub online: bool,
+    pub(crate) online: bool,
 }
 
 /// Output formats of `ccauth why`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum WhyFormat {
+pub(crate) enum WhyFormat {
     /// The causes that hold, with the lines that showed them and the fix;
     /// then those only --online can tell, then those ruled out.
     Human,
@@ -221,71 +221,71 @@ pub enum WhyFormat {
 
 /// Options of `ccauth status`.
 #[derive(Debug, Args)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     #[command(flatten)]
-    pub view: ViewArgs,
+    pub(crate) view: ViewArgs,
 }
 
 /// Where to look and how to show it, for `status`.
 #[derive(Debug, Args)]
-pub struct ViewArgs {
+pub(crate) struct ViewArgs {
     /// Where to look.
     #[command(flatten)]
-    pub world: WorldArgs,
+    pub(crate) world: WorldArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
-    pub format: StatusFormat,
+    pub(crate) format: StatusFormat,
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 /// Options of `ccauth doctor`.
 #[derive(Debug, Args)]
-pub struct DoctorArgs {
+pub(crate) struct DoctorArgs {
     /// Where to look.
     #[command(flatten)]
-    pub world: WorldArgs,
+    pub(crate) world: WorldArgs,
     /// Output format; auto is human, plus GitHub annotations inside GitHub Actions.
     ///
     /// For GitHub code scanning, write SARIF to a file and upload it with
     /// github/codeql-action/upload-sarif: `--format sarif --output ccauth.sarif`.
     #[arg(long, value_enum, default_value_t = Format::Auto)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Lower a check's failure to a warning for this run (comma-separated ids).
     #[arg(long = "warn", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
-    pub warn_ids: Vec<String>,
+    pub(crate) warn_ids: Vec<String>,
     /// Accept a check's failure or warning for this run: it is reported as skipped.
     #[arg(long = "allow", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
-    pub allow_ids: Vec<String>,
+    pub(crate) allow_ids: Vec<String>,
     /// Raise a check's warning to a failure for this run.
     #[arg(long = "deny", value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
-    pub deny_ids: Vec<String>,
+    pub(crate) deny_ids: Vec<String>,
     /// When to colour the human report (auto honours NO_COLOR, CLICOLOR_FORCE, CLICOLOR=0 and FORCE_COLOR).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Run only these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
-    pub only: Vec<String>,
+    pub(crate) only: Vec<String>,
     /// Do not run these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID", value_parser = CheckId, hide_possible_values = true)]
-    pub skip: Vec<String>,
+    pub(crate) skip: Vec<String>,
     /// Exit 1 on warnings too.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Repair what is safe to repair, then check again. `--fix=ID,…` limits the
     /// repairs to those checks and also runs the ones that take your decision
     /// (api-key-approval, config-file).
     #[arg(long, value_name = "ID", num_args = 0.., value_delimiter = ',', require_equals = true,
           value_parser = CheckId, hide_possible_values = true)]
-    pub fix: Option<Vec<String>>,
+    pub(crate) fix: Option<Vec<String>>,
     /// Also probe the network: reach the sign-in hosts and try the credential
     /// once (sent only to api.anthropic.com or your ANTHROPIC_BASE_URL).
     #[arg(long)]
-    pub online: bool,
+    pub(crate) online: bool,
     /// With --online: seconds each probe (and the apiKeyHelper) may take,
     /// from 0.1 to 60.
     #[arg(
@@ -295,13 +295,13 @@ pub struct DoctorArgs {
         value_parser = parse_timeout,
         requires = "online"
     )]
-    pub timeout: std::time::Duration,
+    pub(crate) timeout: std::time::Duration,
     /// With --fix: show each change as a unified diff and change nothing.
     #[arg(long, requires = "fix")]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Show passing checks' details and every check's evidence.
     #[arg(short, long)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 /// The shortest and longest `--timeout` accepted, in seconds.
@@ -327,19 +327,19 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 
 /// Options that say which world to inspect; shared by every inspecting command.
 #[derive(Debug, Args)]
-pub struct WorldArgs {
+pub(crate) struct WorldArgs {
     /// The workspace whose .devcontainer/ and .gitignore are inspected
     /// [default: the git top-level of the current directory, else the current directory]
     #[arg(long, value_name = "DIR")]
-    pub workspace: Option<PathBuf>,
+    pub(crate) workspace: Option<PathBuf>,
     /// Read system files (/.dockerenv, /proc/self/mountinfo, /etc/passwd, …) under this root.
     #[arg(long, value_name = "DIR", env = "CCAUTH_SYSROOT", default_value = "/")]
-    pub sysroot: PathBuf,
+    pub(crate) sysroot: PathBuf,
 }
 
 /// Report formats of `ccauth doctor`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// human, plus GitHub annotations and a step summary when GITHUB_ACTIONS=true.
     Auto,
     /// Grouped, coloured text for people.
@@ -359,7 +359,7 @@ pub enum Format {
 
 /// Output formats of `ccauth status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StatusFormat {
+pub(crate) enum StatusFormat {
     /// A table and two verdicts.
     Human,
     /// The same, as JSON mirroring `claude auth status --json`.
@@ -368,7 +368,7 @@ pub enum StatusFormat {
 
 /// Colour choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour a terminal unless NO_COLOR or CLICOLOR=0 is set; FORCE_COLOR or
     /// CLICOLOR_FORCE colour even a pipe.
     Auto,

@@ -78,11 +78,11 @@ pub fn truncating_write(command: &str, file_name: &str) -> Option<String> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ForwardedPort {
     /// The container port.
-    pub port: u16,
+    pub(crate) port: u16,
     /// Its `portsAttributes` label, if any.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// Which setting forwards it: `forwardPorts`, `appPort`, `runArgs -p`.
-    pub via: &'static str,
+    pub(crate) via: &'static str,
 }
 
 /// Ports from `forwardPorts`, `appPort` and `-p`/`--publish` in `runArgs`.
@@ -144,23 +144,23 @@ pub struct MountSpec {
     /// `source=` (host path or volume name).
     pub source: String,
     /// `target=` (path in the container).
-    pub target: String,
+    pub(crate) target: String,
     /// `type=`.
-    pub kind: MountType,
+    pub(crate) kind: MountType,
     /// Its index in `mounts`, for its place in the file.
-    pub index: usize,
+    pub(crate) index: usize,
 }
 
 impl MountSpec {
     /// A Docker volume: its content lives in the engine, not on the host.
-    pub fn is_volume(&self) -> bool {
+    pub(crate) fn is_volume(&self) -> bool {
         self.kind == MountType::Volume
     }
 }
 
 /// A mount's `type=` in `devcontainer.json` (Docker's `--mount` types).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MountType {
+pub(crate) enum MountType {
     /// `bind`: a host path.
     Bind,
     /// `volume`: a named volume.
@@ -173,7 +173,7 @@ pub enum MountType {
 
 impl MountType {
     /// Reads a `type=` value.
-    pub fn parse(text: &str) -> Self {
+    pub(crate) fn parse(text: &str) -> Self {
         match text.trim() {
             "bind" => MountType::Bind,
             "volume" => MountType::Volume,
@@ -183,7 +183,7 @@ impl MountType {
     }
 
     /// The type as `devcontainer.json` spells it.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             MountType::Bind => "bind",
             MountType::Volume => "volume",
@@ -266,7 +266,7 @@ pub fn is_host_claude_source(source: &str) -> bool {
 
 /// The values `runArgs` gives an option, in all four spellings: `-p X`,
 /// `--publish X`, `-p=X`, `--publish=X`.
-pub fn run_arg_values<'a>(config: &'a Value, short: &str, long: &str) -> Vec<&'a str> {
+pub(crate) fn run_arg_values<'a>(config: &'a Value, short: &str, long: &str) -> Vec<&'a str> {
     let args: Vec<&str> = config
         .get("runArgs")
         .and_then(Value::as_array)

@@ -20,7 +20,7 @@
 /// One line of data made inert: every control character, the newline
 /// included, is shown as an escape (`\n`, `\r`, `\t`, `\x1b`, `\u{85}`), a
 /// leading `::` becomes `\::`, and `##[` becomes `#\#[`.
-pub fn line(data: &str) -> String {
+pub(crate) fn line(data: &str) -> String {
     let mut out = String::with_capacity(data.len());
     // The runner trims what .NET calls white space, Unicode's set like Rust's.
     let body = data.trim_start_matches(char::is_whitespace);
@@ -37,7 +37,7 @@ pub fn line(data: &str) -> String {
 /// Text made inert line by line: its own line breaks stay, every line goes
 /// through [`line`], so no line of it can start a workflow command or carry
 /// a terminal escape.
-pub fn text(data: &str) -> String {
+pub(crate) fn text(data: &str) -> String {
     data.split('\n').map(line).collect::<Vec<_>>().join("\n")
 }
 
@@ -58,7 +58,7 @@ fn push_escaped(out: &mut String, data: &str) {
 
 /// Escapes text for XML content and attributes, dropping characters XML 1.0
 /// cannot carry at all.
-pub fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -77,7 +77,7 @@ pub fn xml(text: &str) -> String {
 }
 
 /// Escapes a command's message (`%`, CR, LF), as @actions/core does.
-pub fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

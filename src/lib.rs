@@ -7,19 +7,21 @@
 //! result. `tests/layers.rs` holds every module to importing only the layers
 //! below it. Secrets are held in [`secret::Secret`], which only ever prints masked.
 
+#![warn(unreachable_pub)]
+
 pub mod app;
 pub mod auth;
 pub mod callback;
 pub mod checks;
-pub mod cli;
+pub(crate) mod cli;
 pub mod devcontainer;
-pub mod escape;
+pub(crate) mod escape;
 pub mod fix;
 pub mod gather;
-pub mod place;
+pub(crate) mod place;
 pub mod probe;
 pub mod report;
 pub mod secret;
-pub mod static_str;
+pub(crate) mod static_str;
 pub mod status;
 pub mod why;

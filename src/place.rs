@@ -20,7 +20,7 @@ pub struct Place {
     pub line: Option<u32>,
     /// The column, from 1, in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<u32>,
+    pub(crate) column: Option<u32>,
     /// The key or entry inside the file (`remoteEnv.ANTHROPIC_API_KEY`,
     /// `hasCompletedOnboarding`), when the cause is one. Serialized as
     /// `entry`: a JSON member named `key` reads as a secret to the output's
@@ -57,7 +57,7 @@ impl Place {
 
 /// The 1-based line and column of a byte offset in a text, for places.
 /// Columns count characters; an offset past the end is clamped to it.
-pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

@@ -16,7 +16,7 @@
 
 mod scrubber;
 
-pub use scrubber::{Scrubber, is_secret_name};
+pub(crate) use scrubber::{Scrubber, is_secret_name};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -55,7 +55,7 @@ pub enum TokenKind {
 
 impl Secret {
     /// Wraps a raw value.
-    pub fn new(raw: impl Into<String>) -> Self {
+    pub(crate) fn new(raw: impl Into<String>) -> Self {
         Secret(raw.into())
     }
 
@@ -72,7 +72,7 @@ impl Secret {
     /// The `sk-ant-<kind>-` prefix, when the value has one of the real
     /// kinds (`api03`, `oat01`, `ort01`, `admin01`, any version digits). An
     /// unknown segment is not shown: it may be part of the secret.
-    pub fn known_prefix(&self) -> Option<&str> {
+    pub(crate) fn known_prefix(&self) -> Option<&str> {
         let rest = self.0.strip_prefix("sk-ant-")?;
         let dash = rest.find('-')?;
         let segment = &rest[..dash];
@@ -102,7 +102,7 @@ impl Secret {
 
     /// The masked form: known prefix kept, fixed-width stars, last four shown
     /// only for a long value whose tail is plain printable ASCII.
-    pub fn masked(&self) -> String {
+    pub(crate) fn masked(&self) -> String {
         if self.0.is_empty() {
             return "(empty)".to_string();
         }
@@ -126,7 +126,7 @@ impl Secret {
 
     /// True for template text from docs and examples: `sk-ant-your-key-here`,
     /// `<token>`, `xxxx`, `changeme`. Such a value is not a real credential.
-    pub fn is_placeholder(&self) -> bool {
+    pub(crate) fn is_placeholder(&self) -> bool {
         let v = self.0.trim().trim_matches(|c| c == '"' || c == '\'');
         let lower = v.to_ascii_lowercase();
         let body = self
@@ -152,7 +152,7 @@ impl Secret {
 
     /// The last `n` characters of the trimmed value, still a secret: the form
     /// in which the client remembers approved and rejected keys.
-    pub fn trimmed_tail(&self, n: usize) -> Secret {
+    pub(crate) fn trimmed_tail(&self, n: usize) -> Secret {
         let trimmed = self.0.trim();
         let start = trimmed
             .char_indices()
@@ -165,7 +165,7 @@ impl Secret {
     /// True when the last `n` characters of the trimmed value equal `suffix`:
     /// how the client remembers approved and rejected API keys
     /// (`customApiKeyResponses`, CLIENT-FACTS fact 28).
-    pub fn trimmed_tail_equals(&self, n: usize, suffix: &str) -> bool {
+    pub(crate) fn trimmed_tail_equals(&self, n: usize, suffix: &str) -> bool {
         self.trimmed_tail(n).0 == suffix
     }
 }
@@ -173,7 +173,7 @@ impl Secret {
 /// Masks every secret shape found inside free text (the rule of
 /// [`Scrubber`] without any known values): what renderers apply to data
 /// before they format it, and what code without a snapshot at hand can use.
-pub fn scrub(text: &str) -> String {
+pub(crate) fn scrub(text: &str) -> String {
     Scrubber::default().scrub(text)
 }
 

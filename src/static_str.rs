@@ -10,7 +10,7 @@ use serde::Deserialize;
 /// A `&'static str` field that [`deserialize`] fills when a report is read
 /// back. Spelled as an alias because serde would otherwise borrow the field
 /// from the input, and a saved report does not live for `'static`.
-pub type StaticStr = &'static str;
+pub(crate) type StaticStr = &'static str;
 
 /// Deserializes a string for a field the program otherwise fills from its own
 /// constants (check ids, the tool's name). One report is read per process, and

@@ -10,70 +10,70 @@ use crate::secret::TokenKind;
 use serde::Serialize;
 
 /// Bumped on any incompatible change to the JSON shape.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 /// Everything `ccauth status` shows.
 #[derive(Clone, Debug, Serialize)]
 pub struct StatusReport {
     /// The JSON contract's version.
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// `claude auth status`'s `loggedIn` (non-interactive rules).
-    pub logged_in: bool,
+    pub(crate) logged_in: bool,
     /// `authMethod`.
-    pub auth_method: AuthMethod,
+    pub(crate) auth_method: AuthMethod,
     /// `apiKeySource`.
-    pub api_key_source: Option<&'static str>,
+    pub(crate) api_key_source: Option<&'static str>,
     /// `apiProvider`.
-    pub api_provider: &'static str,
+    pub(crate) api_provider: &'static str,
     /// One row per credential source, in precedence order; absent ones too.
-    pub sources: Vec<SourceRow>,
+    pub(crate) sources: Vec<SourceRow>,
     /// The outcome for each way of running the client.
-    pub verdicts: Verdicts,
+    pub(crate) verdicts: Verdicts,
 }
 
 /// The outcome for `claude -p` and for interactive `claude`.
 #[derive(Clone, Debug, Serialize)]
-pub struct Verdicts {
+pub(crate) struct Verdicts {
     /// `claude -p`, the SDK, `claude auth status`.
-    pub print: Verdict,
+    pub(crate) print: Verdict,
     /// `claude` in a terminal.
-    pub interactive: Verdict,
+    pub(crate) interactive: Verdict,
 }
 
 /// One mode's outcome in words and data.
 #[derive(Clone, Debug, Serialize)]
-pub struct Verdict {
+pub(crate) struct Verdict {
     /// `authMethod` for this mode.
-    pub auth_method: AuthMethod,
+    pub(crate) auth_method: AuthMethod,
     /// "ANTHROPIC_API_KEY from the process environment", or none.
-    pub winner: Option<String>,
+    pub(crate) winner: Option<String>,
     /// One line per other present credential: why it loses.
-    pub losers: Vec<String>,
+    pub(crate) losers: Vec<String>,
     /// A caveat: an API key awaiting approval, the onboarding wizard.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// One credential source.
 #[derive(Clone, Debug, Serialize)]
-pub struct SourceRow {
+pub(crate) struct SourceRow {
     /// `ANTHROPIC_API_KEY`, `apiKeyHelper`, `claudeAiOauth`, …
-    pub source: String,
+    pub(crate) source: String,
     /// Whether the source holds a credential the client may use.
-    pub state: SourceState,
+    pub(crate) state: SourceState,
     /// The masked value, when there is one to show.
-    pub value: Option<String>,
+    pub(crate) value: Option<String>,
     /// What the value looks like: `API key`, `OAuth token`, …
-    pub kind: Option<&'static str>,
+    pub(crate) kind: Option<&'static str>,
     /// Where it came from, in words.
-    pub origin: Option<String>,
+    pub(crate) origin: Option<String>,
     /// Where it came from, briefly, for the table.
-    pub origin_short: Option<String>,
+    pub(crate) origin_short: Option<String>,
     /// Why the client ignores it, when it does.
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
     /// Wins under `claude -p`.
-    pub wins_print: bool,
+    pub(crate) wins_print: bool,
     /// Wins in interactive `claude`.
-    pub wins_interactive: bool,
+    pub(crate) wins_interactive: bool,
 }
 
 /// The rows of the table, in the client's precedence order.
@@ -164,7 +164,7 @@ pub fn one_line(ctx: &Context) -> String {
 /// `absent` or `ignored` (`schema/status.schema.json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SourceState {
+pub(crate) enum SourceState {
     /// Set, and taken into account by the client.
     Present,
     /// Set to nothing: the client treats it as unset.
@@ -177,7 +177,7 @@ pub enum SourceState {
 
 impl SourceState {
     /// The word the table and JSON show.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SourceState::Present => "present",
             SourceState::Empty => "empty",

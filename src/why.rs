@@ -19,8 +19,8 @@
 mod catalogue;
 mod scan;
 
-pub use catalogue::{normalize, symptoms};
-pub use scan::SeenLine;
+pub use catalogue::symptoms;
+pub(crate) use scan::SeenLine;
 
 use crate::checks::{CHECKS, CheckResult, Finding, Selection, Status};
 use crate::gather::Context;
@@ -39,20 +39,20 @@ const ECHOED_CHARS: usize = 500;
 #[derive(Clone, Debug, Serialize)]
 pub struct WhyReport {
     /// The JSON contract's version (`schema/why.schema.json`).
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// What was read.
     pub input: Input,
     /// Checks whose messages were seen, ranked (see the module docs).
     pub matches: Vec<WhyMatch>,
     /// With no match: the known messages closest to the text, if any comes
     /// close enough.
-    pub closest: Vec<String>,
+    pub(crate) closest: Vec<String>,
 }
 
 /// Where the text came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Source {
+pub(crate) enum Source {
     /// The command line.
     Argument,
     /// Standard input (a pasted message or a whole log).
@@ -63,10 +63,10 @@ pub enum Source {
 #[derive(Clone, Debug, Serialize)]
 pub struct Input {
     /// The command line or standard input.
-    pub source: Source,
+    pub(crate) source: Source,
     /// The argument, secrets masked and cut; `None` for standard input
     /// (its matched lines are shown with each cause instead).
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
     /// Lines read.
     pub lines: u64,
     /// Bytes read.
@@ -78,7 +78,7 @@ pub struct Input {
 /// What this environment says about a matching cause.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// The check fails or warns here: this is (likely) the cause.
     Holds,
     /// Only a network probe can tell, and none was made.
@@ -93,27 +93,27 @@ pub struct WhyMatch {
     /// The check's id.
     pub id: &'static str,
     /// The check's title.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// Which group it falls in.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// The symptom that matched best.
-    pub symptom: String,
+    pub(crate) symptom: String,
     /// How much of that symptom was found, 0 to 1.
-    pub score: f64,
+    pub(crate) score: f64,
     /// How many lines (or wrapped pairs of lines) showed its messages.
-    pub occurrences: u64,
+    pub(crate) occurrences: u64,
     /// The first and last of them.
-    pub first_line: u64,
+    pub(crate) first_line: u64,
     pub last_line: u64,
     /// The ranking weight (see the module docs).
-    pub weight: f64,
+    pub(crate) weight: f64,
     /// The latest lines that showed its messages, oldest first, masked.
     pub lines: Vec<SeenLine>,
     /// For [`Verdict::NeedsOnline`]: the command that would tell.
-    pub online_command: Option<String>,
+    pub(crate) online_command: Option<String>,
     /// The check's finding here.
     #[serde(flatten)]
-    pub finding: Finding,
+    pub(crate) finding: Finding,
 }
 
 impl WhyMatch {

@@ -13,27 +13,27 @@ use crate::gather::Context;
 use crate::gather::claude_state::ClaudeJson;
 
 /// The API, and the first-run check.
-pub const API: &str = "api.anthropic.com";
+pub(crate) const API: &str = "api.anthropic.com";
 /// Token exchange and refresh since 2.1.7.
-pub const PLATFORM: &str = "platform.claude.com";
+pub(crate) const PLATFORM: &str = "platform.claude.com";
 /// Account sign-in.
-pub const CLAUDE_AI: &str = "claude.ai";
+pub(crate) const CLAUDE_AI: &str = "claude.ai";
 
 /// One host sign-in can reach, and whether it is needed here.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Need {
+pub(crate) struct Need {
     /// The host name.
-    pub host: String,
+    pub(crate) host: String,
     /// Sign-in needs it with the credential in use.
-    pub required: bool,
+    pub(crate) required: bool,
     /// What the host is for, as a noun phrase ("the browser sign-in").
-    pub role: &'static str,
+    pub(crate) role: &'static str,
 }
 
 /// Every host sign-in can reach from this snapshot, the API first, each with
 /// whether the credential in use needs it; the `ANTHROPIC_BASE_URL` gateway
 /// last, when one is set.
-pub fn needed(ctx: &Context) -> Vec<Need> {
+pub(crate) fn needed(ctx: &Context) -> Vec<Need> {
     let winner = session_winner(ctx).map(|w| w.kind);
     let third_party = winner == Some(SourceKind::CloudProvider);
     let gateway = gateway_host(ctx);
@@ -65,7 +65,7 @@ pub fn needed(ctx: &Context) -> Vec<Need> {
 }
 
 /// Why the OAuth hosts are needed here, as a clause, if they are.
-pub fn oauth_reason(ctx: &Context) -> Option<&'static str> {
+pub(crate) fn oauth_reason(ctx: &Context) -> Option<&'static str> {
     let onboarded = ctx
         .effective_config()
         .and_then(|c| c.ok())
@@ -83,14 +83,14 @@ pub fn oauth_reason(ctx: &Context) -> Option<&'static str> {
 }
 
 /// The host of the `ANTHROPIC_BASE_URL` in effect, unless it is the API's own.
-pub fn gateway_host(ctx: &Context) -> Option<String> {
+pub(crate) fn gateway_host(ctx: &Context) -> Option<String> {
     effective_var(ctx, "ANTHROPIC_BASE_URL")
         .and_then(|b| url_host(&b))
         .filter(|h| h != API)
 }
 
 /// The host of an http(s) URL, lowercased, without user info or port.
-pub fn url_host(url: &str) -> Option<String> {
+pub(crate) fn url_host(url: &str) -> Option<String> {
     let url = url.trim();
     let (scheme, rest) = url.split_once("://")?;
     if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {

@@ -9,29 +9,29 @@ use super::Check;
 
 /// A check id that no check has any more, and the id that answers for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Alias {
+pub(crate) struct Alias {
     /// The id that shipped and was renamed or merged away.
-    pub old: &'static str,
+    pub(crate) old: &'static str,
     /// The current id that takes its place.
-    pub current: &'static str,
+    pub(crate) current: &'static str,
 }
 
 /// Every renamed or removed check id. Git history shows no rename yet, so it
 /// is empty; add an entry (never remove one) when an id changes.
-pub static ALIASES: &[Alias] = &[];
+pub(crate) static ALIASES: &[Alias] = &[];
 
 /// A check id as typed, resolved to a check of the registry.
 #[derive(Clone, Copy)]
 pub struct Resolved {
     /// The check the id names.
-    pub check: &'static dyn Check,
+    pub(crate) check: &'static dyn Check,
     /// The old id typed, when it was an alias.
-    pub renamed_from: Option<&'static str>,
+    pub(crate) renamed_from: Option<&'static str>,
 }
 
 impl Resolved {
     /// The deprecation note for an old id, `None` for a current one.
-    pub fn note(&self) -> Option<String> {
+    pub(crate) fn note(&self) -> Option<String> {
         self.renamed_from.map(|old| {
             format!(
                 "warning: check id '{old}' was renamed to '{}'; the old id will keep working",

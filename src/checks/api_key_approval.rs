@@ -8,7 +8,7 @@ use crate::gather::{Context, system};
 use crate::secret::Secret;
 
 /// Judges the remembered answer to "Do you want to use this API key?".
-pub struct ApiKeyApproval;
+pub(crate) struct ApiKeyApproval;
 
 impl Check for ApiKeyApproval {
     fn id(&self) -> &'static str {

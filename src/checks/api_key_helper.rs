@@ -7,7 +7,7 @@ use crate::gather::Context;
 use crate::gather::helper::HelperProgram;
 
 /// Judges every `apiKeyHelper` without running it.
-pub struct ApiKeyHelper;
+pub(crate) struct ApiKeyHelper;
 
 impl Check for ApiKeyHelper {
     fn id(&self) -> &'static str {

@@ -7,7 +7,7 @@ use crate::gather::install::{InstallMethod, parse_version};
 use serde_json::Value;
 
 /// Judges the `claude` found on PATH, without running it.
-pub struct ClaudeInstall;
+pub(crate) struct ClaudeInstall;
 
 /// A client version, as `parse_version` gives it.
 type Version = (u32, u32, u32);

@@ -10,7 +10,7 @@ use crate::gather::mountinfo::MountTable;
 use std::path::Path;
 
 /// Judges the effective `.claude.json`: type, syntax, access, mounts.
-pub struct ConfigFile;
+pub(crate) struct ConfigFile;
 
 impl Check for ConfigFile {
     fn id(&self) -> &'static str {

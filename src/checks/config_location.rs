@@ -5,7 +5,7 @@ use crate::gather::{Context, system};
 use std::path::Path;
 
 /// Judges HOME, the passwd home and CLAUDE_CONFIG_DIR.
-pub struct ConfigLocation;
+pub(crate) struct ConfigLocation;
 
 impl Check for ConfigLocation {
     fn id(&self) -> &'static str {

@@ -6,7 +6,7 @@ use crate::gather::Context;
 use crate::gather::mountinfo::{Mount, MountOrigin};
 
 /// Warns when the config dir persists but the config file does not.
-pub struct ConfigPersistence;
+pub(crate) struct ConfigPersistence;
 
 impl Check for ConfigPersistence {
     fn id(&self) -> &'static str {

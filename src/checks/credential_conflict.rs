@@ -6,7 +6,7 @@ use crate::auth::{self, Credential, Mode, Resolution, SourceKind};
 use crate::gather::Context;
 
 /// Warns when a key-like credential and a subscription credential are both set.
-pub struct CredentialConflict;
+pub(crate) struct CredentialConflict;
 
 impl Check for CredentialConflict {
     fn id(&self) -> &'static str {

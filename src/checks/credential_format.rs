@@ -14,7 +14,7 @@ use crate::secret::{Secret, TokenKind};
 use serde_json::json;
 
 /// Judges the shape of every credential value found.
-pub struct CredentialFormat;
+pub(crate) struct CredentialFormat;
 
 /// Real keys and tokens are far longer; a value shorter than this after its
 /// prefix was cut short.

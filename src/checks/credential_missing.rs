@@ -6,7 +6,7 @@ use crate::devcontainer;
 use crate::gather::Context;
 
 /// Fails when no source of FACTS §2 provides a usable credential.
-pub struct CredentialMissing;
+pub(crate) struct CredentialMissing;
 
 impl Check for CredentialMissing {
     fn id(&self) -> &'static str {

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 /// Judges `.credentials.json`.
-pub struct CredentialsFile;
+pub(crate) struct CredentialsFile;
 
 /// The client treats a token as expired this long before `expiresAt`.
 const EXPIRY_MARGIN_MS: i64 = 5 * 60 * 1000;

@@ -10,7 +10,7 @@ use crate::gather::claude_state::LoadError;
 use crate::gather::workspace::Workspace;
 
 /// Fails when a devcontainer.json does not parse as JSONC.
-pub struct DevcontainerConfig;
+pub(crate) struct DevcontainerConfig;
 
 impl Check for DevcontainerConfig {
     fn id(&self) -> &'static str {

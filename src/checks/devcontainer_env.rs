@@ -27,7 +27,7 @@ fn watched() -> impl Iterator<Item = &'static &'static str> {
 }
 
 /// Judges the environment blocks and env files of every devcontainer.json.
-pub struct DevcontainerEnv;
+pub(crate) struct DevcontainerEnv;
 
 impl Check for DevcontainerEnv {
     fn id(&self) -> &'static str {

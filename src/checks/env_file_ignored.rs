@@ -8,7 +8,7 @@ use crate::gather::workspace::EnvFile;
 use serde_json::json;
 
 /// Fails for each credential env file that git would commit or already has.
-pub struct EnvFileIgnored;
+pub(crate) struct EnvFileIgnored;
 
 impl Check for EnvFileIgnored {
     fn id(&self) -> &'static str {

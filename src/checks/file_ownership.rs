@@ -7,7 +7,7 @@ use crate::gather::fsread::FileMeta;
 use std::path::PathBuf;
 
 /// Fails when a state path is owned by another uid and not writable here.
-pub struct FileOwnership;
+pub(crate) struct FileOwnership;
 
 impl Check for FileOwnership {
     fn id(&self) -> &'static str {

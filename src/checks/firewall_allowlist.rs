@@ -7,7 +7,7 @@ use crate::gather::Context;
 use std::path::Path;
 
 /// Warns when a firewall script omits the OAuth hosts while OAuth is in use.
-pub struct FirewallAllowlist;
+pub(crate) struct FirewallAllowlist;
 
 impl Check for FirewallAllowlist {
     fn id(&self) -> &'static str {

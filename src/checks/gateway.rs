@@ -7,7 +7,7 @@ use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::gather::Context;
 
 /// Judges the API endpoint and the credential sent to it.
-pub struct Gateway;
+pub(crate) struct Gateway;
 
 impl Check for Gateway {
     fn id(&self) -> &'static str {

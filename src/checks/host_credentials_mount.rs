@@ -11,7 +11,7 @@ use serde_json::json;
 use std::path::Path;
 
 /// Judges how the config dir and credential files are mounted.
-pub struct HostCredentialsMount;
+pub(crate) struct HostCredentialsMount;
 
 impl Check for HostCredentialsMount {
     fn id(&self) -> &'static str {

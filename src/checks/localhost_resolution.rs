@@ -7,7 +7,7 @@ use crate::gather::{Context, HOSTS_FILE, system};
 
 /// Warns when `::1 localhost` comes before `127.0.0.1 localhost` while a
 /// browser login is still needed.
-pub struct LocalhostResolution;
+pub(crate) struct LocalhostResolution;
 
 impl Check for LocalhostResolution {
     fn id(&self) -> &'static str {

@@ -4,10 +4,10 @@
 //! in [`CHECKS`], in the order reports show them. `ccauth checks`,
 //! `ccauth explain` and the docs test all read that one list. A check returns
 //! a [`Finding`]: a status, the [`Problem`]s it found (each with a stable
-//! code, its cause and fix, its places and the [`Repair`] `--fix` can make),
+//! code, its cause and fix, its places and the [`Repair`](repair::Repair) `--fix` can make),
 //! and evidence.
 
-pub mod aliases;
+pub(crate) mod aliases;
 mod api_key_approval;
 mod api_key_helper;
 mod claude_install;
@@ -33,13 +33,13 @@ mod oauth_callback_port;
 mod onboarding_flag;
 mod places;
 mod problem;
-pub mod repair;
+pub(crate) mod repair;
 mod root_user;
 mod token_accepted;
 
-pub use aliases::{Alias, resolve};
-pub use problem::{Place, Problem, line_column};
-pub use repair::Repair;
+pub use aliases::resolve;
+pub(crate) use problem::line_column;
+pub use problem::{Place, Problem};
 
 use crate::gather::Context;
 use crate::probe::OnlineFacts;
@@ -103,7 +103,7 @@ pub static CHECKS: &[&dyn Check] = &[
 ];
 
 /// Looks a check up by its current id ([`resolve`] also knows the old ones).
-pub fn find(id: &str) -> Option<&'static dyn Check> {
+pub(crate) fn find(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.id() == id)
 }
 
@@ -125,7 +125,7 @@ pub enum Category {
 
 impl Category {
     /// The heading reports print.
-    pub fn heading(self) -> &'static str {
+    pub(crate) fn heading(self) -> &'static str {
         match self {
             Category::Credentials => "Credentials",
             Category::SignIn => "Sign-in",
@@ -152,7 +152,7 @@ pub enum Status {
 
 impl Status {
     /// The lowercase name JSON and the other formats use.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Warn => "warn",
@@ -162,7 +162,7 @@ impl Status {
     }
 
     /// True for a warning or a failure: something to act on.
-    pub fn is_problem(self) -> bool {
+    pub(crate) fn is_problem(self) -> bool {
         matches!(self, Status::Warn | Status::Fail)
     }
 
@@ -207,23 +207,23 @@ impl Finding {
     }
 
     /// Checked and fine.
-    pub fn pass(cause: impl Into<String>) -> Self {
+    pub(crate) fn pass(cause: impl Into<String>) -> Self {
         Self::new(Status::Pass, cause)
     }
 
     /// Not applicable or undecidable; the reason is the cause.
-    pub fn skip(reason: impl Into<String>) -> Self {
+    pub(crate) fn skip(reason: impl Into<String>) -> Self {
         Self::new(Status::Skip, reason)
     }
 
     /// One problem.
-    pub fn problem(problem: Problem) -> Self {
+    pub(crate) fn problem(problem: Problem) -> Self {
         Self::new(problem.status, String::new()).and(problem)
     }
 
     /// Several problems as one finding: the worst status, the causes and the
     /// fixes one per line. `None` when there is no problem.
-    pub fn from_problems(problems: impl IntoIterator<Item = Problem>) -> Option<Finding> {
+    pub(crate) fn from_problems(problems: impl IntoIterator<Item = Problem>) -> Option<Finding> {
         let mut problems = problems.into_iter();
         let first = Self::problem(problems.next()?);
         Some(problems.fold(first, Finding::and))
@@ -232,7 +232,7 @@ impl Finding {
     /// Adds a problem: the status becomes the worse of the two, its cause
     /// joins the finding's (after a pass's or skip's reason), its fix joins
     /// the fixes unless already said.
-    pub fn and(mut self, problem: Problem) -> Self {
+    pub(crate) fn and(mut self, problem: Problem) -> Self {
         if problem.status.severity() >= self.status.severity() {
             self.status = problem.status;
         }
@@ -253,7 +253,7 @@ impl Finding {
     }
 
     /// Adds one piece of evidence. Secrets serialize masked.
-    pub fn with(mut self, key: &str, value: impl Serialize) -> Self {
+    pub(crate) fn with(mut self, key: &str, value: impl Serialize) -> Self {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
         self.evidence.insert(key.to_string(), value);
         self
@@ -268,25 +268,25 @@ pub struct CheckResult {
     pub id: crate::static_str::StaticStr,
     /// The check's title.
     #[serde(deserialize_with = "crate::static_str::deserialize")]
-    pub title: crate::static_str::StaticStr,
+    pub(crate) title: crate::static_str::StaticStr,
     /// The check's area.
-    pub category: Category,
+    pub(crate) category: Category,
     /// What it found.
     #[serde(flatten)]
     pub finding: Finding,
     /// Why it did not run (`--only`, `--skip`); reports that hide such
     /// checks read this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_selected: Option<String>,
+    pub(crate) not_selected: Option<String>,
     /// The check panicked: its failure is a bug in ccauth, not a finding.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub crashed: bool,
+    pub(crate) crashed: bool,
     /// The severity change `--warn`, `--allow` or `--deny` made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overridden: Option<Override>,
+    pub(crate) overridden: Option<Override>,
     /// With `--fix`: the status before the repairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before_fix: Option<Status>,
+    pub(crate) before_fix: Option<Status>,
 }
 
 impl CheckResult {
@@ -316,13 +316,13 @@ impl CheckResult {
 
 /// A severity change asked for on the command line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Override {
+pub(crate) struct Override {
     /// The status the check found.
-    pub from: Status,
+    pub(crate) from: Status,
     /// The status reported.
-    pub to: Status,
+    pub(crate) to: Status,
     /// `--warn`, `--allow` or `--deny`.
-    pub flag: String,
+    pub(crate) flag: String,
 }
 
 /// Which checks run: all, or a selection.
@@ -348,18 +348,18 @@ impl Selection {
 
 /// Severity changes asked for on the command line, in cargo-deny's spirit.
 #[derive(Clone, Debug, Default)]
-pub struct Overrides {
+pub(crate) struct Overrides {
     /// `--warn`: a failure counts as a warning.
-    pub warn: Vec<String>,
+    pub(crate) warn: Vec<String>,
     /// `--allow`: a failure or warning is accepted and reported as skipped.
-    pub allow: Vec<String>,
+    pub(crate) allow: Vec<String>,
     /// `--deny`: a warning counts as a failure.
-    pub deny: Vec<String>,
+    pub(crate) deny: Vec<String>,
 }
 
 impl Overrides {
     /// Applies the overrides, recording the original status in the result.
-    pub fn apply(&self, results: &mut [CheckResult]) {
+    pub(crate) fn apply(&self, results: &mut [CheckResult]) {
         let named = |list: &[String], id: &str| list.iter().any(|n| n == id);
         for result in results {
             let finding = &mut result.finding;
@@ -451,7 +451,7 @@ pub(crate) fn mount_place(ctx: &Context, mount: &crate::gather::mountinfo::Mount
 }
 
 /// Quotes a path or word for a POSIX shell when it needs quoting.
-pub fn shell_quote(word: &str) -> String {
+pub(crate) fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .bytes()
@@ -464,7 +464,7 @@ pub fn shell_quote(word: &str) -> String {
 }
 
 /// Joins phrases as "a", "a and b", "a, b and c".
-pub fn join_words<S: AsRef<str>>(items: &[S]) -> String {
+pub(crate) fn join_words<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),

@@ -6,7 +6,7 @@ use crate::gather::Context;
 use crate::probe::{HostProbe, OnlineFacts, Reach};
 
 /// Judges the `--online` host probes.
-pub struct NetworkReachability;
+pub(crate) struct NetworkReachability;
 
 /// Beyond this the client's TLS and token times go wrong.
 const MAX_SKEW_S: i64 = 60;

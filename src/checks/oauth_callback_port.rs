@@ -10,7 +10,7 @@ use crate::gather::listeners::{Listener, Owner};
 use crate::gather::system::{Marker, Place as Where};
 
 /// Fails in a remote place with no credential, where `/login` is the only way.
-pub struct OauthCallbackPort;
+pub(crate) struct OauthCallbackPort;
 
 /// The folklore port people forward for the login callback.
 const FOLKLORE_PORT: u16 = 54545;

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::path::Path;
 
 /// Fails when an env token is set and the onboarding flag is not `true`.
-pub struct OnboardingFlag;
+pub(crate) struct OnboardingFlag;
 
 impl Check for OnboardingFlag {
     fn id(&self) -> &'static str {

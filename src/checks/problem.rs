@@ -7,21 +7,22 @@
 
 use super::Status;
 use super::repair::Repair;
-pub use crate::place::{Place, line_column};
+pub use crate::place::Place;
+pub(crate) use crate::place::line_column;
 use serde::{Deserialize, Serialize};
 
 /// One problem: a warning or a failure, never a pass.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Problem {
     /// `Warn` or `Fail`.
-    pub status: Status,
+    pub(crate) status: Status,
     /// `<check-id>/<kind>`, stable across releases (`env-file-ignored/tracked`).
     /// A check names the kind; the registry adds its id.
     pub code: String,
     /// Why, in words, with the facts that led there.
-    pub cause: String,
+    pub(crate) cause: String,
     /// What to do.
-    pub fix: String,
+    pub(crate) fix: String,
     /// Where the cause lives: files, lines, keys. Empty when it has no place
     /// (a missing variable).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -45,17 +46,17 @@ impl Problem {
     }
 
     /// A problem that breaks sign-in.
-    pub fn fail(kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub(crate) fn fail(kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
         Self::new(Status::Fail, kind, cause, fix)
     }
 
     /// A problem that is fragile or likely to bite.
-    pub fn warn(kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub(crate) fn warn(kind: &str, cause: impl Into<String>, fix: impl Into<String>) -> Self {
         Self::new(Status::Warn, kind, cause, fix)
     }
 
     /// A problem of the given status (`Warn` or `Fail`).
-    pub fn of(
+    pub(crate) fn of(
         status: Status,
         kind: &str,
         cause: impl Into<String>,
@@ -66,25 +67,25 @@ impl Problem {
     }
 
     /// Adds a place where the cause lives.
-    pub fn at(mut self, place: Place) -> Self {
+    pub(crate) fn at(mut self, place: Place) -> Self {
         self.places.push(place);
         self
     }
 
     /// Adds places where the cause lives.
-    pub fn at_all(mut self, places: impl IntoIterator<Item = Place>) -> Self {
+    pub(crate) fn at_all(mut self, places: impl IntoIterator<Item = Place>) -> Self {
         self.places.extend(places);
         self
     }
 
     /// Attaches the repair `--fix` makes for it.
-    pub fn repaired_by(mut self, repair: Repair) -> Self {
+    pub(crate) fn repaired_by(mut self, repair: Repair) -> Self {
         self.repair = Some(repair);
         self
     }
 
     /// The kind, the part of the code after the check id.
-    pub fn kind(&self) -> &str {
+    pub(crate) fn kind(&self) -> &str {
         self.code
             .rsplit_once('/')
             .map_or(&self.code, |(_, kind)| kind)

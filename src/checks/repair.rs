@@ -11,18 +11,18 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Serialize)]
 pub struct Repair {
     /// What it does, in words.
-    pub summary: String,
+    pub(crate) summary: String,
     /// It takes a decision from the user, so it runs only when its check is
     /// named in `--fix=<id>`.
-    pub needs_naming: bool,
+    pub(crate) needs_naming: bool,
     /// The change itself.
     #[serde(skip)]
-    pub action: Action,
+    pub(crate) action: Action,
 }
 
 impl Repair {
     /// A repair `--fix` makes without being asked by name.
-    pub fn new(summary: impl Into<String>, action: Action) -> Self {
+    pub(crate) fn new(summary: impl Into<String>, action: Action) -> Self {
         Repair {
             summary: summary.into(),
             needs_naming: false,
@@ -32,7 +32,7 @@ impl Repair {
 
     /// A repair that takes the user's decision: it runs only with
     /// `--fix=<check-id>`.
-    pub fn on_request(mut self) -> Self {
+    pub(crate) fn on_request(mut self) -> Self {
         self.needs_naming = true;
         self
     }
@@ -40,7 +40,7 @@ impl Repair {
 
 /// The changes repairs can make.
 #[derive(Clone, Debug)]
-pub enum Action {
+pub(crate) enum Action {
     /// Set top-level keys of the config file, creating it (mode 0600) when absent.
     SetConfigKeys {
         /// The effective config file.

@@ -5,7 +5,7 @@ use super::{Category, Check, Finding, Problem};
 use crate::gather::Context;
 
 /// Warns when running as uid 0 without the sandbox flag.
-pub struct RootUser;
+pub(crate) struct RootUser;
 
 impl Check for RootUser {
     fn id(&self) -> &'static str {

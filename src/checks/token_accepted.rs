@@ -7,7 +7,7 @@ use crate::gather::Context;
 use crate::probe::{OnlineFacts, TokenVerdict};
 
 /// Judges the `--online` authenticated request.
-pub struct TokenAccepted;
+pub(crate) struct TokenAccepted;
 
 impl Check for TokenAccepted {
     fn id(&self) -> &'static str {

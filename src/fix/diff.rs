@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 const CONTEXT: usize = 3;
 
 /// A unified diff of `old` → `new` labelled with `path`.
-pub fn unified(path: &str, old: &str, new: &str) -> String {
+pub(crate) fn unified(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }

@@ -7,13 +7,13 @@
 //! written.
 
 use crate::gather::git;
-pub use crate::gather::git::anchored_pattern;
+pub(crate) use crate::gather::git::anchored_pattern;
 
 /// `gitignore` (the root `.gitignore`'s bytes) with a line that ignores
 /// `rel_path` appended; `None` when the rules already ignore it. Refused
 /// when the name cannot be expressed, or when the matcher still does not
 /// ignore the file with the line added.
-pub fn append(gitignore: &[u8], rel_path: &str) -> Result<Option<Vec<u8>>, String> {
+pub(crate) fn append(gitignore: &[u8], rel_path: &str) -> Result<Option<Vec<u8>>, String> {
     if git::judge_with_root_rules(gitignore, rel_path).0 {
         return Ok(None);
     }

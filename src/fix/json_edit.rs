@@ -391,7 +391,7 @@ fn line_indent(text: &str, at: usize) -> String {
 }
 
 /// Parses just enough to say whether a document is a JSON object.
-pub fn is_object(text: &str) -> bool {
+pub(crate) fn is_object(text: &str) -> bool {
     members_at(text, whole(text)).is_ok()
 }
 

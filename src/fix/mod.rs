@@ -7,13 +7,13 @@
 //! when its check is named (`--fix=api-key-approval`). A file that does not
 //! parse is never rewritten.
 
-pub mod diff;
-pub mod ignore_line;
+pub(crate) mod diff;
+pub(crate) mod ignore_line;
 pub mod json_edit;
 pub mod write;
 
 use crate::checks::CheckResult;
-pub use crate::checks::repair::{Action, Repair};
+pub(crate) use crate::checks::repair::{Action, Repair};
 use crate::gather::claude_state::CLAUDE_JSON_LIMIT;
 use crate::gather::fsread;
 use serde::Serialize;
@@ -23,24 +23,28 @@ use write::Written;
 
 /// What became of one repair.
 #[derive(Clone, Debug, Serialize)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The check whose problem it repairs.
-    pub check: &'static str,
+    pub(crate) check: &'static str,
     /// The repair.
     #[serde(flatten)]
-    pub repair: Repair,
+    pub(crate) repair: Repair,
     /// What happened.
-    pub result: Applied,
+    pub(crate) result: Applied,
     /// How it was written, or why it failed.
-    pub detail: Option<String>,
+    pub(crate) detail: Option<String>,
     /// With `--dry-run`: the unified diff.
-    pub diff: Option<String>,
+    pub(crate) diff: Option<String>,
 }
 
 /// What became of a repair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Applied {
+#[allow(
+    clippy::enum_variant_names,
+    reason = "the variants are the `result` values of the JSON report, a contract"
+)]
+pub(crate) enum Applied {
     /// Written.
     Applied,
     /// Nothing to change: the file already says it.
@@ -56,7 +60,7 @@ pub enum Applied {
 /// Applies (or previews, with `dry_run`) the repairs attached to every
 /// problem found. With `named` non-empty, only those checks' repairs run,
 /// including the ones that take a decision.
-pub fn run(results: &[CheckResult], named: &[String], dry_run: bool) -> Vec<Outcome> {
+pub(crate) fn run(results: &[CheckResult], named: &[String], dry_run: bool) -> Vec<Outcome> {
     results
         .iter()
         .filter(|r| r.finding.status.is_problem())
@@ -73,7 +77,7 @@ pub fn run(results: &[CheckResult], named: &[String], dry_run: bool) -> Vec<Outc
 }
 
 /// Applies (or, with `dry_run`, previews) one repair of `check`'s.
-pub fn apply(check: &'static str, repair: &Repair, named: bool, dry_run: bool) -> Outcome {
+pub(crate) fn apply(check: &'static str, repair: &Repair, named: bool, dry_run: bool) -> Outcome {
     let outcome = |result, detail: Option<String>, diff: Option<String>| Outcome {
         check,
         repair: repair.clone(),

@@ -123,7 +123,7 @@ fn refuse_foreign_owner(target: &Path) -> Result<(), String> {
 }
 
 /// Creates a new file with `content` and `mode`; fails if it exists.
-pub fn create(path: &Path, content: &[u8], mode: u32) -> Result<Written, String> {
+pub(crate) fn create(path: &Path, content: &[u8], mode: u32) -> Result<Written, String> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -137,7 +137,7 @@ pub fn create(path: &Path, content: &[u8], mode: u32) -> Result<Written, String>
 }
 
 /// Sets the permission bits of a file (following a symlink).
-pub fn chmod(path: &Path, mode: u32) -> Result<Written, String> {
+pub(crate) fn chmod(path: &Path, mode: u32) -> Result<Written, String> {
     let target = resolve(path);
     let meta = fs::metadata(&target).map_err(|e| fsread::describe_io(&e))?;
     let from = meta.mode() & 0o7777;
@@ -162,14 +162,14 @@ fn resolve(path: &Path) -> PathBuf {
 /// New content in a temporary file beside the target, not yet renamed.
 /// Dropping it without [`Staged::commit`] leaves the target untouched and
 /// removes the temporary file: what a crash before the rename amounts to.
-pub struct Staged {
+pub(crate) struct Staged {
     temp: tempfile::NamedTempFile,
     target: PathBuf,
 }
 
 impl Staged {
     /// Writes `content` to a temporary file with the target's mode and owner.
-    pub fn new(target: &Path, content: &[u8]) -> Result<Self, String> {
+    pub(crate) fn new(target: &Path, content: &[u8]) -> Result<Self, String> {
         let dir = target.parent().unwrap_or(Path::new("."));
         let mut temp = tempfile::Builder::new()
             .prefix(&format!(".{}.ccauth-", file_name(target)))
@@ -207,7 +207,7 @@ impl Staged {
     }
 
     /// Renames the temporary file over the target.
-    pub fn commit(self) -> Result<(), String> {
+    pub(crate) fn commit(self) -> Result<(), String> {
         self.temp.persist(&self.target).map(|_| ()).map_err(|e| {
             format!(
                 "renaming over it failed ({})",

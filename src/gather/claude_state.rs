@@ -29,9 +29,9 @@ use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
 /// `.claude.json` may be very large; beyond this it is reported, not read.
-pub const CLAUDE_JSON_LIMIT: u64 = 1 << 30;
+pub(crate) const CLAUDE_JSON_LIMIT: u64 = 1 << 30;
 /// Credentials and settings files are small; anything bigger is suspect.
-pub const SMALL_FILE_LIMIT: u64 = 4 << 20;
+pub(crate) const SMALL_FILE_LIMIT: u64 = 4 << 20;
 
 /// Why a file's content is not available to the checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub enum LoadError {
 
 impl LoadError {
     /// A phrase for findings: "does not exist", "is not valid JSON: …".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             LoadError::File(problem) => problem.describe(),
             LoadError::Empty => "is empty".to_string(),
@@ -71,7 +71,7 @@ impl LoadError {
     }
 
     /// True when nothing is at the path.
-    pub fn is_missing(&self) -> bool {
+    pub(crate) fn is_missing(&self) -> bool {
         matches!(self, LoadError::File(FileProblem::Missing))
     }
 }
@@ -80,38 +80,36 @@ impl LoadError {
 #[derive(Clone, Debug)]
 pub struct Loaded<T> {
     /// Where the file is (or would be).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its parsed content or why there is none.
     pub content: Result<T, LoadError>,
 }
 
 impl<T> Loaded<T> {
     /// The parsed content, if any.
-    pub fn ok(&self) -> Option<&T> {
+    pub(crate) fn ok(&self) -> Option<&T> {
         self.content.as_ref().ok()
     }
 }
 
 /// Where Claude Code keeps its state for this user.
 #[derive(Clone, Debug, Default)]
-pub struct ClaudePaths {
+pub(crate) struct ClaudePaths {
     /// `$HOME`, or the passwd home when `HOME` is unset or empty.
-    pub home: Option<PathBuf>,
+    pub(crate) home: Option<PathBuf>,
     /// The config dir: `$CLAUDE_CONFIG_DIR` or `<home>/.claude`.
-    pub config_dir: Option<PathBuf>,
-    /// True when `CLAUDE_CONFIG_DIR` chose the config dir.
-    pub config_dir_from_env: bool,
+    pub(crate) config_dir: Option<PathBuf>,
     /// The global config the client reads when no legacy file replaces it.
-    pub claude_json: Option<PathBuf>,
+    pub(crate) claude_json: Option<PathBuf>,
     /// The legacy `<config dir>/.config.json`.
-    pub legacy_config: Option<PathBuf>,
+    pub(crate) legacy_config: Option<PathBuf>,
     /// `.credentials.json`.
-    pub credentials: Option<PathBuf>,
+    pub(crate) credentials: Option<PathBuf>,
 }
 
 impl ClaudePaths {
     /// Resolves the paths from the environment and the passwd home.
-    pub fn resolve(env: &Env, passwd_home: Option<&Path>) -> Self {
+    pub(crate) fn resolve(env: &Env, passwd_home: Option<&Path>) -> Self {
         let home = env
             .non_empty("HOME")
             .map(PathBuf::from)
@@ -134,7 +132,6 @@ impl ClaudePaths {
         ClaudePaths {
             legacy_config: config_dir.as_ref().map(|d| d.join(".config.json")),
             credentials: credentials_dir.map(|d| d.join(".credentials.json")),
-            config_dir_from_env: from_env.is_some(),
             home,
             config_dir,
             claude_json,
@@ -156,20 +153,20 @@ fn config_file_suffix(env: &Env) -> &'static str {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ClaudeJson {
     /// Must be `true` or the interactive wizard runs (FACTS §3).
-    pub has_completed_onboarding: Option<Value>,
+    pub(crate) has_completed_onboarding: Option<Value>,
     /// The client version that completed onboarding.
-    pub last_onboarding_version: Option<Value>,
+    pub(crate) last_onboarding_version: Option<Value>,
     /// Present after a `/login` whose profile fetch worked.
-    pub oauth_account: Option<IgnoredAny>,
+    pub(crate) oauth_account: Option<IgnoredAny>,
     /// Last 20 characters of approved and rejected API keys.
-    pub custom_api_key_responses: Option<Value>,
+    pub(crate) custom_api_key_responses: Option<Value>,
     /// A Console-login API key stored in plain text.
-    pub primary_api_key: Option<Value>,
+    pub(crate) primary_api_key: Option<Value>,
     /// How the client was installed (`npm`, `native`, …).
-    pub install_method: Option<Value>,
+    pub(crate) install_method: Option<Value>,
     /// Per-folder state; only whether the trust dialog was accepted is kept.
     /// A `projects` value that is not an object holds no folder.
-    pub projects: Option<std::collections::BTreeMap<String, ProjectState>>,
+    pub(crate) projects: Option<std::collections::BTreeMap<String, ProjectState>>,
 }
 
 /// A JSON key as the client compares it: after unescaping, as bytes, so a
@@ -435,10 +432,10 @@ impl FromObject for Option<std::collections::BTreeMap<String, ProjectState>> {
 
 /// The part of a `projects[<path>]` entry that matters here.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProjectState {
+pub(crate) struct ProjectState {
     /// The "Do you trust the files in this folder?" dialog was accepted:
     /// the (last) value is JSON `true`, as the client tests it.
-    pub has_trust_dialog_accepted: bool,
+    pub(crate) has_trust_dialog_accepted: bool,
 }
 
 /// A folder entry of any type: only an object can carry the trust bit;
@@ -915,19 +912,19 @@ impl<'de> Visitor<'de> for TopLevel {
 #[derive(Clone, Debug, Default)]
 pub struct StoredLogin {
     /// True when the file has a `claudeAiOauth` object at all.
-    pub has_oauth_block: bool,
+    pub(crate) has_oauth_block: bool,
     /// `claudeAiOauth.accessToken`.
-    pub access_token: Option<Secret>,
+    pub(crate) access_token: Option<Secret>,
     /// `claudeAiOauth.refreshToken`.
-    pub refresh_token: Option<Secret>,
+    pub(crate) refresh_token: Option<Secret>,
     /// `claudeAiOauth.expiresAt`, Unix milliseconds.
-    pub expires_at_ms: Option<i64>,
+    pub(crate) expires_at_ms: Option<i64>,
     /// `claudeAiOauth.refreshTokenExpiresAt`, Unix milliseconds.
-    pub refresh_expires_at_ms: Option<i64>,
+    pub(crate) refresh_expires_at_ms: Option<i64>,
     /// `claudeAiOauth.scopes`, when it is an array of strings.
-    pub scopes: Option<Vec<String>>,
+    pub(crate) scopes: Option<Vec<String>>,
     /// `claudeAiOauth.subscriptionType`.
-    pub subscription_type: Option<String>,
+    pub(crate) subscription_type: Option<String>,
 }
 
 impl StoredLogin {
@@ -944,7 +941,7 @@ impl StoredLogin {
 }
 
 /// Reads `.credentials.json`.
-pub fn load_credentials(path: &Path) -> Loaded<StoredLogin> {
+pub(crate) fn load_credentials(path: &Path) -> Loaded<StoredLogin> {
     let content = read_small(path).and_then(|bytes| parse_credentials(&bytes));
     Loaded {
         path: path.to_path_buf(),
@@ -980,7 +977,7 @@ pub fn parse_credentials(bytes: &[u8]) -> Result<StoredLogin, LoadError> {
 
 /// Which settings file a layer is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SettingsScope {
+pub(crate) enum SettingsScope {
     /// `<config dir>/settings.json`.
     User,
     /// `<workspace>/.claude/settings.json`.
@@ -993,7 +990,7 @@ pub enum SettingsScope {
 
 impl SettingsScope {
     /// A short name for evidence and messages.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SettingsScope::User => "user settings",
             SettingsScope::Project => "project settings",
@@ -1014,15 +1011,15 @@ pub struct Settings {
 
 /// One settings file, with its scope.
 #[derive(Clone, Debug)]
-pub struct SettingsLayer {
+pub(crate) struct SettingsLayer {
     /// Which layer this is.
-    pub scope: SettingsScope,
+    pub(crate) scope: SettingsScope,
     /// The file and its content.
-    pub file: Loaded<Settings>,
+    pub(crate) file: Loaded<Settings>,
 }
 
 /// Reads one settings layer.
-pub fn load_settings(scope: SettingsScope, path: &Path) -> SettingsLayer {
+pub(crate) fn load_settings(scope: SettingsScope, path: &Path) -> SettingsLayer {
     let content = read_small(path).and_then(|bytes| parse_settings(&bytes));
     SettingsLayer {
         scope,

@@ -34,18 +34,18 @@ const NODE_COST: usize = 64;
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct ComposeService {
     /// The service's name.
-    pub service: String,
+    pub(crate) service: String,
     /// `environment` entries: name and the value as written (`None` for a
     /// bare name, which passes the host's value through).
-    pub environment: Vec<(String, Option<String>)>,
+    pub(crate) environment: Vec<(String, Option<String>)>,
     /// `env_file` entries: the resolved path and whether it is required.
-    pub env_files: Vec<(PathBuf, bool)>,
+    pub(crate) env_files: Vec<(PathBuf, bool)>,
 }
 
 /// Compose files already parsed, by canonical path, so that a file named
 /// again (8,000 times in one hostile devcontainer.json) costs nothing more.
 #[derive(Default)]
-pub struct ComposeCache {
+pub(crate) struct ComposeCache {
     parsed: HashMap<PathBuf, Result<Yaml, LoadError>>,
 }
 
@@ -62,7 +62,7 @@ impl ComposeCache {
 
 /// The service of every compose file named by a parsed devcontainer.json,
 /// each file once.
-pub fn load(
+pub(crate) fn load(
     devcontainer: &Path,
     config: &Value,
     cache: &mut ComposeCache,

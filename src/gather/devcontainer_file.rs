@@ -22,14 +22,14 @@ const MAX_JSONC_DEPTH: usize = 256;
 
 /// A `devcontainer.json` found in the workspace.
 #[derive(Clone, Debug)]
-pub struct Devcontainer {
+pub(crate) struct Devcontainer {
     /// Where the file is.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its parsed content or why there is none.
-    pub content: Result<Value, LoadError>,
+    pub(crate) content: Result<Value, LoadError>,
     /// The 1-based line and column where parsing stopped, when it failed
     /// on the text (not on reading the file).
-    pub error_at: Option<(u32, u32)>,
+    pub(crate) error_at: Option<(u32, u32)>,
     /// Where its entries are.
     positions: Positions,
 }
@@ -49,7 +49,7 @@ impl Devcontainer {
     }
 
     /// Parses `text` as the content of the file at `path`.
-    pub fn parse(path: PathBuf, text: &str) -> Self {
+    pub(crate) fn parse(path: PathBuf, text: &str) -> Self {
         let (content, error_at, positions) = match parse_with_positions(text) {
             Ok((value, positions)) => (Ok(value), None, positions),
             Err((error, at)) => (Err(error), at, Positions::default()),
@@ -63,7 +63,7 @@ impl Devcontainer {
     }
 
     /// The parsed content, if any.
-    pub fn ok(&self) -> Option<&Value> {
+    pub(crate) fn ok(&self) -> Option<&Value> {
         self.content.as_ref().ok()
     }
 
@@ -72,14 +72,14 @@ impl Devcontainer {
     /// `["postCreateCommand"]`. The place names the entry as its key
     /// (`remoteEnv.ANTHROPIC_API_KEY`, `mounts[0]`). `None` for an entry the
     /// file does not have, or one deeper than two levels.
-    pub fn place_of(&self, keys: &[&str]) -> Option<Place> {
+    pub(crate) fn place_of(&self, keys: &[&str]) -> Option<Place> {
         let (line, column) = self.positions.get(keys)?;
         Some(Place::line(&self.path, line, Some(column)).key(key_name(keys)))
     }
 
     /// The place of the parse error, or the whole file when the error has
     /// no position (unreadable, empty).
-    pub fn error_place(&self) -> Place {
+    pub(crate) fn error_place(&self) -> Place {
         match self.error_at {
             Some((line, column)) => Place::line(&self.path, line, Some(column)),
             None => Place::file(&self.path),
@@ -87,7 +87,7 @@ impl Devcontainer {
     }
 
     /// True when this is the file at `path`.
-    pub fn is_at(&self, path: &Path) -> bool {
+    pub(crate) fn is_at(&self, path: &Path) -> bool {
         self.path == path
     }
 }

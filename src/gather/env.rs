@@ -2,9 +2,8 @@
 //!
 //! Gathered once, then read by the checks, so tests can hand in any
 //! environment without touching the real one. Values of credential variables
-//! are handed out as [`Secret`]s only.
+//! leave it as [`Secret`](crate::secret::Secret)s ([`crate::auth`] wraps them).
 
-use crate::secret::Secret;
 use std::collections::BTreeMap;
 
 /// The environment variables, frozen at gather time.
@@ -15,7 +14,7 @@ pub struct Env {
 
 /// How a variable stands: unset, set but empty, or set to something.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum VarState {
+pub(crate) enum VarState {
     /// Not in the environment at all.
     Unset,
     /// Present with an empty value (`${localEnv:X}` of an unset host variable).
@@ -26,7 +25,7 @@ pub enum VarState {
 
 impl Env {
     /// The current process's environment.
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         std::env::vars_os()
             .map(|(k, v)| {
                 (
@@ -43,13 +42,8 @@ impl Env {
     }
 
     /// The value of a variable that is set and non-empty.
-    pub fn non_empty(&self, name: &str) -> Option<&str> {
+    pub(crate) fn non_empty(&self, name: &str) -> Option<&str> {
         self.get(name).filter(|v| !v.is_empty())
-    }
-
-    /// The value of a credential variable, wrapped so it prints masked.
-    pub fn secret(&self, name: &str) -> Option<Secret> {
-        self.get(name).map(Secret::new)
     }
 
     /// Every variable, for collecting the values the masking rule must know.
@@ -58,7 +52,7 @@ impl Env {
     }
 
     /// Unset, empty or set.
-    pub fn state(&self, name: &str) -> VarState {
+    pub(crate) fn state(&self, name: &str) -> VarState {
         match self.get(name) {
             None => VarState::Unset,
             Some("") => VarState::Empty,
@@ -68,7 +62,7 @@ impl Env {
 
     /// True for the values the client treats as on: `1`, `true`, `yes`, `on`
     /// in any case (CLIENT-FACTS fact 13).
-    pub fn is_truthy(&self, name: &str) -> bool {
+    pub(crate) fn is_truthy(&self, name: &str) -> bool {
         self.get(name).is_some_and(is_truthy)
     }
 
@@ -79,13 +73,13 @@ impl Env {
     /// a command starts in; resolved against the workspace it would make a
     /// program the repository ships look installed, or runnable. They are
     /// left out, and [`Env::relative_path_entries`] names them.
-    pub fn absolute_path(&self) -> Option<String> {
+    pub(crate) fn absolute_path(&self) -> Option<String> {
         let entries: Vec<&str> = self.path_entries().filter(|e| e.starts_with('/')).collect();
         (!entries.is_empty()).then(|| entries.join(":"))
     }
 
     /// The PATH entries [`Env::absolute_path`] leaves out, as written.
-    pub fn relative_path_entries(&self) -> Vec<String> {
+    pub(crate) fn relative_path_entries(&self) -> Vec<String> {
         self.path_entries()
             .filter(|e| !e.starts_with('/'))
             .map(String::from)
@@ -97,13 +91,13 @@ impl Env {
     }
 
     /// The value equals `expected` (e.g. `REMOTE_CONTAINERS=true`).
-    pub fn equals(&self, name: &str, expected: &str) -> bool {
+    pub(crate) fn equals(&self, name: &str, expected: &str) -> bool {
         self.get(name) == Some(expected)
     }
 }
 
 /// The client's notion of an enabled flag value.
-pub fn is_truthy(value: &str) -> bool {
+pub(crate) fn is_truthy(value: &str) -> bool {
     let v = value.trim().to_ascii_lowercase();
     matches!(v.as_str(), "1" | "true" | "yes" | "on")
 }

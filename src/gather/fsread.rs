@@ -27,7 +27,7 @@ pub enum FileProblem {
 
 impl FileProblem {
     /// A short phrase for a finding: "is a directory", "could not be read: …".
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             FileProblem::Missing => "does not exist".to_string(),
             FileProblem::NotAFile(kind) => format!("is {kind}, not a regular file"),
@@ -52,7 +52,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileProblem> {
 }
 
 /// Reads a regular file as text, replacing invalid UTF-8 sequences.
-pub fn read_text_bounded(path: &Path, limit: u64) -> Result<String, FileProblem> {
+pub(crate) fn read_text_bounded(path: &Path, limit: u64) -> Result<String, FileProblem> {
     read_bounded(path, limit).map(|bytes| {
         String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -63,7 +63,7 @@ pub fn read_text_bounded(path: &Path, limit: u64) -> Result<String, FileProblem>
 ///
 /// The type is checked before opening, and the open itself is non-blocking,
 /// so a FIFO swapped in between cannot stall the process either.
-pub fn open_bounded(path: &Path, limit: u64) -> Result<(File, Metadata), FileProblem> {
+pub(crate) fn open_bounded(path: &Path, limit: u64) -> Result<(File, Metadata), FileProblem> {
     let meta = std::fs::metadata(path).map_err(|e| classify_stat_error(&e))?;
     check_is_regular(&meta)?;
     if meta.len() > limit {
@@ -83,7 +83,7 @@ pub fn open_bounded(path: &Path, limit: u64) -> Result<(File, Metadata), FilePro
 
 /// How [`write_regular`] treats what is already in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteMode {
+pub(crate) enum WriteMode {
     /// Replace the content (`--output`).
     Replace,
     /// Add after the content (`GITHUB_STEP_SUMMARY`, which other steps share).
@@ -96,7 +96,7 @@ pub enum WriteMode {
 /// fails at once instead of waiting for one) and the opened file is checked
 /// again, so a FIFO swapped in between is refused too. The error is a phrase
 /// to follow the path: "is a FIFO, not a regular file".
-pub fn write_regular(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<(), String> {
+pub(crate) fn write_regular(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<(), String> {
     let not_regular = |problem: FileProblem| problem.describe();
     match std::fs::metadata(path) {
         Ok(meta) => check_is_regular(&meta).map_err(not_regular)?,
@@ -123,7 +123,10 @@ pub fn write_regular(path: &Path, bytes: &[u8], mode: WriteMode) -> Result<(), S
 /// The first `limit` entries of a directory that can be read, in the order
 /// the file system gives them; nothing when it cannot be listed. A workspace
 /// directory of a million entries costs `limit`, not a million.
-pub fn dir_entries(dir: &Path, limit: usize) -> impl Iterator<Item = std::fs::DirEntry> + use<> {
+pub(crate) fn dir_entries(
+    dir: &Path,
+    limit: usize,
+) -> impl Iterator<Item = std::fs::DirEntry> + use<> {
     std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -153,7 +156,7 @@ pub enum FileKind {
 
 impl FileKind {
     /// The kind of what `meta` describes.
-    pub fn of(meta: &Metadata) -> Self {
+    pub(crate) fn of(meta: &Metadata) -> Self {
         let t = meta.file_type();
         if t.is_dir() {
             FileKind::Directory
@@ -173,7 +176,7 @@ impl FileKind {
     }
 
     /// The kind as a phrase: "a directory", "a FIFO", …; also its JSON form.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             FileKind::Regular => "a regular file",
             FileKind::Directory => "a directory",
@@ -216,7 +219,7 @@ fn classify_stat_error(e: &io::Error) -> FileProblem {
 }
 
 /// An I/O error in words, with the errno name users search for (`EACCES`).
-pub fn describe_io(e: &io::Error) -> String {
+pub(crate) fn describe_io(e: &io::Error) -> String {
     let name = match e.raw_os_error() {
         Some(1) => "EPERM",
         Some(2) => "ENOENT",
@@ -238,27 +241,27 @@ pub fn describe_io(e: &io::Error) -> String {
 
 /// What `stat` and `access` say about a path, for ownership and mode checks.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct FileMeta {
+pub(crate) struct FileMeta {
     /// The path itself is a symlink.
-    pub is_symlink: bool,
+    pub(crate) is_symlink: bool,
     /// Where the symlink points, when it is one.
-    pub link_target: Option<std::path::PathBuf>,
+    pub(crate) link_target: Option<std::path::PathBuf>,
     /// What the path resolves to.
-    pub kind: FileKind,
+    pub(crate) kind: FileKind,
     /// Permission bits (`0o600`).
-    pub mode: u32,
+    pub(crate) mode: u32,
     /// Owner uid.
-    pub uid: u32,
+    pub(crate) uid: u32,
     /// Size in bytes.
-    pub size: u64,
+    pub(crate) size: u64,
     /// This process may read it (effective ids).
-    pub readable: bool,
+    pub(crate) readable: bool,
     /// This process may write it (effective ids).
-    pub writable: bool,
+    pub(crate) writable: bool,
 }
 
 /// Stats a path without opening it; `None` when nothing is there.
-pub fn file_meta(path: &Path) -> Option<FileMeta> {
+pub(crate) fn file_meta(path: &Path) -> Option<FileMeta> {
     use std::os::unix::fs::MetadataExt;
     let link = std::fs::symlink_metadata(path).ok()?;
     let is_symlink = link.file_type().is_symlink();
@@ -276,7 +279,7 @@ pub fn file_meta(path: &Path) -> Option<FileMeta> {
 }
 
 /// `faccessat` with the effective ids: what this process can really do.
-pub fn may(path: &Path, access: rustix::fs::Access) -> bool {
+pub(crate) fn may(path: &Path, access: rustix::fs::Access) -> bool {
     rustix::fs::accessat(rustix::fs::CWD, path, access, rustix::fs::AtFlags::EACCESS).is_ok()
 }
 

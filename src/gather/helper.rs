@@ -15,19 +15,19 @@ use std::path::{Path, PathBuf};
 
 /// One `apiKeyHelper`'s program.
 #[derive(Clone, Debug, Serialize)]
-pub struct HelperProgram {
+pub(crate) struct HelperProgram {
     /// The settings file that names it.
-    pub settings: PathBuf,
+    pub(crate) settings: PathBuf,
     /// The first word of the command, as written.
-    pub program: String,
+    pub(crate) program: String,
     /// Where it was found, if it was.
-    pub resolved: Option<PathBuf>,
+    pub(crate) resolved: Option<PathBuf>,
     /// It exists and this user may execute it.
-    pub executable: bool,
+    pub(crate) executable: bool,
 }
 
 /// Resolves the program of every `apiKeyHelper` in the settings layers.
-pub fn resolve_helpers(
+pub(crate) fn resolve_helpers(
     settings: &[SettingsLayer],
     env: &Env,
     workspace: &Path,

@@ -15,22 +15,22 @@ const PACKAGE_NAME: &str = "@anthropic-ai/claude-code";
 
 /// One `claude` found on PATH.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClaudeInstall {
+pub(crate) struct ClaudeInstall {
     /// The PATH entry that was found.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// The file it resolves to.
-    pub resolved: Option<PathBuf>,
+    pub(crate) resolved: Option<PathBuf>,
     /// The version, when a package.json or versions directory names it.
-    pub version: Option<String>,
+    pub(crate) version: Option<String>,
     /// How it was installed, as far as its path tells.
-    pub method: InstallMethod,
+    pub(crate) method: InstallMethod,
 }
 
 /// How a `claude` binary was installed. JSON spells it `npm`, `native` or
 /// `unknown` (the report schema lists them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum InstallMethod {
+pub(crate) enum InstallMethod {
     /// `npm install -g @anthropic-ai/claude-code`.
     Npm,
     /// The native installer (`~/.local/share/claude/versions/<version>`).
@@ -41,7 +41,7 @@ pub enum InstallMethod {
 
 impl InstallMethod {
     /// The word reports and JSON use: "npm", "native", "unknown".
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             InstallMethod::Npm => "npm",
             InstallMethod::Native => "native",
@@ -58,7 +58,7 @@ impl std::fmt::Display for InstallMethod {
 
 /// Every `claude` in the absolute entries of the snapshot's PATH, first one
 /// first (see [`Env::absolute_path`] for why relative entries are left out).
-pub fn find_claude(env: &Env, cwd: &Path) -> Vec<ClaudeInstall> {
+pub(crate) fn find_claude(env: &Env, cwd: &Path) -> Vec<ClaudeInstall> {
     let Some(path_var) = env.absolute_path() else {
         return Vec::new();
     };
@@ -114,7 +114,7 @@ fn looks_like_version(name: &str) -> bool {
 }
 
 /// `"2.1.332"` → `(2, 1, 332)`; anything else → `None`.
-pub fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
+pub(crate) fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
     let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().ok());
     let version = (parts.next()??, parts.next()??, parts.next()??);
     parts.next().is_none().then_some(version)

@@ -35,11 +35,11 @@ pub struct ListenSocket {
     /// The local address it is bound to (`127.0.0.1`, `::1`, `0.0.0.0`, …).
     pub address: IpAddr,
     /// The local port.
-    pub port: u16,
+    pub(crate) port: u16,
     /// The uid that created it.
-    pub uid: u32,
+    pub(crate) uid: u32,
     /// The socket's inode, which `/proc/<pid>/fd` links name.
-    pub inode: u64,
+    pub(crate) inode: u64,
 }
 
 impl ListenSocket {
@@ -59,7 +59,7 @@ impl ListenSocket {
 /// The process behind a socket, as far as this user can see.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Owner {
+pub(crate) enum Owner {
     /// Found by its descriptor.
     Process(Process),
     /// No readable `/proc/<pid>/fd` holds it: another user's process, seen
@@ -69,30 +69,30 @@ pub enum Owner {
 
 /// A process that owns a listening socket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Process {
+pub(crate) struct Process {
     /// Its pid.
-    pub pid: u32,
+    pub(crate) pid: u32,
     /// `/proc/<pid>/comm`: the name `ps` shows.
-    pub name: String,
+    pub(crate) name: String,
     /// Where `/proc/<pid>/exe` points, when readable.
-    pub exe: Option<PathBuf>,
+    pub(crate) exe: Option<PathBuf>,
     /// It looks like Claude Code (see [`looks_like_claude`]).
-    pub is_claude: bool,
+    pub(crate) is_claude: bool,
 }
 
 /// A listening socket and its owner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Listener {
+pub(crate) struct Listener {
     /// The socket.
     #[serde(flatten)]
-    pub socket: ListenSocket,
+    pub(crate) socket: ListenSocket,
     /// Who holds it.
-    pub owner: Owner,
+    pub(crate) owner: Owner,
 }
 
 impl Listener {
     /// Owned by a process that looks like Claude Code.
-    pub fn is_claude(&self) -> bool {
+    pub(crate) fn is_claude(&self) -> bool {
         matches!(&self.owner, Owner::Process(p) if p.is_claude)
     }
 }
@@ -145,7 +145,7 @@ fn parse_address(hex: &str) -> Option<IpAddr> {
 
 /// Every LISTEN socket of this network namespace, IPv4 and IPv6, or why
 /// neither table could be read.
-pub fn listen_sockets(sysroot: &Path) -> Result<Vec<ListenSocket>, String> {
+pub(crate) fn listen_sockets(sysroot: &Path) -> Result<Vec<ListenSocket>, String> {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
@@ -162,7 +162,7 @@ pub fn listen_sockets(sysroot: &Path) -> Result<Vec<ListenSocket>, String> {
 }
 
 /// The ports the kernel hands out for port 0, from `ip_local_port_range`.
-pub fn ephemeral_range(sysroot: &Path) -> (u16, u16) {
+pub(crate) fn ephemeral_range(sysroot: &Path) -> (u16, u16) {
     let path = under(sysroot, "/proc/sys/net/ipv4/ip_local_port_range");
     fsread::read_text_bounded(&path, 256)
         .ok()
@@ -174,7 +174,7 @@ pub fn ephemeral_range(sysroot: &Path) -> (u16, u16) {
 }
 
 /// Finds the owner of each socket with one bounded pass over `/proc/*/fd`.
-pub fn with_owners(sysroot: &Path, sockets: Vec<ListenSocket>) -> Vec<Listener> {
+pub(crate) fn with_owners(sysroot: &Path, sockets: Vec<ListenSocket>) -> Vec<Listener> {
     let wanted: Vec<u64> = sockets.iter().map(|s| s.inode).collect();
     let owners = find_owners(sysroot, &wanted);
     sockets
@@ -192,7 +192,7 @@ pub fn with_owners(sysroot: &Path, sockets: Vec<ListenSocket>) -> Vec<Listener> 
 /// Listeners a browser login of Claude Code could be waiting on: loopback
 /// sockets on an ephemeral port owned by a Claude Code process. The fd scan
 /// only runs when such a socket exists, so the common case costs two reads.
-pub fn waiting_logins(sysroot: &Path) -> Vec<Listener> {
+pub(crate) fn waiting_logins(sysroot: &Path) -> Vec<Listener> {
     let (low, high) = ephemeral_range(sysroot);
     let candidates: Vec<ListenSocket> = listen_sockets(sysroot)
         .unwrap_or_default()
@@ -293,7 +293,7 @@ fn read_argv_prefix(path: &Path) -> Vec<String> {
 /// package under node (`node …/@anthropic-ai/claude-code/cli.js`). A path
 /// that merely passes through a directory named `claude` (the remote
 /// sandbox's `/home/claude`) does not count.
-pub fn looks_like_claude(name: &str, exe: Option<&Path>, argv: &[String]) -> bool {
+pub(crate) fn looks_like_claude(name: &str, exe: Option<&Path>, argv: &[String]) -> bool {
     let program_named_claude = |path: &str| {
         Path::new(path)
             .file_name()

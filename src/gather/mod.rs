@@ -8,16 +8,16 @@
 mod claude_json_fast;
 pub mod claude_state;
 pub mod compose;
-pub mod devcontainer_file;
+pub(crate) mod devcontainer_file;
 pub mod env;
 pub mod fsread;
 pub mod git;
 pub mod helper;
-pub mod install;
+pub(crate) mod install;
 mod known_secrets;
 pub mod listeners;
 pub mod mountinfo;
-pub mod system;
+pub(crate) mod system;
 pub mod workspace;
 
 use claude_state::{
@@ -32,7 +32,7 @@ use system::{Marker, OsInfo, User};
 use workspace::Workspace;
 
 /// The hosts file, under the sysroot; checks name it in places.
-pub const HOSTS_FILE: &str = "/etc/hosts";
+pub(crate) const HOSTS_FILE: &str = "/etc/hosts";
 
 /// Mount tables are small; a huge one is read up to this size.
 const MOUNTINFO_LIMIT: u64 = 64 << 20;
@@ -59,76 +59,76 @@ pub struct GatherInput {
 #[derive(Clone, Debug)]
 pub struct Context {
     /// Environment variables.
-    pub env: Env,
+    pub(crate) env: Env,
     /// Gather time.
-    pub now: SystemTime,
+    pub(crate) now: SystemTime,
     /// The user the process runs as.
-    pub user: User,
+    pub(crate) user: User,
     /// Resolved locations of Claude Code's files.
-    pub paths: ClaudePaths,
+    pub(crate) paths: ClaudePaths,
     /// `.claude.json` (or its `CLAUDE_CONFIG_DIR` / suffix variant).
-    pub claude_json: Option<Loaded<ClaudeJson>>,
+    pub(crate) claude_json: Option<Loaded<ClaudeJson>>,
     /// The legacy `.config.json`, only when it exists and is not empty.
-    pub legacy_config: Option<Loaded<ClaudeJson>>,
+    pub(crate) legacy_config: Option<Loaded<ClaudeJson>>,
     /// `.credentials.json`.
-    pub credentials: Option<Loaded<StoredLogin>>,
+    pub(crate) credentials: Option<Loaded<StoredLogin>>,
     /// `stat` of the state files and directories: owner, mode, access.
-    pub meta: StateMeta,
+    pub(crate) meta: StateMeta,
     /// Backups of `.claude.json` in `<config dir>/backups/`, newest first.
-    pub backups: Vec<Backup>,
+    pub(crate) backups: Vec<Backup>,
     /// The directory ccauth was started in.
-    pub cwd: PathBuf,
+    pub(crate) cwd: PathBuf,
     /// `/etc/hosts` under the sysroot, if readable.
-    pub hosts: Option<String>,
+    pub(crate) hosts: Option<String>,
     /// Firewall scripts of the kind the reference devcontainer runs.
-    pub firewall_scripts: Vec<Loaded<String>>,
+    pub(crate) firewall_scripts: Vec<Loaded<String>>,
     /// The program of every `apiKeyHelper`, located without running it.
-    pub helpers: Vec<helper::HelperProgram>,
+    pub(crate) helpers: Vec<helper::HelperProgram>,
     /// Settings files that exist, lowest precedence first.
-    pub settings: Vec<SettingsLayer>,
+    pub(crate) settings: Vec<SettingsLayer>,
     /// The mount table, or why it could not be read.
-    pub mounts: Result<MountTable, String>,
+    pub(crate) mounts: Result<MountTable, String>,
     /// Container, remote-session and CI markers that fired.
-    pub markers: Vec<Marker>,
+    pub(crate) markers: Vec<Marker>,
     /// The workspace's devcontainer and env files.
-    pub workspace: Workspace,
+    pub(crate) workspace: Workspace,
     /// Every `claude` on PATH, first one first.
-    pub installs: Vec<ClaudeInstall>,
+    pub(crate) installs: Vec<ClaudeInstall>,
     /// OS and kernel, for the runtime section.
-    pub os: OsInfo,
+    pub(crate) os: OsInfo,
     /// Where system files were read from.
-    pub sysroot: PathBuf,
+    pub(crate) sysroot: PathBuf,
     /// File descriptors named by a `*_FILE_DESCRIPTOR` variable that are open
     /// in this process (the client reads its credential from them).
-    pub open_fds: Vec<u32>,
+    pub(crate) open_fds: Vec<u32>,
     /// Claude Code processes listening on a loopback port right now: a browser
     /// login waiting for its callback.
-    pub waiting_logins: Vec<listeners::Listener>,
+    pub(crate) waiting_logins: Vec<listeners::Listener>,
 }
 
 /// What `stat` says of each place Claude Code keeps state.
 #[derive(Clone, Debug, Default)]
-pub struct StateMeta {
+pub(crate) struct StateMeta {
     /// `$HOME` (or the passwd home).
-    pub home: Option<fsread::FileMeta>,
+    pub(crate) home: Option<fsread::FileMeta>,
     /// The config dir.
-    pub config_dir: Option<fsread::FileMeta>,
+    pub(crate) config_dir: Option<fsread::FileMeta>,
     /// The effective config file.
-    pub config_file: Option<fsread::FileMeta>,
+    pub(crate) config_file: Option<fsread::FileMeta>,
     /// The directory holding the effective config file (the client writes a
     /// temp file there and renames it).
-    pub config_file_dir: Option<fsread::FileMeta>,
+    pub(crate) config_file_dir: Option<fsread::FileMeta>,
     /// `.credentials.json`.
-    pub credentials: Option<fsread::FileMeta>,
+    pub(crate) credentials: Option<fsread::FileMeta>,
 }
 
 /// One `.claude.json.backup.<ms>` file.
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct Backup {
+pub(crate) struct Backup {
     /// Its path.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// It parses as a JSON object.
-    pub parses: bool,
+    pub(crate) parses: bool,
 }
 
 /// Backups are tried newest first; a few are enough to find a good one.
@@ -139,12 +139,12 @@ const BACKUP_DIR_ENTRIES_LIMIT: usize = 10_000;
 impl Context {
     /// The config file the client actually reads: a non-empty legacy
     /// `.config.json` replaces `.claude.json` (CLIENT-FACTS fact 16).
-    pub fn effective_config(&self) -> Option<&Loaded<ClaudeJson>> {
+    pub(crate) fn effective_config(&self) -> Option<&Loaded<ClaudeJson>> {
         self.legacy_config.as_ref().or(self.claude_json.as_ref())
     }
 
     /// True when some container marker fired.
-    pub fn in_container(&self) -> bool {
+    pub(crate) fn in_container(&self) -> bool {
         self.markers.iter().any(|m| m.place.is_container())
     }
 }

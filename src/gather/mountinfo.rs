@@ -12,17 +12,17 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mount {
     /// Field 4: the directory of the source filesystem that is mounted.
-    pub root: String,
+    pub(crate) root: String,
     /// Field 5: where it is mounted.
     pub mount_point: PathBuf,
     /// Field 6 says `ro`.
-    pub read_only: bool,
+    pub(crate) read_only: bool,
     /// After the separator: `overlay`, `ext4`, `tmpfs`, `virtiofs`, …
-    pub fstype: FsType,
+    pub(crate) fstype: FsType,
     /// After the separator: the device or share.
-    pub source: String,
+    pub(crate) source: String,
     /// Its line in the table, from 1, for places.
-    pub line: u32,
+    pub(crate) line: u32,
 }
 
 /// The parsed mount table.
@@ -38,7 +38,7 @@ pub struct MountTable {
     /// The mount points that have escapes, decoded, by entry index (rare).
     decoded: Vec<(usize, Box<[u8]>)>,
     /// Lines that could not be parsed.
-    pub skipped_lines: usize,
+    pub(crate) skipped_lines: usize,
 }
 
 /// One line of the table: where it is, and its mount point, as byte offsets
@@ -84,7 +84,7 @@ const MEMORY_FSTYPES: &[&str] = &["tmpfs", "ramfs"];
 /// A mount's filesystem type, sorted into the families [`Mount::origin`]
 /// tells apart; each keeps the kernel's name, which reports and JSON show.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FsType {
+pub(crate) enum FsType {
     /// Memory-backed: `tmpfs`, `ramfs`.
     Memory(String),
     /// A host directory shared into a VM or container: `virtiofs`, `9p`, …
@@ -95,7 +95,7 @@ pub enum FsType {
 
 impl FsType {
     /// Sorts a kernel filesystem name into its family.
-    pub fn parse(name: &str) -> Self {
+    pub(crate) fn parse(name: &str) -> Self {
         let family = if MEMORY_FSTYPES.contains(&name) {
             FsType::Memory
         } else if HOST_SHARE_FSTYPES.contains(&name) {
@@ -107,7 +107,7 @@ impl FsType {
     }
 
     /// The kernel's name for it, as mountinfo spells it.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             FsType::Memory(name) | FsType::HostShare(name) | FsType::Other(name) => name,
         }
@@ -180,7 +180,7 @@ impl MountTable {
     }
 
     /// Parses mountinfo text, keeping it.
-    pub fn from_text(text: String) -> Self {
+    pub(crate) fn from_text(text: String) -> Self {
         let bytes = text.as_bytes();
         let mut entries = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
         let mut decoded = Vec::new();
@@ -219,12 +219,14 @@ impl MountTable {
     }
 
     /// The number of mounts.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// True for a table with no mount.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// What kind of remote or isolated place a marker says this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Place {
+pub(crate) enum Place {
     /// A Docker container.
     Docker,
     /// A Podman container.
@@ -34,7 +34,7 @@ pub enum Place {
 
 impl Place {
     /// True for the places where a browser on this machine cannot be assumed.
-    pub fn is_container(self) -> bool {
+    pub(crate) fn is_container(self) -> bool {
         matches!(
             self,
             Place::Docker
@@ -49,15 +49,15 @@ impl Place {
 
 /// One signal that fired, with the evidence for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Marker {
+pub(crate) struct Marker {
     /// The place it points to.
-    pub place: Place,
+    pub(crate) place: Place,
     /// What was seen: `/.dockerenv exists`, `REMOTE_CONTAINERS=true`, …
-    pub signal: String,
+    pub(crate) signal: String,
 }
 
 /// Reads every container, remote-session and CI marker of FACTS §5.
-pub fn detect_markers(env: &Env, sysroot: &Path) -> Vec<Marker> {
+pub(crate) fn detect_markers(env: &Env, sysroot: &Path) -> Vec<Marker> {
     let mut found = Vec::new();
     let mut add = |place, signal: String| found.push(Marker { place, signal });
     for (file, place) in [
@@ -110,25 +110,25 @@ pub fn detect_markers(env: &Env, sysroot: &Path) -> Vec<Marker> {
 }
 
 /// Joins an absolute system path onto the sysroot.
-pub fn under(sysroot: &Path, absolute: &str) -> PathBuf {
+pub(crate) fn under(sysroot: &Path, absolute: &str) -> PathBuf {
     sysroot.join(absolute.trim_start_matches('/'))
 }
 
 /// The user the process runs as.
 #[derive(Clone, Debug, Serialize)]
-pub struct User {
+pub(crate) struct User {
     /// Effective uid.
-    pub uid: u32,
+    pub(crate) uid: u32,
     /// The user's name in `/etc/passwd`, when listed.
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The home directory in `/etc/passwd`, when listed.
-    pub passwd_home: Option<PathBuf>,
+    pub(crate) passwd_home: Option<PathBuf>,
 }
 
 impl User {
     /// The uid (the process's effective one unless given) and its
     /// `/etc/passwd` entry under the sysroot.
-    pub fn detect(sysroot: &Path, uid: Option<u32>) -> Self {
+    pub(crate) fn detect(sysroot: &Path, uid: Option<u32>) -> Self {
         let uid = uid.unwrap_or_else(|| rustix::process::geteuid().as_raw());
         let passwd =
             fsread::read_text_bounded(&under(sysroot, "/etc/passwd"), 16 << 20).unwrap_or_default();
@@ -147,16 +147,16 @@ impl User {
 
 /// OS name, version and kernel, for the runtime section only.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct OsInfo {
+pub(crate) struct OsInfo {
     /// e.g. `Debian GNU/Linux 12 (bookworm)`.
-    pub os: Option<String>,
+    pub(crate) os: Option<String>,
     /// e.g. `6.1.0-18-amd64`.
-    pub kernel: Option<String>,
+    pub(crate) kernel: Option<String>,
 }
 
 impl OsInfo {
     /// Asks sysinfo without scanning processes (a few microseconds).
-    pub fn detect() -> Self {
+    pub(crate) fn detect() -> Self {
         OsInfo {
             os: sysinfo::System::long_os_version().ok(),
             kernel: sysinfo::System::kernel_version().ok(),

@@ -7,7 +7,8 @@
 //! against the repository's ignore rules and index, without running git.
 
 use super::claude_state::Loaded;
-pub use super::devcontainer_file::{Devcontainer, parse_jsonc};
+pub(crate) use super::devcontainer_file::Devcontainer;
+pub use super::devcontainer_file::parse_jsonc;
 use super::env::Env;
 use super::fsread;
 use super::git::{self, GitStatus, Ownership, Repo};
@@ -40,53 +41,53 @@ pub(crate) const CREDENTIAL_VARS: &[&str] = &[
 
 /// What the workspace holds.
 #[derive(Clone, Debug)]
-pub struct Workspace {
+pub(crate) struct Workspace {
     /// The directory inspected.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// The git repository holding it, if any.
-    pub repo: Option<Repo>,
+    pub(crate) repo: Option<Repo>,
     /// Set when git itself would refuse that repository as another user's.
-    pub repo_ownership: Option<Ownership>,
+    pub(crate) repo_ownership: Option<Ownership>,
     /// Every `devcontainer.json` found, parsed, with its entries' places.
-    pub devcontainers: Vec<Devcontainer>,
+    pub(crate) devcontainers: Vec<Devcontainer>,
     /// The compose service of every devcontainer that names one.
-    pub compose: Vec<Loaded<super::compose::ComposeService>>,
+    pub(crate) compose: Vec<Loaded<super::compose::ComposeService>>,
     /// Env files that can carry credentials, with git's verdict on each.
-    pub env_files: Vec<EnvFile>,
+    pub(crate) env_files: Vec<EnvFile>,
     /// Files named by `--env-file` that do not exist.
-    pub missing_env_files: Vec<MissingEnvFile>,
+    pub(crate) missing_env_files: Vec<MissingEnvFile>,
 }
 
 /// An env file that a configuration names but that does not exist.
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct MissingEnvFile {
+pub(crate) struct MissingEnvFile {
     /// The path as named (relative to the workspace when it is inside it).
-    pub path: String,
+    pub(crate) path: String,
     /// "--env-file in .devcontainer/devcontainer.json", "env_file in compose.yml".
-    pub named_by: String,
+    pub(crate) named_by: String,
     /// Where it is named: the `runArgs` entry, or the compose file.
     #[serde(skip)]
-    pub named_at: Place,
+    pub(crate) named_at: Place,
 }
 
 /// One env file that can carry credentials into the container.
 #[derive(Clone, Debug)]
-pub struct EnvFile {
+pub(crate) struct EnvFile {
     /// Path relative to the repository root (or the workspace), `/`-separated.
-    pub rel_path: String,
+    pub(crate) rel_path: String,
     /// Why it was picked up: "named by --env-file in …", "sets ANTHROPIC_API_KEY".
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// Credential variables it assigns a real-looking value, masked.
-    pub credentials: Vec<(String, Secret)>,
+    pub(crate) credentials: Vec<(String, Secret)>,
     /// The ignore rules' and the index's verdict; `None` outside a repository.
-    pub git: Option<GitStatus>,
+    pub(crate) git: Option<GitStatus>,
     /// The `--env-file` entries of `runArgs` that name it, in devcontainer.json.
-    pub named_at: Vec<Place>,
+    pub(crate) named_at: Vec<Place>,
 }
 
 impl Workspace {
     /// Inspects `root` as `uid` sees it; `sysroot` holds `/etc/gitconfig`.
-    pub fn gather(root: &Path, env: &Env, uid: u32, sysroot: &Path) -> Self {
+    pub(crate) fn gather(root: &Path, env: &Env, uid: u32, sysroot: &Path) -> Self {
         let repo = git::find_repo(root);
         let devcontainers = find_devcontainers(root);
         let mut parsed = super::compose::ComposeCache::default();
@@ -122,7 +123,7 @@ impl Workspace {
     }
 
     /// Every parsed devcontainer configuration with its path.
-    pub fn parsed_devcontainers(&self) -> impl Iterator<Item = (&Path, &Value)> {
+    pub(crate) fn parsed_devcontainers(&self) -> impl Iterator<Item = (&Path, &Value)> {
         self.devcontainers
             .iter()
             .filter_map(|d| d.ok().map(|v| (d.path.as_path(), v)))
@@ -130,21 +131,21 @@ impl Workspace {
 
     /// The gathered `devcontainer.json` at `path`, for the places of its
     /// entries ([`Devcontainer::place_of`]).
-    pub fn devcontainer(&self, path: &Path) -> Option<&Devcontainer> {
+    pub(crate) fn devcontainer(&self, path: &Path) -> Option<&Devcontainer> {
         self.devcontainers.iter().find(|d| d.is_at(path))
     }
 
     /// Where an entry of the devcontainer.json at `path` is
     /// ([`Devcontainer::place_of`]); the file and the entry's name when its
     /// line is not known.
-    pub fn devcontainer_place(&self, path: &Path, keys: &[&str]) -> Place {
+    pub(crate) fn devcontainer_place(&self, path: &Path, keys: &[&str]) -> Place {
         self.devcontainer(path)
             .and_then(|d| d.place_of(keys))
             .unwrap_or_else(|| Place::file(path).key(super::devcontainer_file::key_name(keys)))
     }
 
     /// A path shown relative to the workspace when it is inside it.
-    pub fn display(&self, path: &Path) -> String {
+    pub(crate) fn display(&self, path: &Path) -> String {
         relative(&self.root, path)
     }
 }

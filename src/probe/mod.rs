@@ -24,7 +24,8 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct Probing {
     /// The per-probe timeout.
-    pub timeout: Duration,
+    #[cfg_attr(not(feature = "online"), allow(dead_code))]
+    pub(crate) timeout: Duration,
     /// Stand-in URLs by host name; empty in the binary.
     redirects: Vec<(String, String)>,
 }
@@ -171,7 +172,7 @@ pub enum AuthHeader {
 
 impl AuthHeader {
     /// The header as people (and the JSON evidence) name it.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             AuthHeader::ApiKey => "x-api-key",
             AuthHeader::Bearer => "Authorization: Bearer",
@@ -196,11 +197,11 @@ impl Serialize for AuthHeader {
 #[derive(Clone, Debug, Serialize)]
 pub struct ExtraCa {
     /// The path it names.
-    pub path: String,
+    pub(crate) path: String,
     /// Certificates read from it.
-    pub certificates: usize,
+    pub(crate) certificates: usize,
     /// Why it could not be used, when it could not.
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
 }
 
 /// Probes the network for this snapshot; `None` in a build without the
@@ -236,7 +237,7 @@ mod net {
     const BODY_LIMIT: u64 = 64 << 10;
 
     /// Runs every probe, side by side, each within the timeout.
-    pub fn probe(ctx: &Context, probing: &Probing) -> OnlineFacts {
+    pub(crate) fn probe(ctx: &Context, probing: &Probing) -> OnlineFacts {
         let timeout = probing.timeout;
         let (roots, extra_ca) = trust(ctx);
         let proxy = proxy_url(ctx);
@@ -347,7 +348,7 @@ mod net {
     }
 
     /// True when NO_PROXY exempts the host.
-    pub fn bypasses_proxy(no_proxy: &str, host: &str) -> bool {
+    pub(crate) fn bypasses_proxy(no_proxy: &str, host: &str) -> bool {
         no_proxy
             .split(',')
             .map(str::trim)
@@ -426,7 +427,7 @@ mod net {
     }
 
     /// A transport error in the words of the classification.
-    pub fn classify(e: &ureq::Error) -> (Reach, String) {
+    pub(crate) fn classify(e: &ureq::Error) -> (Reach, String) {
         use std::io::ErrorKind;
         let text = crate::secret::scrub(&e.to_string());
         if text.contains("invalid peer certificate") {
@@ -589,7 +590,7 @@ mod net {
     }
 
     /// Maps the API's answer to a cause.
-    pub fn verdict(
+    pub(crate) fn verdict(
         status: u16,
         message: &str,
         header: AuthHeader,

@@ -13,7 +13,7 @@ const AGAIN: &str = "Start again: run `claude auth login` (or /login inside clau
                      and run `ccauth callback '<url>'` here while claude still waits.";
 
 /// The human report.
-pub fn human(report: &CallbackReport) -> String {
+pub(crate) fn human(report: &CallbackReport) -> String {
     let mut out = format!(
         "ccauth callback\n\n  url        {}\n  listening  {}\n  sent       {}\n\n",
         report.url,
@@ -28,7 +28,7 @@ pub fn human(report: &CallbackReport) -> String {
 }
 
 /// The JSON report (the same facts, for bug reports and scripts).
-pub fn json(report: &CallbackReport) -> String {
+pub(crate) fn json(report: &CallbackReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
     text.push('\n');
     text

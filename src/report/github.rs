@@ -57,7 +57,7 @@ fn location(report: &Report, shown: &Shown) -> Vec<String> {
 }
 
 /// Escapes a property value: the message escapes plus `:` and `,`.
-pub fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -3,7 +3,7 @@
 //! Renderers (`human`, `json`) only format a [`Report`]; every decision about
 //! authentication was made by the checks before it was built.
 
-pub mod callback;
+pub(crate) mod callback;
 #[cfg(test)]
 mod fixture;
 pub mod github;
@@ -12,12 +12,12 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
-pub mod saved;
+pub(crate) mod saved;
 pub mod status;
-pub mod why;
+pub(crate) mod why;
 
 /// Every renderer escapes data through [`crate::escape`].
-pub use crate::escape;
+pub(crate) use crate::escape;
 
 use crate::checks::mask::{mask_finding, mask_option};
 use crate::checks::{CheckResult, Problem, Status};
@@ -29,86 +29,86 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Bumped on any incompatible change to the JSON shape.
-pub const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// Everything a renderer shows. It deserializes too, so a saved JSON report
 /// can be rendered again ([`saved::load`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     /// The JSON contract's version.
-    pub schema_version: u32,
+    pub(crate) schema_version: u32,
     /// Which tool made the report.
-    pub tool: Tool,
+    pub(crate) tool: Tool,
     /// Facts about this environment; information, never a verdict.
-    pub runtime: Runtime,
+    pub(crate) runtime: Runtime,
     /// Counts per status.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// One result per registered check, in registry order.
-    pub checks: Vec<CheckResult>,
+    pub(crate) checks: Vec<CheckResult>,
     /// With `--fix`: what each repair did. Not read back from a saved report:
     /// a repair is reported by the run that made it.
     #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
-    pub fixes: Option<Vec<crate::fix::Outcome>>,
+    pub(crate) fixes: Option<Vec<crate::fix::Outcome>>,
     /// With `--fix`: every check's status before the repairs.
     #[serde(skip_serializing_if = "Option::is_none", skip_deserializing)]
-    pub before: Option<Vec<(&'static str, Status)>>,
+    pub(crate) before: Option<Vec<(&'static str, Status)>>,
 }
 
 /// The tool's name and version.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Tool {
+pub(crate) struct Tool {
     /// Always `ccauth`.
     #[serde(deserialize_with = "crate::static_str::deserialize")]
-    pub name: crate::static_str::StaticStr,
+    pub(crate) name: crate::static_str::StaticStr,
     /// The crate version.
     #[serde(deserialize_with = "crate::static_str::deserialize")]
-    pub version: crate::static_str::StaticStr,
+    pub(crate) version: crate::static_str::StaticStr,
 }
 
 /// Counts of each status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Checks that passed.
-    pub pass: usize,
+    pub(crate) pass: usize,
     /// Checks that warned.
-    pub warn: usize,
+    pub(crate) warn: usize,
     /// Checks that failed.
-    pub fail: usize,
+    pub(crate) fail: usize,
     /// Checks that were skipped.
-    pub skip: usize,
+    pub(crate) skip: usize,
 }
 
 /// Where this is running, as facts for a bug report.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Runtime {
     /// The kind of container (`docker`, `podman`, …), if any marker says so.
-    pub container: Option<Place>,
+    pub(crate) container: Option<Place>,
     /// Every marker that fired, with its signal.
-    pub markers: Vec<Marker>,
+    pub(crate) markers: Vec<Marker>,
     /// Effective uid.
-    pub uid: u32,
+    pub(crate) uid: u32,
     /// The uid's name in /etc/passwd.
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// `$HOME` as the environment has it.
-    pub home_env: Option<String>,
+    pub(crate) home_env: Option<String>,
     /// The uid's home in /etc/passwd.
-    pub passwd_home: Option<PathBuf>,
+    pub(crate) passwd_home: Option<PathBuf>,
     /// Claude Code's config dir.
-    pub config_dir: Option<PathBuf>,
+    pub(crate) config_dir: Option<PathBuf>,
     /// The config file the client reads (a legacy `.config.json` when it replaces `.claude.json`).
-    pub config_file: Option<PathBuf>,
+    pub(crate) config_file: Option<PathBuf>,
     /// `.credentials.json`.
-    pub credentials_file: Option<PathBuf>,
+    pub(crate) credentials_file: Option<PathBuf>,
     /// The first `claude` on PATH, and any others after it.
-    pub claude: Vec<ClaudeInstall>,
+    pub(crate) claude: Vec<ClaudeInstall>,
     /// The workspace inspected.
-    pub workspace: PathBuf,
+    pub(crate) workspace: PathBuf,
     /// OS name and version.
-    pub os: Option<String>,
+    pub(crate) os: Option<String>,
     /// Kernel release.
-    pub kernel: Option<String>,
+    pub(crate) kernel: Option<String>,
     /// Which credential the client uses, in one line (`ccauth status` has the detail).
-    pub sign_in: String,
+    pub(crate) sign_in: String,
 }
 
 impl Runtime {
@@ -166,7 +166,7 @@ impl Report {
     }
 
     /// Adds what `--fix` did, and the statuses before it.
-    pub fn with_fixes(
+    pub(crate) fn with_fixes(
         mut self,
         outcomes: Vec<crate::fix::Outcome>,
         before: Option<Vec<(&'static str, Status)>>,
@@ -201,7 +201,7 @@ impl Report {
     }
 
     /// True when the report should make the process exit 1.
-    pub fn has_problems(&self, strict: bool) -> bool {
+    pub(crate) fn has_problems(&self, strict: bool) -> bool {
         self.summary.fail > 0 || (strict && self.summary.warn > 0)
     }
 }
@@ -209,9 +209,9 @@ impl Report {
 /// One problem as the per-problem renderers show it, with its check.
 pub(crate) struct Shown<'a> {
     /// The check that found it.
-    pub result: &'a CheckResult,
+    pub(crate) result: &'a CheckResult,
     /// The problem; its status already carries `--warn`/`--deny`.
-    pub problem: &'a Problem,
+    pub(crate) problem: &'a Problem,
 }
 
 /// Every problem of every failing or warning check, in report order. A

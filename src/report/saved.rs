@@ -18,7 +18,7 @@ const REPORT_LIMIT: u64 = 16 << 20;
 
 /// Why a saved report cannot be rendered.
 #[derive(Debug)]
-pub enum LoadError {
+pub(crate) enum LoadError {
     /// The file cannot be read as a regular file of bounded size.
     File(PathBuf, FileProblem),
     /// It is not JSON, or not a ccauth report of the version it claims.
@@ -64,7 +64,7 @@ struct Versioned {
 }
 
 /// Reads and checks a report that `ccauth doctor --format json` wrote.
-pub fn load(path: &Path) -> Result<Report, LoadError> {
+pub(crate) fn load(path: &Path) -> Result<Report, LoadError> {
     let bytes = fsread::read_bounded(path, REPORT_LIMIT)
         .map_err(|problem| LoadError::File(path.to_path_buf(), problem))?;
     let invalid = |e: serde_json::Error| LoadError::Invalid(path.to_path_buf(), e.to_string());

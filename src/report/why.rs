@@ -10,14 +10,14 @@ use std::fmt::Write;
 
 /// Renders the answer as JSON (`schema/why.schema.json`) with a trailing
 /// newline.
-pub fn json(report: &WhyReport) -> String {
+pub(crate) fn json(report: &WhyReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
     text.push('\n');
     text
 }
 
 /// Renders the answer for people.
-pub fn human(report: &WhyReport, style: Style) -> String {
+pub(crate) fn human(report: &WhyReport, style: Style) -> String {
     let mut out = String::new();
     write_heading(&mut out, report, style);
     if report.matches.is_empty() {

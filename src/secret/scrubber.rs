@@ -67,7 +67,7 @@ impl Scrubber {
     /// A scrubber that also masks these exact values wherever they occur.
     /// Values too short, empty, placeholders, numbers, switches and paths
     /// are left to the shape rules.
-    pub fn with_values<I, S>(values: I) -> Self
+    pub(crate) fn with_values<I, S>(values: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -200,7 +200,7 @@ fn is_plain_path(value: &str) -> bool {
 /// that does not merely point at one (`…_FILE`, `…_DIR`, `…_DESCRIPTOR`);
 /// in any other case the usual names of keys, query parameters and headers
 /// (`password`, `access_token`, `sig`, `x-api-key`, `Authorization`).
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     const WORDS: &[&str] = &[
         "TOKEN",
         "KEY",

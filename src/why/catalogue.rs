@@ -274,7 +274,7 @@ fn reads_like_a_message(span: &str) -> bool {
 
 /// Lower case, punctuation and separators dropped, tokens, paths and numbers
 /// replaced by placeholders, whitespace collapsed.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for raw in text.split_whitespace() {
         let word = raw.trim_matches(|c: char| !(c.is_alphanumeric() || "/~._-".contains(c)));

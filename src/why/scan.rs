@@ -32,7 +32,7 @@ pub struct SeenLine {
     pub wrapped: bool,
     /// The line, secrets masked, colours and control characters removed,
     /// cut around the match when long.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 /// Everything seen of one check's messages.

@@ -15,7 +15,7 @@ mod pattern;
 mod rules;
 
 pub use pattern::anchored_pattern;
-pub use rules::Rule;
+pub(crate) use rules::Rule;
 
 use super::env::Env;
 use super::fsread;
@@ -29,36 +29,36 @@ pub const JUDGED_BY: &str = "ccauth, reading the rules and .git/index without ru
 
 /// What the rules and the index say of one file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GitStatus {
+pub(crate) struct GitStatus {
     /// The ignore rules exclude the file.
-    pub ignored: bool,
+    pub(crate) ignored: bool,
     /// The deciding rule as `source:line:pattern`, when one matched.
-    pub rule: Option<String>,
+    pub(crate) rule: Option<String>,
     /// The same rule, with its file and line for places.
     #[serde(skip)]
-    pub deciding_rule: Option<Rule>,
+    pub(crate) deciding_rule: Option<Rule>,
     /// The file is in the index; `None` when the index could not tell.
-    pub tracked: Option<bool>,
+    pub(crate) tracked: Option<bool>,
     /// [`JUDGED_BY`].
-    pub judged_by: &'static str,
+    pub(crate) judged_by: &'static str,
     /// Why the tracked status is unknown, when it is.
-    pub tracked_unknown_because: Option<String>,
+    pub(crate) tracked_unknown_because: Option<String>,
 }
 
 /// The repository that holds the workspace.
 #[derive(Clone, Debug)]
-pub struct Repo {
+pub(crate) struct Repo {
     /// The work tree's top directory.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// The `.git` directory (resolved from a `gitdir:` file for worktrees).
-    pub git_dir: PathBuf,
+    pub(crate) git_dir: PathBuf,
     /// Where `config` and `info/exclude` live: the main repository's `.git`
     /// for a linked worktree (its `commondir` file), else `git_dir`.
-    pub common_dir: PathBuf,
+    pub(crate) common_dir: PathBuf,
 }
 
 /// Walks up from `start` to the directory holding `.git`.
-pub fn find_repo(start: &Path) -> Option<Repo> {
+pub(crate) fn find_repo(start: &Path) -> Option<Repo> {
     start.ancestors().find_map(|dir| {
         let dot_git = dir.join(".git");
         let meta = std::fs::metadata(&dot_git).ok()?;
@@ -82,28 +82,34 @@ pub fn find_repo(start: &Path) -> Option<Repo> {
 
 /// The facts git would check before it agrees to work in the repository.
 #[derive(Clone, Debug, Default)]
-pub struct GitFacts {
+pub(crate) struct GitFacts {
     /// One verdict per path asked about, in order.
-    pub statuses: Vec<GitStatus>,
+    pub(crate) statuses: Vec<GitStatus>,
     /// Set when git itself would refuse the repository.
-    pub ownership: Option<Ownership>,
+    pub(crate) ownership: Option<Ownership>,
 }
 
 /// A repository owned by someone else: git answers "detected dubious
 /// ownership" to every command there until it is listed in `safe.directory`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Ownership {
+pub(crate) struct Ownership {
     /// The directory git names in its refusal.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Its owner.
-    pub owner_uid: u32,
+    pub(crate) owner_uid: u32,
     /// The uid ccauth judged for.
-    pub user_uid: u32,
+    pub(crate) user_uid: u32,
 }
 
 /// Judges each path (relative to the repository root, `/`-separated), as
 /// `uid` would see the repository; `sysroot` holds `/etc/gitconfig`.
-pub fn judge(repo: &Repo, rel_paths: &[String], env: &Env, uid: u32, sysroot: &Path) -> GitFacts {
+pub(crate) fn judge(
+    repo: &Repo,
+    rel_paths: &[String],
+    env: &Env,
+    uid: u32,
+    sysroot: &Path,
+) -> GitFacts {
     if rel_paths.is_empty() {
         return GitFacts::default();
     }

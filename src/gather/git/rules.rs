@@ -88,15 +88,15 @@ impl IgnoreRules {
 
 /// The rule that decided a path: where it is written, and what it says.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// The file it is read from (`None` for a buffer given without a name).
-    pub source: Option<PathBuf>,
+    pub(crate) source: Option<PathBuf>,
     /// Its line in that file, from 1.
-    pub line: u32,
+    pub(crate) line: u32,
     /// A `!pattern`: it re-includes what an earlier rule excluded.
-    pub negated: bool,
+    pub(crate) negated: bool,
     /// The pattern as written, `!` included.
-    pub pattern: String,
+    pub(crate) pattern: String,
 }
 
 impl std::fmt::Display for Rule {
