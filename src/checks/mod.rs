@@ -63,7 +63,7 @@ pub trait Check: Sync {
     /// Judges the snapshot together with what the `--online` probes found
     /// (`None` without `--online`): the probes are a separate input, so the
     /// snapshot stays what gathering read. Only the checks that
-    /// [`Check::probes_network`] read them; the others judge the snapshot.
+    /// [`Check::needs_online`] read them; the others judge the snapshot.
     fn run_probed(&self, ctx: &Context, online: Option<&OnlineFacts>) -> Finding {
         let _ = online;
         self.run(ctx)
