@@ -598,6 +598,20 @@ pub(crate) fn session_winner(ctx: &Context) -> Option<Credential> {
         .or_else(|| resolve(ctx, Mode::Print).winner)
 }
 
+/// The client's precedence, first wins (2.1.332, `claude auth status`): a
+/// cloud provider flag, ANTHROPIC_AUTH_TOKEN, apiKeyHelper,
+/// ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, the /login credential, then
+/// `primaryApiKey`. `status` lists its rows in this order too.
+pub(crate) const PRECEDENCE: &[SourceKind] = &[
+    SourceKind::CloudProvider,
+    SourceKind::AuthToken,
+    SourceKind::ApiKeyHelper,
+    SourceKind::ApiKey,
+    SourceKind::OauthTokenEnv,
+    SourceKind::StoredLogin,
+    SourceKind::PrimaryApiKey,
+];
+
 /// Resolves the winner for one mode.
 pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
     let present = present(ctx);
@@ -639,15 +653,7 @@ pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
     let order: &[SourceKind] = if bare {
         &[SourceKind::ApiKey]
     } else {
-        &[
-            SourceKind::CloudProvider,
-            SourceKind::AuthToken,
-            SourceKind::ApiKeyHelper,
-            SourceKind::ApiKey,
-            SourceKind::OauthTokenEnv,
-            SourceKind::StoredLogin,
-            SourceKind::PrimaryApiKey,
-        ]
+        PRECEDENCE
     };
     let winner = order
         .iter()

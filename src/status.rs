@@ -77,15 +77,7 @@ pub(crate) struct SourceRow {
 }
 
 /// The rows of the table, in the client's precedence order.
-const ROWS: &[SourceKind] = &[
-    SourceKind::CloudProvider,
-    SourceKind::AuthToken,
-    SourceKind::ApiKeyHelper,
-    SourceKind::ApiKey,
-    SourceKind::OauthTokenEnv,
-    SourceKind::StoredLogin,
-    SourceKind::PrimaryApiKey,
-];
+const ROWS: &[SourceKind] = crate::auth::PRECEDENCE;
 
 /// A row's name: the variable for the kinds one carries (from the one
 /// table, [`auth::CREDENTIAL_VARS`]), else the source's own name.

@@ -291,7 +291,7 @@ pub struct CheckResult {
 
 impl CheckResult {
     /// The result of `check`, its problems' codes qualified with its id.
-    fn of(check: &dyn Check, mut finding: Finding) -> Self {
+    pub(crate) fn of(check: &dyn Check, mut finding: Finding) -> Self {
         for problem in &mut finding.problems {
             problem.qualify(check.id());
             debug_assert!(

@@ -28,22 +28,9 @@ pub(crate) fn runtime() -> Runtime {
     }
 }
 
-/// The result of a registered check, its codes qualified as the registry does.
-pub(crate) fn result(id: &str, mut finding: Finding) -> CheckResult {
-    let check = find(id).unwrap();
-    for problem in &mut finding.problems {
-        problem.qualify(id);
-    }
-    CheckResult {
-        id: check.id(),
-        title: check.title(),
-        category: check.category(),
-        finding,
-        not_selected: None,
-        crashed: false,
-        overridden: None,
-        before_fix: None,
-    }
+/// The result of a registered check, as the registry makes it.
+pub(crate) fn result(id: &str, finding: Finding) -> CheckResult {
+    CheckResult::of(find(id).unwrap(), finding)
 }
 
 /// Problems at a line and column with a key, in a file with a space in
@@ -62,7 +49,7 @@ pub(crate) fn report() -> Report {
         .unwrap();
     let onboarding = Finding::problem(
         Problem::warn(
-            "overwritten",
+            "overwritten-by-lifecycle",
             "postCreateCommand overwrites it.",
             "Merge instead.",
         )
@@ -72,14 +59,14 @@ pub(crate) fn report() -> Report {
     let denied = result(
         "devcontainer-env",
         Finding::problem(Problem::warn(
-            "remote-only",
+            "remote-env-only",
             "remoteEnv only.",
             "Use containerEnv.",
         )),
     );
     let allowed = result(
         "root-user",
-        Finding::problem(Problem::warn("root", "root.", "Do not.")),
+        Finding::problem(Problem::warn("root-without-sandbox", "root.", "Do not.")),
     );
     let mut results = vec![
         result("credential-missing", missing),

@@ -79,7 +79,7 @@ mod tests {
             lines[0]
         );
         assert!(
-            lines[1].starts_with("::warning title=ccauth onboarding-flag/overwritten"),
+            lines[1].starts_with("::warning title=ccauth onboarding-flag/overwritten-by-lifecycle"),
             "a file outside the workspace is not annotated: {}",
             lines[1]
         );
@@ -98,7 +98,7 @@ mod tests {
             lines[3]
         );
         assert!(
-            lines[4].starts_with("::error title=ccauth devcontainer-env/remote-only"),
+            lines[4].starts_with("::error title=ccauth devcontainer-env/remote-env-only"),
             "--deny raised it: {}",
             lines[4]
         );

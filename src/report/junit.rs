@@ -221,10 +221,10 @@ mod tests {
             .unwrap();
         assert!(case.contains("classname=\"ccauth.workspace\""));
         assert!(case.contains(
-            "<failure type=\"fail\" message=\"devcontainer-env/remote-env-only, devcontainer-env/unset\">"
+            "<failure type=\"fail\" message=\"devcontainer-env/remote-env-only, devcontainer-env/host-variable-missing\">"
         ));
         assert!(case.contains(
-            "[devcontainer-env/remote-env-only] TOKEN is set in remoteEnv only.&#10;  at .devcontainer/devcontainer.json:12:5&#10;Fix: Use containerEnv.&#10;&#10;[devcontainer-env/unset]"
+            "[devcontainer-env/remote-env-only] TOKEN is set in remoteEnv only.&#10;  at .devcontainer/devcontainer.json:12:5&#10;Fix: Use containerEnv.&#10;&#10;[devcontainer-env/host-variable-missing]"
         ));
         assert_eq!(text.matches("<skipped ").count(), 1);
     }
@@ -234,13 +234,17 @@ mod tests {
         let report = sample::report();
         let relaxed = render(&report, false);
         assert!(relaxed.contains(
-            "<property name=\"config-persistence/layer\" value=\"&lt;.claude.json&gt; is on the container&apos;s layer &amp; lost.\"/>"
+            "<property name=\"config-persistence/file-not-persisted\" value=\"&lt;.claude.json&gt; is on the container&apos;s layer &amp; lost.\"/>"
         ));
-        assert!(relaxed.contains("<system-out>warning: [config-persistence/layer]"));
+        assert!(relaxed.contains("<system-out>warning: [config-persistence/file-not-persisted]"));
         assert!(relaxed.contains("at /home/dev/.claude.json&#10;"));
         let strict = render(&report, true);
         assert!(strict.contains("failures=\"2\""));
-        assert!(strict.contains("<failure type=\"warn\" message=\"config-persistence/layer\">"));
+        assert!(
+            strict.contains(
+                "<failure type=\"warn\" message=\"config-persistence/file-not-persisted\">"
+            )
+        );
         assert!(!strict.contains("<properties>"));
     }
 

@@ -250,9 +250,11 @@ mod tests {
         assert!(text.contains(
             "- ✗ `devcontainer-env/remote-env-only` · [devcontainer.json:12](.devcontainer/devcontainer.json#L12) `remoteEnv.TOKEN`: TOKEN is set in remoteEnv only.\n\n  **Fix**\n\n  ```text\n  Use containerEnv.\n  ```\n"
         ));
-        assert!(text.contains("- ! `devcontainer-env/unset`: HOST_VAR is not set on the host."));
         assert!(text.contains(
-            "- ! `config-persistence/layer` · `/home/dev/.claude.json`: <.claude.json> is on"
+            "- ! `devcontainer-env/host-variable-missing`: HOST_VAR is not set on the host."
+        ));
+        assert!(text.contains(
+            "- ! `config-persistence/file-not-persisted` · `/home/dev/.claude.json`: <.claude.json> is on"
         ));
     }
 

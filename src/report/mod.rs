@@ -273,46 +273,24 @@ pub(crate) fn workspace_relative<'a>(
 /// outside it, a pass, a skip, and a check left out with `--skip`.
 #[cfg(test)]
 pub(crate) mod sample {
+    use super::fixture::result;
     use super::{Report, Runtime};
-    use crate::checks::{Category, CheckResult, Finding, Place, Problem};
+    use crate::checks::{Finding, Place, Problem};
     use std::path::PathBuf;
 
     /// The workspace the sample's places are relative to.
     pub(crate) const WORKSPACE: &str = "/work/project";
 
-    fn result(id: &'static str, category: Category, finding: Finding) -> CheckResult {
-        let mut finding = finding;
-        for problem in &mut finding.problems {
-            problem.qualify(id);
-        }
-        CheckResult {
-            id,
-            title: "A title",
-            category,
-            finding,
-            not_selected: None,
-            crashed: false,
-            overridden: None,
-            before_fix: None,
-        }
-    }
-
     fn runtime() -> Runtime {
         Runtime {
-            container: None,
-            markers: Vec::new(),
-            uid: 1000,
             user: Some("dev".into()),
             home_env: Some("/home/dev".into()),
             passwd_home: Some("/home/dev".into()),
             config_dir: Some("/home/dev/.claude".into()),
             config_file: Some("/home/dev/.claude.json".into()),
-            credentials_file: None,
-            claude: Vec::new(),
             workspace: PathBuf::from(WORKSPACE),
-            os: None,
-            kernel: None,
             sign_in: "not logged in".into(),
+            ..super::fixture::runtime()
         }
     }
 
@@ -328,33 +306,25 @@ pub(crate) mod sample {
             .at(Place::line(&json, 12, Some(5)).key("remoteEnv.TOKEN")),
         )
         .and(Problem::warn(
-            "unset",
+            "host-variable-missing",
             "HOST_VAR is not set on the host.",
             "Export HOST_VAR.",
         ));
         let warning = Finding::problem(
             Problem::warn(
-                "layer",
+                "file-not-persisted",
                 "<.claude.json> is on the container's layer & lost.",
                 "Mount it.",
             )
             .at(Place::file("/home/dev/.claude.json")),
         );
-        let mut skipped = result("root-user", Category::Container, Finding::skip("not run"));
+        let mut skipped = result("root-user", Finding::skip("not run"));
         skipped.not_selected = Some("excluded with --skip".into());
         let checks = vec![
-            result("devcontainer-env", Category::Workspace, failing),
-            result("config-persistence", Category::Container, warning),
-            result(
-                "config-file",
-                Category::Container,
-                Finding::pass("It can be read."),
-            ),
-            result(
-                "gateway",
-                Category::Credentials,
-                Finding::skip("No gateway is set."),
-            ),
+            result("devcontainer-env", failing),
+            result("config-persistence", warning),
+            result("config-file", Finding::pass("It can be read.")),
+            result("gateway", Finding::skip("No gateway is set.")),
             skipped,
         ];
         Report::new(runtime(), checks)

@@ -332,10 +332,10 @@ mod tests {
             codes,
             [
                 "credential-missing/none",
-                "onboarding-flag/overwritten",
+                "onboarding-flag/overwritten-by-lifecycle",
                 "env-file-ignored/tracked",
                 "env-file-ignored/not-ignored",
-                "devcontainer-env/remote-only",
+                "devcontainer-env/remote-env-only",
             ]
         );
         let tracked = &results[2];
@@ -427,7 +427,7 @@ mod tests {
         assert_eq!(left_out, 3);
         assert_eq!(
             results[1]["properties"]["code"],
-            "onboarding-flag/overwritten"
+            "onboarding-flag/overwritten-by-lifecycle"
         );
         assert!(sarif(&report())["runs"][0].get("properties").is_none());
     }
