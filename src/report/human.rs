@@ -222,14 +222,7 @@ fn render_check(
         style.dim(&format!("({})", result.id))
     );
     if finding.status.is_problem() {
-        let problems = &result.finding.problems;
-        for (i, problem) in problems.iter().enumerate() {
-            // A fix the next problem shares is said once, under the last.
-            let shared = problems
-                .get(i + 1)
-                .is_some_and(|next| next.fix == problem.fix);
-            render_problem(out, problem, (workspace, style), !shared);
-        }
+        render_problems(out, &result.finding.problems, (workspace, style));
         let _ = writeln!(
             out,
             "{INDENT}{}",
@@ -244,6 +237,17 @@ fn render_check(
     if style.verbose && !finding.evidence.is_empty() {
         let evidence = serde_json::to_string(&finding.evidence).unwrap_or_default();
         write_block(out, (&style.dim("Evidence: "), 10), &evidence);
+    }
+}
+
+/// A check's problems, each with its places and fix; a fix the next
+/// problem shares is said once, under the last of them.
+pub(crate) fn render_problems(out: &mut String, problems: &[Problem], layout: (&Path, Style)) {
+    for (i, problem) in problems.iter().enumerate() {
+        let shared = problems
+            .get(i + 1)
+            .is_some_and(|next| next.fix == problem.fix);
+        render_problem(out, problem, layout, !shared);
     }
 }
 

@@ -3,10 +3,11 @@
 //! probe can tell (with the command that would) and the causes ruled out.
 
 use super::escape;
-use super::human::{Style, write_block};
+use super::human::{Style, render_problems, write_block};
 use crate::checks::Status;
 use crate::why::{Source, Verdict, WhyMatch, WhyReport};
 use std::fmt::Write;
+use std::path::Path;
 
 /// Renders the answer as JSON (`schema/why.schema.json`) with a trailing
 /// newline.
@@ -125,10 +126,9 @@ fn write_holding(out: &mut String, m: &WhyMatch, show_lines: bool, style: Style)
             );
         }
     }
-    write_block(out, ("", 0), &m.finding.cause);
-    if let Some(fix) = &m.finding.fix {
-        write_block(out, (&style.bold("Fix: "), 5), fix);
-    }
+    // Each problem with its places (absolute: `why` names no workspace)
+    // and its fix, as `doctor` shows them.
+    render_problems(out, &m.finding.problems, (Path::new(""), style));
     let _ = writeln!(out, "      More: ccauth explain {}\n", m.id);
 }
 
