@@ -144,7 +144,7 @@ pub enum Refusal {
     ManualRedirectPage,
     /// A user name or password before the host.
     Userinfo,
-    /// A host other than localhost, 127.0.0.1 or [::1].
+    /// A host other than localhost, 127.0.0.1 or `[::1]`.
     Host(String),
     /// No port, or port 0.
     Port,

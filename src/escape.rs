@@ -9,7 +9,7 @@
 //! tests `StartsWith("::")`, see `ActionCommand.TryParseV2` in
 //! actions/runner), and the legacy `##[command]` form, which the runner finds
 //! anywhere in a line (`ActionCommand.TryParse`). Every renderer for people
-//! passes data through [`line`] or [`text`]; the JSON report keeps data exact,
+//! passes data through [`line()`] or [`text`]; the JSON report keeps data exact,
 //! since JSON escapes control characters itself and is not read by the runner
 //! as commands.
 //!
@@ -35,7 +35,7 @@ pub(crate) fn line(data: &str) -> String {
 }
 
 /// Text made inert line by line: its own line breaks stay, every line goes
-/// through [`line`], so no line of it can start a workflow command or carry
+/// through [`line()`], so no line of it can start a workflow command or carry
 /// a terminal escape.
 pub(crate) fn text(data: &str) -> String {
     data.split('\n').map(line).collect::<Vec<_>>().join("\n")

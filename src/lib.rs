@@ -8,6 +8,9 @@
 //! below it. Secrets are held in [`secret::Secret`], which only ever prints masked.
 
 #![warn(unreachable_pub)]
+// The library exists for the binary and its tests: its docs are read with
+// `cargo doc --document-private-items`, where these links resolve.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod app;
 pub mod auth;

@@ -577,7 +577,7 @@ pub fn load_claude_json(path: &Path) -> Loaded<ClaudeJson> {
 }
 
 /// The keys that matter out of `.claude.json` content: the fast path of
-/// [`claude_json_fast`](super::claude_json_fast) when it is sure, else
+/// [`super::claude_json_fast`] when it is sure, else
 /// [`stream_claude_json`] from the start. Either reads the bytes as the
 /// client does, decoded as UTF-8 with U+FFFD for what is not ([`LossyUtf8`]).
 pub fn parse_claude_json(mut reader: impl Read + Seek) -> Result<ClaudeJson, LoadError> {
