@@ -94,7 +94,10 @@ pub fn render(report: &Report, style: Style) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            style.dim(&format!("({hidden} checks not run: --only/--skip)"))
+            style.dim(&format!(
+                "({} not run: --only/--skip)",
+                super::checks_word(hidden)
+            ))
         );
     }
     out.push('\n');
@@ -378,7 +381,7 @@ mod tests {
         );
         assert!(text.contains(&format!("\n{INDENT}--> /home/dev/.claude.json\n")));
         assert!(!text.contains("root-user"));
-        assert!(text.contains("(1 checks not run: --only/--skip)"));
+        assert!(text.contains("(1 check not run: --only/--skip)"));
     }
 
     #[test]

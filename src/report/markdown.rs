@@ -61,7 +61,11 @@ pub fn render(report: &Report) -> String {
     }
     let hidden = report.checks.len() - selected().count();
     if hidden > 0 {
-        let _ = writeln!(out, "\n_{hidden} checks not run: --only/--skip_");
+        let _ = writeln!(
+            out,
+            "\n_{} not run: --only/--skip_",
+            super::checks_word(hidden)
+        );
     }
     // Every line of the document, data included, made inert at once: Markdown
     // has no escape sequences of its own to keep.
@@ -263,7 +267,7 @@ mod tests {
         let text = render(&sample::report());
         assert!(!text.contains("root-user"));
         assert!(text.contains("<details><summary>1 passed, 1 skipped</summary>"));
-        assert!(text.contains("_1 checks not run: --only/--skip_"));
+        assert!(text.contains("_1 check not run: --only/--skip_"));
     }
 
     #[test]

@@ -206,6 +206,14 @@ impl Report {
     }
 }
 
+/// "1 check", "2 checks".
+pub(crate) fn checks_word(count: usize) -> String {
+    match count {
+        1 => "1 check".to_string(),
+        n => format!("{n} checks"),
+    }
+}
+
 /// One problem as the per-problem renderers show it, with its check.
 pub(crate) struct Shown<'a> {
     /// The check that found it.
