@@ -127,6 +127,12 @@ impl<R: Read> Input<R> {
     /// spare capacity without zeroing it first, so a small file costs only
     /// its own size.
     fn fill(&mut self, want: usize) -> Option<()> {
+        // Nothing more to read, or enough unread: moving the unread bytes
+        // would only copy them (once per project entry, for a file smaller
+        // than the read-ahead).
+        if self.at_end || self.unread().len() >= want {
+            return Some(());
+        }
         self.buffer.drain(..self.start);
         self.start = 0;
         let missing = want.saturating_sub(self.buffer.len());

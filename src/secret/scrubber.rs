@@ -21,7 +21,7 @@ use super::{STARS, Secret};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Captures, Regex};
 use std::borrow::Cow;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// Known values shorter than this are not matched: a short password would
 /// mask every word it happens to spell. Shapes still catch them in context.
@@ -348,22 +348,41 @@ enum Masking {
     HighEntropyWord,
 }
 
-/// One shape of secret.
+/// One shape of secret. Its regex is compiled the first time a text could
+/// hold it: compiling every shape costs more than the rest of a `doctor` run.
 struct Shape {
-    pattern: Regex,
+    source: &'static str,
+    pattern: OnceLock<Regex>,
     masking: Masking,
+    /// A word every match contains (ASCII, any case), when there is one: a
+    /// text without it is left alone without compiling the regex.
+    needs: Option<&'static str>,
 }
 
 impl Shape {
-    fn new(pattern: &str, masking: Masking) -> Self {
+    fn new(source: &'static str, masking: Masking) -> Self {
         Shape {
-            pattern: Regex::new(pattern).expect("the shape patterns are valid"),
+            source,
+            pattern: OnceLock::new(),
             masking,
+            needs: None,
         }
     }
 
+    /// Only texts that contain `word` (ASCII, any case) can match.
+    fn needing(mut self, word: &'static str) -> Self {
+        self.needs = Some(word);
+        self
+    }
+
     fn mask(&self, text: &str) -> String {
+        if let Some(word) = self.needs
+            && !contains_ignoring_ascii_case(text, word)
+        {
+            return text.to_string();
+        }
         self.pattern
+            .get_or_init(|| Regex::new(self.source).expect("the shape patterns are valid"))
             .replace_all(text, |caps: &Captures<'_>| self.rewrite(text, caps))
             .into_owned()
     }
@@ -416,19 +435,23 @@ static SHAPES: LazyLock<Vec<Shape>> = LazyLock::new(|| {
         Shape::new(
             r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|\z)",
             Whole,
-        ),
+        )
+        .needing("PRIVATE KEY-----"),
         Shape::new(
             r#"(?i)\b[a-z][a-z0-9+.-]{0,30}://[^\s/?#@:"'<>\\]*:(?P<v>[^\s/?#@"'<>\\]+)@"#,
             Value,
-        ),
+        )
+        .needing("://"),
         Shape::new(
             r#"(?i)\b(?:proxy-)?authorization\\?"?\s*[:=]\s*\\?"?\s*(?:bearer|basic|digest|token|negotiate)\s+(?P<v>[^\s"'\\,;<>]+)"#,
             ValueNotProse,
-        ),
+        )
+        .needing("authorization"),
         Shape::new(
             r"(?i)\bbearer\s+(?P<v>[A-Za-z0-9._~+/=-]{5,}[A-Za-z0-9_~+/=-])",
             ValueNotProse,
-        ),
+        )
+        .needing("bearer"),
         Shape::new(
             r#""([A-Za-z_][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)+)""#,
             ValueOfSecretName,
@@ -460,6 +483,14 @@ static SHAPES: LazyLock<Vec<Shape>> = LazyLock::new(|| {
         Shape::new(r"[A-Za-z0-9_+=-]{24,}", HighEntropyWord),
     ]
 });
+
+/// True when `text` contains `word`, ASCII letters compared in any case.
+fn contains_ignoring_ascii_case(text: &str, word: &str) -> bool {
+    let word = word.as_bytes();
+    text.as_bytes()
+        .windows(word.len())
+        .any(|window| window.eq_ignore_ascii_case(word))
+}
 
 /// Masks every `sk-ant-…` token, keeping a real kind's prefix; a token that
 /// ends a line and goes on at the start of the next (a wrapped paste) is
@@ -523,6 +554,27 @@ fn wrapped_continuation(rest: &str) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gated_shape_still_masks_in_any_case() {
+        assert!(contains_ignoring_ascii_case(
+            "x AUTHORIZATION: y",
+            "authorization"
+        ));
+        assert!(!contains_ignoring_ascii_case(
+            "authorisation",
+            "authorization"
+        ));
+        assert!(!contains_ignoring_ascii_case("ab", "abc"));
+        for text in [
+            "AUTHORIZATION: BEARER q1w2e3r4t5y6u7i8",
+            "curl -H 'authorization: Bearer q1w2e3r4t5y6u7i8'",
+            "BeArEr q1w2e3r4t5y6u7i8",
+            "https://user:q1w2e3r4t5y6u7i8@proxy.example",
+        ] {
+            assert!(!scrub(text).contains("q1w2e3r4t5y6u7i8"), "{text}");
+        }
+    }
 
     fn scrub(text: &str) -> String {
         Scrubber::default().scrub(text)
