@@ -18,7 +18,7 @@
 //! form is the same wherever it shows, and a second pass changes nothing.
 
 use super::{STARS, Secret};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Captures, Regex};
 use std::borrow::Cow;
 use std::sync::{LazyLock, OnceLock};
@@ -96,6 +96,9 @@ impl Scrubber {
             .then(|| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    // A handful of values over a few kilobytes of output: a
+                    // DFA would take longer to build than to use.
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(patterns.iter().map(|(p, _)| p))
                     .ok()
             })
