@@ -243,7 +243,6 @@ impl Finding {
             format!("{}{separator}{}", self.cause, problem.cause)
         };
         self.fix = Some(match self.fix.take() {
-            Some(existing) if existing.split('\n').any(|line| line == problem.fix) => existing,
             Some(existing) if existing.contains(&problem.fix) => existing,
             Some(existing) => format!("{existing}\n{}", problem.fix),
             None => problem.fix.clone(),
