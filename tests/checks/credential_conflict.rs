@@ -1,7 +1,7 @@
 //! `credential-conflict` against fixture worlds.
 
-use crate::common::{API_KEY, OAUTH_TOKEN, World, login_json, now_ms};
-use crate::{REFRESH, with_login};
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
+use crate::{fresh_login, with_login};
 use ccauth::checks::Status;
 
 const ID: &str = "credential-conflict";
@@ -62,27 +62,11 @@ fn a_key_next_to_an_env_token_warns_and_names_both_origins() {
 #[test]
 fn a_gateway_token_or_helper_next_to_a_stored_login_warns() {
     let w = World::new().with_env("ANTHROPIC_AUTH_TOKEN", "gateway-token-123456789");
-    with_login(
-        &w,
-        &login_json(
-            OAUTH_TOKEN,
-            REFRESH,
-            now_ms() + 3_600_000,
-            &["user:inference"],
-        ),
-    );
+    with_login(&w, &fresh_login());
     assert_eq!(w.check(ID).status, Status::Warn);
     let w = World::new();
     w.home_file(".claude/settings.json", r#"{"apiKeyHelper": "/bin/true"}"#);
-    with_login(
-        &w,
-        &login_json(
-            OAUTH_TOKEN,
-            REFRESH,
-            now_ms() + 3_600_000,
-            &["user:inference"],
-        ),
-    );
+    with_login(&w, &fresh_login());
     assert_eq!(w.check(ID).status, Status::Warn);
 }
 

@@ -2,7 +2,7 @@
 
 use crate::common;
 use crate::common::{OAUTH_TOKEN, World, login_json, now_ms};
-use crate::{REFRESH, with_login};
+use crate::{REFRESH, fresh_login, with_login};
 use ccauth::checks::Status;
 use std::os::unix::fs::PermissionsExt;
 
@@ -133,30 +133,14 @@ fn a_directory_fails_with_the_rmdir_fix() {
 #[test]
 fn wide_mode_and_symlinks_warn() {
     let w = World::new();
-    let path = with_login(
-        &w,
-        &login_json(
-            OAUTH_TOKEN,
-            REFRESH,
-            now_ms() + 3_600_000,
-            &["user:inference"],
-        ),
-    );
+    let path = with_login(&w, &fresh_login());
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn);
     assert!(f.cause.contains("mode 0644"), "{}", f.cause);
 
     let w = World::new();
-    let real = w.home_file(
-        "shared/creds.json",
-        &login_json(
-            OAUTH_TOKEN,
-            REFRESH,
-            now_ms() + 3_600_000,
-            &["user:inference"],
-        ),
-    );
+    let real = w.home_file("shared/creds.json", &fresh_login());
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
     std::fs::create_dir_all(w.home().join(".claude")).unwrap();
     std::os::unix::fs::symlink(&real, w.home().join(".claude/.credentials.json")).unwrap();

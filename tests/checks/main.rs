@@ -43,6 +43,17 @@ use std::os::unix::fs::PermissionsExt;
 /// A refresh token of the right shape, for stored logins.
 const REFRESH: &str = "sk-ant-ort01-RefreshTokenValue0123456789abcdefghijklmnopqrstuvwxyz";
 
+/// A sound stored login: a subscription token that is valid for an hour,
+/// with its refresh token and the inference scope.
+fn fresh_login() -> String {
+    common::login_json(
+        common::OAUTH_TOKEN,
+        REFRESH,
+        common::now_ms() + 3_600_000,
+        &["user:inference"],
+    )
+}
+
 /// Writes a stored login with the mode Claude Code gives it.
 fn with_login(w: &World, json: &str) -> std::path::PathBuf {
     let path = w.home_file(".claude/.credentials.json", json);
