@@ -450,6 +450,7 @@ fn gather_world(world: &WorldArgs, color: ColorChoice) -> (gather::Context, bool
         sysroot: world.sysroot.clone(),
         now: std::time::SystemTime::now(),
         uid: None,
+        launcher: world.launcher,
     });
     (ctx, color)
 }

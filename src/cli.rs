@@ -335,6 +335,10 @@ pub(crate) struct WorldArgs {
     /// Read system files (/.dockerenv, /proc/self/mountinfo, /etc/passwd, …) under this root.
     #[arg(long, value_name = "DIR", env = "CCAUTH_SYSROOT", default_value = "/")]
     pub(crate) sysroot: PathBuf,
+    /// Who starts `claude` here, instead of what the evidence says: judge
+    /// the world as if it were started that way [default: detected]
+    #[arg(long, value_enum, value_name = "LAUNCHER")]
+    pub(crate) launcher: Option<crate::gather::launcher::Launcher>,
 }
 
 /// Report formats of `ccauth doctor`.

@@ -21,6 +21,7 @@ fn every_rendering(w: &World) -> Vec<String> {
         sysroot: w.sysroot(),
         now: SystemTime::now(),
         uid: None,
+        launcher: None,
     });
     let results = checks::run_all(&ctx, None, &Selection::default());
     let scrubber = ctx.scrubber();

@@ -236,6 +236,7 @@ impl Net {
             sysroot: self.world.sysroot(),
             now: SystemTime::now(),
             uid: None,
+            launcher: None,
         });
         let facts = probe::run(&ctx, &probing).expect("built with the online feature");
         (ctx, facts)

@@ -15,6 +15,7 @@ pub mod git;
 pub mod helper;
 pub(crate) mod install;
 mod known_secrets;
+pub mod launcher;
 pub mod listeners;
 pub mod mountinfo;
 pub(crate) mod system;
@@ -53,6 +54,9 @@ pub struct GatherInput {
     /// The uid to judge ownership for; `None` is the process's effective uid.
     /// Tests set it to see a non-root world from a root test run.
     pub uid: Option<u32>,
+    /// `--launcher`: who starts `claude`, instead of deciding it from the
+    /// evidence.
+    pub launcher: Option<launcher::Launcher>,
 }
 
 /// The read-only snapshot every check reads.
@@ -90,6 +94,8 @@ pub struct Context {
     pub(crate) mounts: Result<MountTable, String>,
     /// Container, remote-session and CI markers that fired.
     pub(crate) markers: Vec<Marker>,
+    /// Who starts `claude` here, and so which mode matters.
+    pub(crate) launch: launcher::Launch,
     /// The workspace's devcontainer and env files.
     pub(crate) workspace: Workspace,
     /// Every `claude` on PATH, first one first.
@@ -158,6 +164,7 @@ pub fn gather(input: GatherInput) -> Context {
         sysroot,
         now,
         uid,
+        launcher,
     } = input;
     let user = User::detect(&sysroot, uid);
     let paths = ClaudePaths::resolve(&env, user.passwd_home.as_deref());
@@ -168,6 +175,14 @@ pub fn gather(input: GatherInput) -> Context {
     let settings = load_settings_layers(&paths, &workspace_root, &sysroot);
     let helpers = helper::resolve_helpers(&settings, &env, &workspace_root, paths.home.as_deref());
     let workspace = Workspace::gather(&workspace_root, &env, user.uid, &sysroot);
+    let markers = system::detect_markers(&env, &sysroot);
+    let launch = launcher::Launch::decide(
+        &env,
+        &markers,
+        &workspace_root,
+        workspace.launcher_hints(&env),
+        launcher,
+    );
     let claude_json = paths
         .claude_json
         .as_deref()
@@ -197,7 +212,8 @@ pub fn gather(input: GatherInput) -> Context {
         cwd: cwd.clone(),
         helpers,
         mounts: read_mounts(&sysroot),
-        markers: system::detect_markers(&env, &sysroot),
+        markers,
+        launch,
         workspace,
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),

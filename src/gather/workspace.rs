@@ -144,6 +144,32 @@ impl Workspace {
             .unwrap_or_else(|| Place::file(path).key(super::devcontainer_file::key_name(keys)))
     }
 
+    /// What the workspace tells about who starts `claude`: a devcontainer
+    /// is here, it names a compose file, and its literal `remoteEnv` values
+    /// are in this very process (so its launcher applied them).
+    pub(crate) fn launcher_hints(&self, env: &Env) -> super::launcher::WorkspaceHints {
+        let configs: Vec<&Value> = self.parsed_devcontainers().map(|(_, v)| v).collect();
+        let remote_env_applied = configs.iter().any(|config| {
+            config
+                .get("remoteEnv")
+                .and_then(Value::as_object)
+                .is_some_and(|vars| {
+                    vars.iter().any(|(name, value)| {
+                        value.as_str().is_some_and(|literal| {
+                            !literal.is_empty()
+                                && !literal.contains("${")
+                                && env.get(name) == Some(literal)
+                        })
+                    })
+                })
+        });
+        super::launcher::WorkspaceHints {
+            devcontainer: !self.devcontainers.is_empty(),
+            devcontainer_compose: configs.iter().any(|c| c.get("dockerComposeFile").is_some()),
+            remote_env_applied,
+        }
+    }
+
     /// A path shown relative to the workspace when it is inside it.
     pub(crate) fn display(&self, path: &Path) -> String {
         relative(&self.root, path)

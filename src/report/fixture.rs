@@ -13,6 +13,7 @@ pub(crate) fn runtime() -> Runtime {
     Runtime {
         container: None,
         markers: Vec::new(),
+        launch: None,
         uid: 1000,
         user: None,
         home_env: None,

@@ -149,6 +149,7 @@ fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
     );
     let rows = [
         ("sign-in", rt.sign_in.clone()),
+        ("launched by", super::launch_line(rt.launch.as_ref())),
         ("place", place),
         ("user", user),
         ("config dir", show(&rt.config_dir)),

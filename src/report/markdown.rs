@@ -92,6 +92,7 @@ fn runtime_table(out: &mut String, report: &Report) {
         });
     let rows = [
         ("sign-in", rt.sign_in.clone()),
+        ("launched by", super::launch_line(rt.launch.as_ref())),
         (
             "place",
             if markers.is_empty() {

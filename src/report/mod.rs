@@ -23,6 +23,7 @@ use crate::checks::mask::{mask_finding, mask_option};
 use crate::checks::{CheckResult, Problem, Status};
 use crate::gather::Context;
 use crate::gather::install::ClaudeInstall;
+use crate::gather::launcher::Launch;
 use crate::gather::system::{Marker, Place};
 use crate::secret::Scrubber;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,10 @@ pub struct Runtime {
     pub(crate) container: Option<Place>,
     /// Every marker that fired, with its signal.
     pub(crate) markers: Vec<Marker>,
+    /// Who starts `claude` here, the mode that follows, and why; absent in
+    /// reports written before ccauth knew it.
+    #[serde(default)]
+    pub(crate) launch: Option<Launch>,
     /// Effective uid.
     pub(crate) uid: u32,
     /// The uid's name in /etc/passwd.
@@ -123,6 +128,7 @@ impl Runtime {
                 .map(|m| m.place)
                 .find(|p| p.is_container()),
             markers: ctx.markers.clone(),
+            launch: Some(ctx.launch.clone()),
             uid: ctx.user.uid,
             user: ctx.user.name.clone(),
             home_env: ctx.env.get("HOME").map(String::from),
@@ -137,6 +143,36 @@ impl Runtime {
             sign_in,
         }
     }
+}
+
+/// The runtime's "launched by" line: who starts `claude`, in which mode,
+/// and what says so (`GitHub Actions, claude -p (GITHUB_ACTIONS=true)`).
+pub(crate) fn launch_line(launch: Option<&Launch>) -> String {
+    use crate::gather::launcher::{Decided, Mode};
+    let Some(launch) = launch else {
+        return "(not in this report)".to_string();
+    };
+    let mode = match launch.mode {
+        Mode::Interactive => "interactive claude",
+        Mode::Print => "claude -p",
+    };
+    let given = match launch.decided {
+        Decided::Given => "as given by --launcher; ",
+        Decided::Detected => "",
+    };
+    let mut line = format!(
+        "{}, {mode} ({given}{})",
+        launch.describe(),
+        launch.evidence.join(", ")
+    );
+    if !launch.or_else.is_empty() {
+        let others: Vec<&str> = launch.or_else.iter().map(|l| l.as_str()).collect();
+        line.push_str(&format!(
+            "; if you start it otherwise, say so: --launcher {}",
+            others.join("|")
+        ));
+    }
+    line
 }
 
 impl Report {
@@ -193,6 +229,9 @@ impl Report {
         rt.sign_in = scrubber.scrub(&rt.sign_in);
         for marker in &mut rt.markers {
             marker.signal = scrubber.scrub(&marker.signal);
+        }
+        for evidence in rt.launch.iter_mut().flat_map(|l| &mut l.evidence) {
+            *evidence = scrubber.scrub(evidence);
         }
         for text in [&mut rt.user, &mut rt.home_env, &mut rt.os, &mut rt.kernel] {
             mask_option(text, scrubber);

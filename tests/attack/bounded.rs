@@ -446,6 +446,7 @@ fn probe_with_helper(w: &World, helper: &str, timeout: Duration) -> (serde_json:
         sysroot: w.sysroot(),
         now: std::time::SystemTime::now(),
         uid: None,
+        launcher: None,
     });
     let facts = serde_json::to_value(probe::run(&ctx, &probing).expect("probed")).unwrap();
     (facts, started.elapsed())

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use ccauth::checks::{self, Finding, Selection};
-use ccauth::gather::{self, Context, GatherInput, env::Env};
+use ccauth::gather::{self, Context, GatherInput, env::Env, launcher::Launcher};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use tempfile::TempDir;
@@ -23,6 +23,7 @@ pub struct World {
     dir: TempDir,
     env: Vec<(String, String)>,
     uid: Option<u32>,
+    launcher: Option<Launcher>,
 }
 
 impl World {
@@ -34,6 +35,7 @@ impl World {
             dir,
             env: Vec::new(),
             uid: None,
+            launcher: None,
         };
         std::fs::create_dir_all(world.home()).unwrap();
         std::fs::create_dir_all(world.workspace()).unwrap();
@@ -76,6 +78,13 @@ impl World {
     /// (library-level checks only; the binary always uses its real uid).
     pub fn judged_as_uid(mut self, uid: u32) -> Self {
         self.uid = Some(uid);
+        self
+    }
+
+    /// Says who starts `claude`, as `--launcher` does (library-level checks
+    /// only; for the binary pass `--launcher`).
+    pub fn launched_by(mut self, launcher: Launcher) -> Self {
+        self.launcher = Some(launcher);
         self
     }
 
@@ -178,6 +187,7 @@ impl World {
             sysroot: self.sysroot(),
             now: SystemTime::now(),
             uid: self.uid,
+            launcher: self.launcher,
         })
     }
 
