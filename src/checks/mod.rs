@@ -26,6 +26,7 @@ mod file_ownership;
 mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
+pub(crate) mod launch;
 pub mod localhost_resolution;
 pub(crate) mod mask;
 mod network_reachability;

@@ -175,20 +175,6 @@ impl Launch {
         }
     }
 
-    /// A plain host launch, for worlds built without evidence (tests,
-    /// fixtures).
-    #[cfg(test)]
-    pub(crate) fn host() -> Self {
-        Launch {
-            launcher: Launcher::Host,
-            ci: None,
-            mode: Mode::Interactive,
-            decided: Decided::Detected,
-            evidence: Vec::new(),
-            or_else: Vec::new(),
-        }
-    }
-
     /// True for a CI job: `claude -p`, nobody at a keyboard.
     pub(crate) fn is_ci(&self) -> bool {
         self.launcher == Launcher::Ci
