@@ -758,6 +758,8 @@ const THIRD_PARTIES: &[&str] = &[
     "github/codeql-action",
     "oasis-tcs/",
     "jenkinsci/",
+    // GitHub's own settings pages (github.com/settings/codespaces), not a repository.
+    "settings/",
 ];
 
 /// Every GitHub repository, GHCR package and `uses:` action a text names, as
