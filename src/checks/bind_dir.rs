@@ -72,7 +72,7 @@ pub(crate) fn fix(ctx: &Context, path: &Path, content: Option<&str>) -> String {
             format!(" && (umask 077 && echo '{c}' > {p})")
         });
         return format!(
-            "Remove the directory and create the file: rmdir {p}{create}. Better, {instead}."
+            "Remove the directory and create the file:\n  rmdir {p}{create}\nBetter, {instead}."
         );
     };
     let shown = shell_quote(&host.shown);
@@ -89,10 +89,10 @@ pub(crate) fn fix(ctx: &Context, path: &Path, content: Option<&str>) -> String {
     } else {
         match content {
             Some(c) => format!(
-                "remove the directory Docker made and create the file before the container starts: rmdir \
-                 {shown} && (umask 077 && echo '{c}' > {shown})"
+                "remove the directory Docker made and create the file before the container starts:\n  \
+                 rmdir {shown} && (umask 077 && echo '{c}' > {shown})\n"
             ),
-            None => format!("remove the directory Docker made: rmdir {shown}"),
+            None => format!("remove the directory Docker made:\n  rmdir {shown}\n"),
         }
     };
     format!(

@@ -166,6 +166,7 @@ impl Mount {
     }
 
     /// The host's OS, as far as the mount's host path tells.
+    #[cfg(test)]
     pub(crate) fn host_os(&self) -> Option<HostOs> {
         self.host_path(&self.mount_point).os
     }
@@ -302,7 +303,7 @@ fn share_drive(fstype: &FsType, source: &str, options: &str) -> Option<char> {
 /// `root` and a relative path below it, as one absolute path.
 fn join(root: &str, rel: &str) -> String {
     match (root.trim_end_matches('/'), rel) {
-        (base, "") if base.is_empty() => "/".to_string(),
+        ("", "") => "/".to_string(),
         (base, "") => base.to_string(),
         (base, rel) => format!("{base}/{rel}"),
     }
