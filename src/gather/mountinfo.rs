@@ -76,6 +76,7 @@ const HOST_SHARE_FSTYPES: &[&str] = &[
     "grpcfuse",
     "fuse.grpcfuse",
     "osxfs",
+    "fuse.osxfs",
     "9p",
     "drvfs",
     "vboxsf",

@@ -249,6 +249,7 @@ fn a_first_run_with_nothing_signed_in_is_one_failure() {
     std::fs::create_dir_all(w.home().join(".claude")).unwrap();
     w.mount_claude_dir("/home/ann/.claude", "ext4", "/dev/sda1");
     assert_eq!(w.failing(), ["credential-missing"]);
+    assert_eq!(World::new().docker().failing(), ["credential-missing"]);
     let f = w.check(ID);
     assert_eq!(f.status, Status::Skip, "{}", f.cause);
     assert!(f.cause.contains("credential-missing"), "{}", f.cause);
@@ -360,4 +361,27 @@ fn docker_desktop_windows_share_is_shown_as_windows_spells_it() {
         f.cause
     );
     assert_eq!(f.evidence["host_mount"]["host_os_hint"], "Windows");
+}
+
+/// Inside WSL, a config dir on a Windows drive: WSL mounts the drive as `9p`
+/// with source `C:\134` and `aname=drvfs;path=C:\` (the format WSL's
+/// `/proc/self/mountinfo` shows for `/mnt/c`).
+#[test]
+fn a_config_dir_on_a_wsl_drive_is_the_windows_folder() {
+    let w = World::new();
+    let drive = w.home().join("mnt/c");
+    let dir = drive.join("Users/ann/.claude");
+    w.real_mountinfo(&[format!(
+        "86 60 0:61 / {} rw,noatime - 9p C:\\134 rw,dirsync,aname=drvfs;path=C:\\;uid=1000;gid=1000;symlinkroot=/mnt/,mmap,access=client,msize=65536,trans=fd,rfd=5,wfd=5",
+        drive.display()
+    )]);
+    let w = w
+        .with_env("CLAUDE_CONFIG_DIR", &dir.display().to_string())
+        .with_env("ANTHROPIC_API_KEY", API_KEY);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn, "{}", f.cause);
+    assert_eq!(
+        f.evidence["host_mount"]["host_source"],
+        r"C:\Users\ann\.claude"
+    );
 }
