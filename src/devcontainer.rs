@@ -162,7 +162,7 @@ impl MountSpec {
     /// `config_dirs` (CLAUDE_CONFIG_DIR). A host `~/.claude` mounted
     /// elsewhere (`/home/node/.claude-host`, a seed to copy from) is not
     /// what the client reads.
-    pub(crate) fn targets_claude_state(&self, config_dirs: &[&str]) -> bool {
+    pub(crate) fn targets_claude_state(&self, config_dirs: &[String]) -> bool {
         let target = self.target.trim_end_matches('/');
         let name = target.rsplit('/').next().unwrap_or(target);
         [".claude", ".claude.json", ".credentials.json"].contains(&name)

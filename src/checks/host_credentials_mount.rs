@@ -244,10 +244,9 @@ fn declared_host_mounts(ctx: &Context) -> Vec<(String, Place)> {
             devcontainer::mounts(config)
                 .into_iter()
                 .filter(move |m| {
-                    let dirs: Vec<&str> = config_dirs.iter().map(String::as_str).collect();
                     !m.is_volume()
                         && devcontainer::is_host_claude_source(&m.source)
-                        && m.targets_claude_state(&dirs)
+                        && m.targets_claude_state(&config_dirs)
                 })
                 .map(move |m| {
                     let shown = format!(
