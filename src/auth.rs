@@ -598,6 +598,17 @@ pub(crate) fn session_winner(ctx: &Context) -> Option<Credential> {
         .or_else(|| resolve(ctx, Mode::Print).winner)
 }
 
+/// The credential `claude` sends as this launch runs it: a person's
+/// interactive session, or a job's `claude -p`. For findings that hold only
+/// when one credential is the one in use (a shared refresh token).
+pub(crate) fn launch_winner(ctx: &Context) -> Option<Credential> {
+    let mode = match ctx.launch.mode {
+        crate::gather::launcher::Mode::Interactive => Mode::Interactive,
+        crate::gather::launcher::Mode::Print => Mode::Print,
+    };
+    resolve(ctx, mode).winner
+}
+
 /// The client's precedence, first wins (2.1.332, `claude auth status`): a
 /// cloud provider flag, ANTHROPIC_AUTH_TOKEN, apiKeyHelper,
 /// ANTHROPIC_API_KEY, CLAUDE_CODE_OAUTH_TOKEN, the /login credential, then

@@ -156,6 +156,20 @@ impl MountSpec {
     pub(crate) fn is_volume(&self) -> bool {
         self.kind == MountType::Volume
     }
+
+    /// True when the target is where the client keeps its state: a
+    /// `.claude` directory, `.claude.json`, `.credentials.json`, or one of
+    /// `config_dirs` (CLAUDE_CONFIG_DIR). A host `~/.claude` mounted
+    /// elsewhere (`/home/node/.claude-host`, a seed to copy from) is not
+    /// what the client reads.
+    pub(crate) fn targets_claude_state(&self, config_dirs: &[String]) -> bool {
+        let target = self.target.trim_end_matches('/');
+        let name = target.rsplit('/').next().unwrap_or(target);
+        [".claude", ".claude.json", ".credentials.json"].contains(&name)
+            || config_dirs
+                .iter()
+                .any(|dir| dir.trim_end_matches('/') == target)
+    }
 }
 
 /// A mount's `type=` in `devcontainer.json` (Docker's `--mount` types).

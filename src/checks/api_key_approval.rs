@@ -42,6 +42,15 @@ impl Check for ApiKeyApproval {
                 "This is a CI runner: claude -p and the SDK use the key without asking.",
             );
         }
+        if let Some(dir) = ctx
+            .effective_config()
+            .filter(|c| matches!(&c.content, Err(e) if e.is_directory()))
+        {
+            return Finding::skip(format!(
+                "{} is a directory, so no answer can be stored in it: config-file says how to make it a file.",
+                dir.path.display()
+            ));
+        }
         let config = ctx.effective_config().map(|c| c.path.display().to_string());
         let config = config.as_deref().unwrap_or(".claude.json");
         let finding = match auth::approval(ctx, value) {

@@ -4,6 +4,7 @@
 use super::{Category, Check, Finding, Place, Problem, join_words};
 use crate::gather::Context;
 use crate::gather::install::{InstallMethod, parse_version};
+use crate::gather::mountinfo::MountOrigin;
 use serde_json::Value;
 
 /// Judges the `claude` found on PATH, without running it.
@@ -81,10 +82,14 @@ impl Check for ClaudeInstall {
             .and_then(|c| c.install_method.as_ref())
             .and_then(Value::as_str)
             .map(String::from);
-        if let Some(recorded) = &recorded
-            && first.method != InstallMethod::Unknown
-            && !recorded.starts_with(first.method.as_str())
-            && !(recorded == "global" && first.method == InstallMethod::Npm)
+        let differs = recorded.as_ref().filter(|recorded| {
+            first.method != InstallMethod::Unknown
+                && !recorded.starts_with(first.method.as_str())
+                && !(recorded.as_str() == "global" && first.method == InstallMethod::Npm)
+        });
+        let from_host = differs.and_then(|recorded| recorded_on_host(ctx, recorded));
+        if let Some(recorded) = differs
+            && from_host.is_none()
         {
             let config = ctx.effective_config().map(|c| c.path.clone());
             problems.push(
@@ -119,8 +124,11 @@ impl Check for ClaudeInstall {
             } else {
                 String::new()
             };
+            let host_note = from_host
+                .as_deref()
+                .map_or(String::new(), |n| format!(" {n}"));
             let finding = Finding::pass(format!(
-                "claude {} ({} install) at {}.{also}",
+                "claude {} ({} install) at {}.{also}{host_note}",
                 version.unwrap_or("of unknown version"),
                 first.method,
                 first.path.display()
@@ -133,6 +141,25 @@ impl Check for ClaudeInstall {
             .with("install_method", recorded);
         with_ignored_path_entries(finding, ctx)
     }
+}
+
+/// When the config file comes from the host through a bind mount, its
+/// `installMethod` is the host's claude's: the other install is on the host,
+/// not in here. The words saying so, for the pass.
+fn recorded_on_host(ctx: &Context, recorded: &str) -> Option<String> {
+    let config = ctx.effective_config()?;
+    let mount = ctx.mounts.as_ref().ok()?.covering(&config.path)?;
+    if mount.origin() != MountOrigin::HostBind {
+        return None;
+    }
+    let host = mount.host_path(&config.path);
+    let os = host.os.map_or(String::new(), |os| format!(", a {os} host"));
+    Some(format!(
+        "The config's installMethod \"{recorded}\" is the host's: {} is bind-mounted from {}{os}, where that \
+         install lives.",
+        config.path.display(),
+        host.shown
+    ))
 }
 
 /// Names the relative PATH entries that were not searched: a `claude` in

@@ -1,7 +1,7 @@
 //! `config-file`: the client must be able to read and rewrite its config file.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Place, Problem, Status, mount_place, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, Status, bind_dir, mount_place, shell_quote};
 use crate::gather::Context;
 use crate::gather::claude_state::LoadError;
 use crate::gather::fsread::FileKind;
@@ -73,13 +73,10 @@ impl ConfigFile {
                 Status::Fail,
                 "is-a-directory",
                 format!(
-                    "{shown} is a directory (EISDIR): Docker creates one when a bind-mount source file is \
-                     missing on the host. The client cannot read or save its config."
+                    "{shown} is a directory (EISDIR): {} The client cannot read or save its config.",
+                    bind_dir::why(ctx, path)
                 ),
-                format!(
-                    "Remove it and mount the config directory, not the single file: rmdir {q} (then set \
-                     CLAUDE_CONFIG_DIR to a mounted directory; ccauth explain config-persistence)."
-                ),
+                bind_dir::fix(ctx, path, Some("{}")),
             ),
             Err(LoadError::File(FileProblem::Unreadable(_))) if !own => {}
             Err(LoadError::Parse(why)) => add(
@@ -166,7 +163,15 @@ impl ConfigFile {
             problems.push(problem.at_all(path.parent().map(Place::file)));
         }
         if let Ok(table) = &ctx.mounts {
-            problems.extend(mount_problems(ctx, table, path));
+            problems = problems
+                .into_iter()
+                .map(|p| match (p.kind(), table.at(path)) {
+                    ("is-a-directory", Some(mount)) => p.at(mount_place(ctx, &mount)),
+                    _ => p,
+                })
+                .collect();
+            let directory = matches!(&config.content, Err(e) if e.is_directory());
+            problems.extend(mount_problems(ctx, table, path, directory));
         }
         let evidence = (&ctx.meta.config_file, &ctx.backups);
         let Some(finding) = Finding::from_problems(problems.into_iter().map(|p| repaired(ctx, p)))
@@ -209,12 +214,14 @@ fn repaired(ctx: &Context, problem: Problem) -> Problem {
     }
 }
 
-/// A config file that is itself a mount point, or on a read-only mount:
-/// the file and the mount table's line are the places.
-fn mount_problems(ctx: &Context, table: &MountTable, path: &Path) -> Vec<Problem> {
+/// A config file that is itself a mount point (unless it is a directory,
+/// which is-a-directory covers), or on a read-only mount: the file and the
+/// mount table's line are the places.
+fn mount_problems(ctx: &Context, table: &MountTable, path: &Path, directory: bool) -> Vec<Problem> {
     let shown = path.display();
     let mut problems = Vec::new();
-    if let Some(mount) = table.at(path) {
+    // A directory mounted there is is-a-directory's cause, said once.
+    if let Some(mount) = table.at(path).filter(|_| !directory) {
         problems.push(
             Problem::fail(
                 "single-file-mount",

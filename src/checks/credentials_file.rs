@@ -98,7 +98,7 @@ fn content_problems(
                 LoadError::File(FileProblem::NotAFile(FileKind::Directory))
             );
             let (kind, fix) = if directory {
-                ("directory", directory_fix(path, &relogin))
+                ("directory", directory_fix(ctx, path, &relogin))
             } else {
                 ("unreadable", relogin.clone())
             };
@@ -263,12 +263,8 @@ fn relogin_fix(path: &Path) -> String {
 }
 
 /// Docker made a directory where the file belongs.
-fn directory_fix(path: &Path, relogin: &str) -> String {
-    let p = shell_quote(&path.display().to_string());
-    format!(
-        "Docker created a directory because a bind-mount source was missing: remove it (rmdir {p}) and mount \
-         the config directory instead of the single file.\n{relogin}"
-    )
+fn directory_fix(ctx: &Context, path: &Path, relogin: &str) -> String {
+    format!("{}\n{relogin}", super::bind_dir::fix(ctx, path, None))
 }
 
 fn expiry_words(login: &StoredLogin, now_ms: i64) -> String {

@@ -6,7 +6,7 @@ use super::{Category, Check, Finding, Place, Problem, join_words, mount_place};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
-use crate::gather::mountinfo::{Mount, MountOrigin, MountTable};
+use crate::gather::mountinfo::{HostOs, HostPath, Mount, MountOrigin, MountTable};
 use serde_json::json;
 use std::path::Path;
 
@@ -66,12 +66,11 @@ fn judge_mounts(ctx: &Context, declared: &[(String, Place)]) -> Finding {
     let Some((path, mount)) = host_bound.first() else {
         return not_host_bound(table, config_dir);
     };
-    let origin = describe_mount(mount);
-    let stored_usable = ctx
-        .credentials
-        .as_ref()
-        .and_then(|c| c.ok())
-        .is_some_and(crate::gather::claude_state::StoredLogin::is_usable);
+    let host = mount.host_path(path);
+    let origin = describe_mount(&host);
+    let stored = ctx.credentials.as_ref().and_then(|c| c.ok());
+    let stored_usable = stored.is_some_and(crate::gather::claude_state::StoredLogin::is_usable);
+    let winner = auth::launch_winner(ctx);
     let others: Vec<String> = auth::present(ctx)
         .iter()
         .filter(|c| c.kind != SourceKind::StoredLogin)
@@ -80,51 +79,77 @@ fn judge_mounts(ctx: &Context, declared: &[(String, Place)]) -> Finding {
     let evidence = json!({
         "path": path,
         "mount_point": mount.mount_point,
-        "host_source": host_source(mount),
+        "host_source": host.shown,
         "fstype": mount.fstype,
-        "host_os_hint": mount.host_os_hint(),
+        "host_os_hint": host.os,
         "read_only": mount.read_only,
     });
-    let problem = if stored_usable {
-        Problem::warn(
+    let shown = path.display();
+    let problem = match (&winner, stored_usable) {
+        (Some(w), true) if w.kind == SourceKind::StoredLogin => Problem::warn(
             "shared-refresh-token",
             format!(
-                "{} is {origin} and holds a usable login. Host and container now share one refresh-token family: \
-                 refresh tokens are single-use, so whichever side refreshes first logs the other out \
-                 (\"OAuth token has expired\", \"Login expired · Please run /login\").",
-                path.display()
+                "{shown} is {origin} and holds the login this container uses. Host and container now share one \
+                 refresh-token family: refresh tokens are single-use, so whichever side refreshes first logs the \
+                 other out (\"OAuth token has expired\", \"Login expired · Please run /login\")."
             ),
             volume_fix(ctx),
-        )
-    } else if let Some(other) = others.first() {
-        Problem::warn(
+        ),
+        (Some(w), true) => {
+            let cause = format!(
+                "{shown} is {origin} and holds a login, but {} wins over it here, so this container does not \
+                 refresh the host's token.",
+                w.describe()
+            );
+            return Finding::pass(cause).with("host_mount", evidence);
+        }
+        (_, false) if !others.is_empty() => Problem::warn(
             "unused-host-mount",
             format!(
-                "{} is {origin} but holds no usable login; sign-in works through {other} instead, so the mount \
+                "{shown} is {origin} but holds no usable login; sign-in works through {} instead, so the mount \
                  only shares the host's state for nothing.",
-                path.display()
+                others[0]
             ),
             volume_fix(ctx),
-        )
-    } else {
-        let kind = match mount.host_os_hint() {
-            Some("macOS") => "macos-keychain",
-            _ => "no-usable-login",
-        };
-        Problem::fail(
-            kind,
+        ),
+        _ if host.os == Some(HostOs::MacOs) => Problem::fail(
+            "macos-keychain",
             format!(
-                "{} is {origin} and holds no usable .credentials.json, and nothing else provides a credential. \
-                 {}",
-                path.display(),
-                why_empty(mount)
+                "{shown} is {origin}, and has no usable .credentials.json: macOS keeps Claude Code's login in \
+                 its Keychain, not in {}, and the Mac client deletes a plaintext .credentials.json it finds. A \
+                 Linux container can only read the file, and nothing else provides a credential.",
+                host.shown
             ),
             volume_fix(ctx),
-        )
+        ),
+        _ if nothing_stored(ctx) => {
+            return Finding::skip(format!(
+                "Nothing is signed in yet ({shown} is {origin} and holds no .credentials.json): \
+                 credential-missing says what to do. Once a login is stored there, the host and this container \
+                 share it."
+            ))
+            .with("host_mount", evidence);
+        }
+        _ => Problem::fail(
+            "no-usable-login",
+            format!(
+                "{shown} is {origin} and holds no usable .credentials.json, and nothing else provides a \
+                 credential. The host either signed in another way (an environment variable, a Keychain) or its \
+                 login there is no longer usable, so the folder carries no login the container can use."
+            ),
+            volume_fix(ctx),
+        ),
     };
     let in_table = mount_place(ctx, mount);
     let places = declared.iter().map(|(_, place)| place.clone());
     Finding::problem(problem.at(in_table).at_all(places)).with("host_mount", evidence)
+}
+
+/// No `.credentials.json` at all: a first run, before any sign-in.
+fn nothing_stored(ctx: &Context) -> bool {
+    ctx.credentials
+        .as_ref()
+        .is_none_or(|file| matches!(&file.content, Err(e) if e.is_missing()))
 }
 
 /// The credential-bearing paths that sit on a host bind mount, in the order
@@ -154,7 +179,7 @@ fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {
             format!(
                 "{} is on a named volume ({}): the recommended setup.",
                 config_dir.display(),
-                host_source(m)
+                if m.root != "/" { &m.root } else { &m.source }
             ),
             "named-volume",
         ),
@@ -179,33 +204,11 @@ fn not_host_bound(table: &MountTable, config_dir: &Path) -> Finding {
         .with("mount_point", covering.as_ref().map(|m| &m.mount_point))
 }
 
-fn describe_mount(mount: &Mount) -> String {
-    let host = mount.host_os_hint().map_or(String::new(), |os| {
+fn describe_mount(host: &HostPath) -> String {
+    let os = host.os.map_or(String::new(), |os| {
         format!(", which looks like a {os} host")
     });
-    format!("bind-mounted from the host ({}{host})", host_source(mount))
-}
-
-/// The host path a bind mount shows: its root within the source filesystem.
-fn host_source(mount: &Mount) -> &str {
-    if mount.root != "/" {
-        &mount.root
-    } else {
-        &mount.source
-    }
-}
-
-fn why_empty(mount: &Mount) -> &'static str {
-    match mount.host_os_hint() {
-        Some("macOS") => {
-            "macOS keeps Claude Code's login in its Keychain, not in this folder, and the Mac client deletes a \
-             plaintext .credentials.json it finds; a Linux container can only read the file."
-        }
-        _ => {
-            "The host either signed in another way (the macOS Keychain, an environment variable) or never \
-             signed in, so the folder carries no login the container can use."
-        }
-    }
+    format!("bind-mounted from the host ({}{os})", host.shown)
 }
 
 fn volume_fix(ctx: &Context) -> String {
@@ -232,9 +235,19 @@ fn declared_host_mounts(ctx: &Context) -> Vec<(String, Place)> {
     ctx.workspace
         .parsed_devcontainers()
         .flat_map(|(path, config)| {
+            let mut config_dirs: Vec<String> =
+                devcontainer::env_settings(config, "CLAUDE_CONFIG_DIR")
+                    .into_iter()
+                    .map(|(_, dir)| dir.to_string())
+                    .collect();
+            config_dirs.extend(ctx.paths.config_dir.iter().map(|d| d.display().to_string()));
             devcontainer::mounts(config)
                 .into_iter()
-                .filter(|m| !m.is_volume() && devcontainer::is_host_claude_source(&m.source))
+                .filter(move |m| {
+                    !m.is_volume()
+                        && devcontainer::is_host_claude_source(&m.source)
+                        && m.targets_claude_state(&config_dirs)
+                })
                 .map(move |m| {
                     let shown = format!(
                         "{} → {} in {}",

@@ -105,6 +105,16 @@ pub(crate) fn mount(launch: &Launch, host: &str, target: &str) -> String {
     }
 }
 
+/// The host user's `rel` (`.claude`) as this launcher's mount source spells
+/// it: devcontainer.json expands `${localEnv:HOME}`, a shell or compose `~`.
+pub(crate) fn host_home(launch: &Launch, rel: &str) -> String {
+    if launch.launcher.builds_from_devcontainer() {
+        format!("${{localEnv:HOME}}/{rel}")
+    } else {
+        format!("~/{rel}")
+    }
+}
+
 /// What makes a change to the container's definition take effect.
 pub(crate) fn restart(launch: &Launch) -> &'static str {
     match launch.launcher {

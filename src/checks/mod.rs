@@ -10,6 +10,7 @@
 pub(crate) mod aliases;
 mod api_key_approval;
 mod api_key_helper;
+mod bind_dir;
 mod claude_install;
 pub mod codes;
 mod config_file;

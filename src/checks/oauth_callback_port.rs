@@ -9,7 +9,8 @@ use crate::gather::install::parse_version;
 use crate::gather::listeners::{Listener, Owner};
 use crate::gather::system::{Marker, Place as Where};
 
-/// Fails in a remote place with no credential, where `/login` is the only way.
+/// Warns in a remote place with no credential, where `/login` is the only way
+/// (credential-missing fails for the credential itself).
 pub(crate) struct OauthCallbackPort;
 
 /// The folklore port people forward for the login callback.
@@ -49,7 +50,9 @@ impl Check for OauthCallbackPort {
                 "No container, Codespace, WSL, SSH or CI marker fired: a browser login calls back to this machine.",
             )
         } else {
-            Finding::problem(Problem::fail(
+            // A warning: credential-missing fails for the missing credential;
+            // this says which way of signing in cannot work here.
+            Finding::problem(Problem::warn(
                 "unreachable",
                 format!(
                     "This is {} ({}) and no credential is present, so `claude` will start the browser login. \

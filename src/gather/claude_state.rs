@@ -74,6 +74,17 @@ impl LoadError {
     pub(crate) fn is_missing(&self) -> bool {
         matches!(self, LoadError::File(FileProblem::Missing))
     }
+
+    /// True when a directory is at the path (a bind mount whose source file
+    /// was missing on the host): no edit of "the file" can work.
+    pub(crate) fn is_directory(&self) -> bool {
+        matches!(
+            self,
+            LoadError::File(FileProblem::NotAFile(
+                crate::gather::fsread::FileKind::Directory
+            ))
+        )
+    }
 }
 
 /// A file's path together with what loading it gave.

@@ -21,6 +21,9 @@ pub struct Mount {
     pub(crate) fstype: FsType,
     /// After the separator: the device or share.
     pub(crate) source: String,
+    /// The Windows drive a `9p`/`drvfs` share serves, from its source
+    /// (`C:\134`, decoded `C:\`) or its `path=C:\` super-option.
+    pub(crate) drive: Option<char>,
     /// Its line in the table, from 1, for places.
     pub(crate) line: u32,
 }
@@ -73,6 +76,7 @@ const HOST_SHARE_FSTYPES: &[&str] = &[
     "grpcfuse",
     "fuse.grpcfuse",
     "osxfs",
+    "fuse.osxfs",
     "9p",
     "drvfs",
     "vboxsf",
@@ -143,25 +147,166 @@ impl Mount {
         }
     }
 
-    /// A guess at the host's OS from the bind source: `/Users/…` is macOS,
-    /// `…/mnt/host/c/…` or a drive letter is Windows.
-    pub fn host_os_hint(&self) -> Option<&'static str> {
-        let path = if self.root != "/" {
-            &self.root
-        } else {
-            &self.source
+    /// Where `path` (on this mount) lives on the host, spelled as the host
+    /// spells it: `/Users/ann/.claude` for Docker Desktop's macOS share
+    /// (`/ann/.claude` on `fakeowner /run/host_mark/Users`), `C:\Users\ann`
+    /// for a Windows drive (`9p C:\134`, `/run/desktop/mnt/host/c/…`).
+    pub(crate) fn host_path(&self, path: &Path) -> HostPath {
+        let rel = path
+            .strip_prefix(&self.mount_point)
+            .unwrap_or(Path::new(""));
+        let inside = join(&self.root, &rel.to_string_lossy());
+        if let Some(drive) = self.drive {
+            return HostPath::windows(drive, &inside);
+        }
+        let unix = match self.source.strip_prefix(HOST_MARK) {
+            Some(share) if share.starts_with('/') => join(share, inside.trim_start_matches('/')),
+            _ => inside,
         };
-        let lower = path.to_ascii_lowercase();
-        let windows = ["/mnt/host/", "/mnt/c/", ":\\"];
-        if windows.iter().any(|w| lower.contains(w)) {
-            Some("Windows")
-        } else if path.contains("/Users/") {
-            Some("macOS")
-        } else if path.starts_with("/home/") || path.starts_with("/root") {
-            Some("Linux")
+        HostPath::parse(&unix)
+    }
+
+    /// The host's OS, as far as the mount's host path tells.
+    #[cfg(test)]
+    pub(crate) fn host_os(&self) -> Option<HostOs> {
+        self.host_path(&self.mount_point).os
+    }
+}
+
+/// Where Docker Desktop (4.15 and later) shares host directories into its
+/// VM: `/run/host_mark/Users` on a Mac; a bind mount's root is relative to it.
+const HOST_MARK: &str = "/run/host_mark";
+
+/// Prefixes under which Docker Desktop and WSL show a Windows drive
+/// (`/run/desktop/mnt/host/c/…`, `/mnt/host/c/…`, `/host_mnt/c/…`, `/mnt/c/…`).
+const WINDOWS_DRIVE_PREFIXES: &[&str] = &[
+    "/run/desktop/mnt/host/",
+    "/mnt/host/",
+    "/host_mnt/",
+    "/mnt/",
+];
+
+/// Older Docker Desktop for Mac shows the Mac's paths under `/host_mnt`.
+const MAC_VM_PREFIX: &str = "/host_mnt/";
+
+/// The host OS a shared directory comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HostOs {
+    /// `/Users/…`, `/Volumes/…`, `/private/…`.
+    MacOs,
+    /// A drive letter.
+    Windows,
+    /// `/home/…`, `/root`.
+    Linux,
+}
+
+impl HostOs {
+    /// Its usual name, as reports and JSON show it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            HostOs::MacOs => "macOS",
+            HostOs::Windows => "Windows",
+            HostOs::Linux => "Linux",
+        }
+    }
+}
+
+impl std::fmt::Display for HostOs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// JSON evidence shows the usual name (`"host_os_hint": "macOS"`).
+impl serde::Serialize for HostOs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// A path on the host, as the host spells it, and the OS that spelling
+/// points to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HostPath {
+    /// `macOS` for `/Users/…`, `Windows` for `C:\…`; `None` when the path
+    /// does not tell.
+    pub(crate) os: Option<HostOs>,
+    /// `/Users/ann/.claude`, `C:\Users\ann\.claude`.
+    pub(crate) shown: String,
+}
+
+impl HostPath {
+    /// A path on drive `drive`, from its Unix spelling in the VM.
+    fn windows(drive: char, unix: &str) -> Self {
+        let rest = unix.trim_start_matches('/').replace('/', "\\");
+        HostPath {
+            os: Some(HostOs::Windows),
+            shown: format!("{}:\\{rest}", drive.to_ascii_uppercase()),
+        }
+    }
+
+    /// Reads the host's OS from a Unix spelling of a host path.
+    fn parse(unix: &str) -> Self {
+        if let Some((drive, rest)) = windows_drive_path(unix) {
+            return HostPath::windows(drive, rest);
+        }
+        let unix = unix
+            .strip_prefix(MAC_VM_PREFIX)
+            .filter(|rest| is_mac_path(&format!("/{rest}")))
+            .map_or(unix.to_string(), |rest| format!("/{rest}"));
+        let os = if is_mac_path(&unix) {
+            Some(HostOs::MacOs)
+        } else if unix.starts_with("/home/") || unix == "/root" || unix.starts_with("/root/") {
+            Some(HostOs::Linux)
         } else {
             None
-        }
+        };
+        HostPath { os, shown: unix }
+    }
+}
+
+fn is_mac_path(path: &str) -> bool {
+    ["/Users/", "/Volumes/", "/private/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// `/run/desktop/mnt/host/c/Users/ann` → (`c`, `/Users/ann`).
+fn windows_drive_path(unix: &str) -> Option<(char, &str)> {
+    WINDOWS_DRIVE_PREFIXES.iter().find_map(|prefix| {
+        let rest = unix.strip_prefix(prefix)?;
+        let mut chars = rest.chars();
+        let drive = chars.next().filter(char::is_ascii_alphabetic)?;
+        let after = chars.as_str();
+        (after.is_empty() || after.starts_with('/')).then_some((drive, after))
+    })
+}
+
+/// The drive a share's source names: `C:\` (mountinfo's `C:\134`), `C:`.
+fn drive_of(spec: &str) -> Option<char> {
+    let mut chars = spec.chars();
+    let drive = chars.next().filter(char::is_ascii_alphabetic)?;
+    matches!(chars.as_str(), ":" | ":\\" | ":/").then_some(drive)
+}
+
+/// A 9p or drvfs share's drive: its source, else its `path=C:\` option.
+fn share_drive(fstype: &FsType, source: &str, options: &str) -> Option<char> {
+    if !matches!(fstype.name(), "9p" | "drvfs" | "virtiofs") {
+        return None;
+    }
+    drive_of(source).or_else(|| {
+        options
+            .split([';', ','])
+            .find_map(|o| o.strip_prefix("path=").and_then(|p| drive_of(&unescape(p))))
+    })
+}
+
+/// `root` and a relative path below it, as one absolute path.
+fn join(root: &str, rel: &str) -> String {
+    match (root.trim_end_matches('/'), rel) {
+        ("", "") => "/".to_string(),
+        (base, "") => base.to_string(),
+        (base, rel) => format!("{base}/{rel}"),
     }
 }
 
@@ -321,6 +466,7 @@ fn parse_line(line: &str) -> Option<Mount> {
     parts.by_ref().find(|p| *p == "-")?;
     let fstype = FsType::parse(parts.next()?);
     let source = unescape(parts.next().unwrap_or(""));
+    let drive = share_drive(&fstype, &source, parts.next().unwrap_or(""));
     let mount_point = PathBuf::from(unescape(point));
     if !mount_point.is_absolute() {
         return None;
@@ -331,6 +477,7 @@ fn parse_line(line: &str) -> Option<Mount> {
         read_only: options.split(',').any(|o| o == "ro"),
         fstype,
         source,
+        drive,
         line: 0,
     })
 }
@@ -418,8 +565,58 @@ garbage line
             ]
         );
         let mounts: Vec<Mount> = table.mounts().collect();
-        assert_eq!(mounts[2].host_os_hint(), Some("macOS"));
-        assert_eq!(mounts[4].host_os_hint(), Some("Linux"));
+        assert_eq!(mounts[2].host_os(), Some(HostOs::MacOs));
+        assert_eq!(mounts[4].host_os(), Some(HostOs::Linux));
+    }
+
+    /// Docker Desktop's shares as its containers show them. macOS (4.15 and
+    /// later): the root is relative to the share named by the source
+    /// (`fakeowner /run/host_mark/Users`, the format of issue #16 and of the
+    /// Docker Desktop line my127/workspace#160 handles). Windows (WSL 2
+    /// backend): a drive is a `9p` share whose source is `C:\134` and whose
+    /// options say `aname=drvfs;path=C:\`, as `/proc/mounts` shows `/mnt/c`
+    /// in WSL; older versions name `/run/desktop/mnt/host/c` in the root
+    /// (docker/for-win#5066).
+    const DESKTOP: &str = "\
+1 0 0:31 / / rw,relatime - overlay overlay rw
+2 1 0:44 /ann/.claude /home/node/.claude rw,nosuid,nodev,relatime - fakeowner /run/host_mark/Users rw,fakeowner
+3 1 0:44 /var/folders/x /tmp/x rw,nosuid,nodev,relatime - fakeowner /run/host_mark/private rw,fakeowner
+4 1 0:61 /Users/ann/.claude /home/node/.claude rw,noatime - 9p C:\\134 rw,dirsync,aname=drvfs;path=C:\\;uid=0;gid=0;symlinkroot=/mnt/host/,mmap,access=client,msize=65536,trans=fd,rfd=3,wfd=3
+5 1 0:61 / /mnt/d rw,noatime - 9p drvfs rw,dirsync,aname=drvfs;path=D:\\;uid=1000
+6 1 0:90 /run/desktop/mnt/host/c/Users/ann/.claude /home/node/.claude rw - ext4 /dev/sdd rw
+7 1 0:45 /Users/ann/.claude /home/node/.claude rw,relatime - fuse.grpcfuse grpcfuse rw
+8 1 0:46 /host_mnt/Users/ann/.claude /home/node/.claude rw,relatime - virtiofs virtiofs rw
+";
+
+    #[test]
+    fn docker_desktop_shares_show_the_host_spelling() {
+        let table = MountTable::parse(DESKTOP);
+        let shown = |m: &Mount, path: &str| m.host_path(Path::new(path));
+        let mounts: Vec<Mount> = table.mounts().collect();
+        let mac = shown(&mounts[1], "/home/node/.claude/.credentials.json");
+        assert_eq!(mac.shown, "/Users/ann/.claude/.credentials.json");
+        assert_eq!(mac.os, Some(HostOs::MacOs));
+        assert_eq!(shown(&mounts[2], "/tmp/x").shown, "/private/var/folders/x");
+        let win = shown(&mounts[3], "/home/node/.claude");
+        assert_eq!(
+            (win.shown.as_str(), win.os),
+            ("C:\\Users\\ann\\.claude", Some(HostOs::Windows))
+        );
+        let wsl = shown(&mounts[4], "/mnt/d/work/.claude");
+        assert_eq!(wsl.shown, "D:\\work\\.claude");
+        assert_eq!(
+            shown(&mounts[5], "/home/node/.claude").shown,
+            "C:\\Users\\ann\\.claude"
+        );
+        for old in &mounts[6..] {
+            assert_eq!(old.host_path(&old.mount_point).shown, "/Users/ann/.claude");
+            assert_eq!(old.host_os(), Some(HostOs::MacOs));
+        }
+        assert!(
+            mounts[1..]
+                .iter()
+                .all(|m| m.origin() == MountOrigin::HostBind)
+        );
     }
 
     #[test]

@@ -67,3 +67,26 @@ fn an_install_method_mismatch_warns() {
     w.home_file(".claude.json", r#"{"installMethod": "npm-global"}"#);
     assert_eq!(w.check(ID).status, Status::Pass);
 }
+
+/// `.claude.json` from a Mac through Docker Desktop's share (`… /ann/.claude.json
+/// <home>/.claude.json … - fakeowner /run/host_mark/Users …`, the format of
+/// issue #16 item 6; fakeowner since 4.15, my127/workspace#160): the host's
+/// claude wrote installMethod "native"; the container's npm install is not
+/// a second copy of it.
+#[test]
+fn an_install_method_from_a_host_config_is_not_a_mismatch() {
+    let w = with_claude(World::new().docker(), "2.1.332", false);
+    let config = w.home_file(".claude.json", r#"{"installMethod": "native"}"#);
+    w.real_mountinfo(&[format!(
+        "1512 1490 0:44 /ann/.claude.json {} rw,nosuid,nodev,relatime - fakeowner /run/host_mark/Users rw,fakeowner",
+        config.display()
+    )]);
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    assert!(
+        f.cause
+            .contains("bind-mounted from /Users/ann/.claude.json, a macOS host"),
+        "{}",
+        f.cause
+    );
+}

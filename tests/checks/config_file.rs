@@ -118,3 +118,90 @@ fn two_config_files_warn() {
     assert_eq!(f.status, Status::Warn);
     assert!(f.cause.contains("Two config files exist"), "{}", f.cause);
 }
+
+/// A compose service mounting `./.claude.json` from a project folder where
+/// the file does not exist: Docker makes a directory on the host and mounts
+/// it. The line is Docker Engine's on a Linux host (the root is the host
+/// path on the host's filesystem; proc(5)).
+fn a_missing_file_bind_mounted(root: &str) -> World {
+    let w = World::new()
+        .docker()
+        .launched_by(ccauth::gather::launcher::Launcher::Compose);
+    let config = w.home().join(".claude.json");
+    std::fs::create_dir_all(&config).unwrap();
+    w.real_mountinfo(&[format!(
+        "903 880 259:2 {root} {} rw,relatime - ext4 /dev/nvme0n1p2 rw",
+        config.display()
+    )]);
+    w
+}
+
+#[test]
+fn a_directory_made_by_a_bind_mount_is_fixed_on_the_host() {
+    let w = a_missing_file_bind_mounted("/home/ann/proj/.claude.json");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail, "{}", f.cause);
+    let codes: Vec<&str> = f.problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["config-file/is-a-directory"],
+        "said once, not also as a single-file mount"
+    );
+    assert!(
+        f.cause
+            .contains("a bind mount of /home/ann/proj/.claude.json"),
+        "{}",
+        f.cause
+    );
+    let fix = f.fix.unwrap();
+    assert!(fix.starts_with("On the host, not in here"), "{fix}");
+    assert!(fix.contains("Device or resource busy"), "{fix}");
+    assert!(
+        fix.contains("rmdir /home/ann/proj/.claude.json && "),
+        "{fix}"
+    );
+    assert!(
+        fix.contains("docker compose up -d --force-recreate"),
+        "{fix}"
+    );
+    assert!(fix.contains("volumes: [\"~/.claude:"), "{fix}");
+    assert!(fix.contains("CLAUDE_CONFIG_DIR="), "{fix}");
+    let home = w.home().join(".claude.json").display().to_string();
+    assert!(!fix.contains(&format!("rmdir {home}")), "{fix}");
+    assert_eq!(
+        f.problems[0].places.len(),
+        2,
+        "the file and the mount table's line"
+    );
+}
+
+/// `.\.claude.json` in a compose file written on Windows, used on a Unix
+/// host: the mount table escapes the backslash as `\134` (proc(5)).
+#[test]
+fn a_backslash_in_the_mount_source_is_named_a_windows_path() {
+    let w = a_missing_file_bind_mounted("/home/ann/proj/.\\134.claude.json");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail, "{}", f.cause);
+    assert!(
+        f.cause.contains("/home/ann/proj/.\\.claude.json"),
+        "{}",
+        f.cause
+    );
+    assert!(f.cause.contains("a Windows path"), "{}", f.cause);
+    let fix = f.fix.unwrap();
+    assert!(fix.contains("./.claude.json, not .\\.claude.json"), "{fix}");
+}
+
+#[test]
+fn other_checks_do_not_edit_that_directory_with_jq() {
+    let w = a_missing_file_bind_mounted("/home/ann/proj/.claude.json")
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", crate::common::OAUTH_TOKEN)
+        .with_env("ANTHROPIC_API_KEY", crate::common::API_KEY);
+    let onboarding = w.check("onboarding-flag");
+    let fix = onboarding.fix.unwrap_or_default();
+    assert!(!fix.contains("jq"), "{fix}");
+    assert!(fix.contains("Device or resource busy"), "{fix}");
+    let approval = w.check("api-key-approval");
+    assert_eq!(approval.status, Status::Skip, "{}", approval.cause);
+    assert!(approval.fix.unwrap_or_default().is_empty());
+}

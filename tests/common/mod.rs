@@ -136,6 +136,18 @@ impl World {
         self.sys_file("proc/self/mountinfo", &text);
     }
 
+    /// Replaces the mount table with the root overlay and these lines, written
+    /// as a container shows them (`id parent major:minor root mount-point
+    /// options - fstype source super-options`, proc(5)).
+    pub fn real_mountinfo(&self, lines: &[String]) {
+        let mut text = String::from("1 0 0:31 / / rw,relatime - overlay overlay rw,lowerdir=/l\n");
+        for line in lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        self.sys_file("proc/self/mountinfo", &text);
+    }
+
     /// Mounts a Mac's `~/.claude` over this home's `.claude`, the way Docker
     /// Desktop shares it (virtiofs): the field report's third failure.
     pub fn mount_mac_claude_dir(&self) {
@@ -203,6 +215,21 @@ impl World {
             .find(|r| r.id == id)
             .expect("registered check")
             .finding
+    }
+
+    /// The ids of the checks that fail when every check runs on the world:
+    /// one cause should fail once.
+    pub fn failing(&self) -> Vec<String> {
+        let ctx = self.context();
+        let every = Selection {
+            only: Vec::new(),
+            skip: Vec::new(),
+        };
+        checks::run_all(&ctx, None, &every)
+            .into_iter()
+            .filter(|r| r.finding.status == ccauth::checks::Status::Fail)
+            .map(|r| r.id.to_string())
+            .collect()
     }
 
     /// The built binary, in the workspace, with only the world's environment.
