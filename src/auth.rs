@@ -710,7 +710,9 @@ pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
 
 /// True for a credential whose value is only whitespace.
 fn is_blank(c: &Credential) -> bool {
-    c.value.as_ref().is_some_and(|v| v.expose().trim().is_empty())
+    c.value
+        .as_ref()
+        .is_some_and(|v| v.expose().trim().is_empty())
 }
 
 fn same_source(a: &Credential, b: &Credential) -> bool {

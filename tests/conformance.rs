@@ -160,7 +160,10 @@ fn scenarios() -> Vec<Scenario> {
             ])
         }),
         scenario("whitespace auth token and api key", || {
-            env(&[("ANTHROPIC_AUTH_TOKEN", "   "), ("ANTHROPIC_API_KEY", API_KEY)])
+            env(&[
+                ("ANTHROPIC_AUTH_TOKEN", "   "),
+                ("ANTHROPIC_API_KEY", API_KEY),
+            ])
         }),
         scenario("whitespace oauth token and stored /login", || {
             let w = env(&[("CLAUDE_CODE_OAUTH_TOKEN", "   ")]);
@@ -200,7 +203,12 @@ fn scenarios() -> Vec<Scenario> {
             with_file(World::new(), ".claude/settings.json", &settings)
         }),
         scenario("stored /login with a whitespace access token", || {
-            let login = login_json("   ", "sk-ant-ort01-refresh", now_ms() + 3_600_000, &["user:inference"]);
+            let login = login_json(
+                "   ",
+                "sk-ant-ort01-refresh",
+                now_ms() + 3_600_000,
+                &["user:inference"],
+            );
             with_file(World::new(), ".claude/.credentials.json", &login)
         }),
         scenario("auth token and oauth token", || {

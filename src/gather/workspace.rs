@@ -296,9 +296,7 @@ fn substitute(named: &str, root: &Path, env: &Env) -> Option<String> {
             _ => (variable, None),
         };
         let value = match (name, default) {
-            ("localWorkspaceFolder" | "containerWorkspaceFolder", _) => {
-                root.display().to_string()
-            }
+            ("localWorkspaceFolder" | "containerWorkspaceFolder", _) => root.display().to_string(),
             ("localWorkspaceFolderBasename" | "containerWorkspaceFolderBasename", _) => {
                 root.file_name()?.to_string_lossy().into_owned()
             }
@@ -425,8 +423,14 @@ mod tests {
             .into_iter()
             .collect();
         let cases = [
-            ("${localWorkspaceFolder}/.devcontainer/.env", Some("/workspaces/app/.devcontainer/.env")),
-            ("${containerWorkspaceFolder}/a.env", Some("/workspaces/app/a.env")),
+            (
+                "${localWorkspaceFolder}/.devcontainer/.env",
+                Some("/workspaces/app/.devcontainer/.env"),
+            ),
+            (
+                "${containerWorkspaceFolder}/a.env",
+                Some("/workspaces/app/a.env"),
+            ),
             ("../${localWorkspaceFolderBasename}.env", Some("../app.env")),
             ("${containerEnv:ENV_DIR}/x.env", Some("/run/env/x.env")),
             ("${containerEnv:NOPE:/etc}/x.env", Some("/etc/x.env")),
@@ -437,7 +441,11 @@ mod tests {
             ("plain.env", Some("plain.env")),
         ];
         for (named, expected) in cases {
-            assert_eq!(substitute(named, root, &env).as_deref(), expected, "{named}");
+            assert_eq!(
+                substitute(named, root, &env).as_deref(),
+                expected,
+                "{named}"
+            );
         }
     }
 

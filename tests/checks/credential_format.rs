@@ -139,7 +139,11 @@ fn whitespace_only_values_say_what_the_client_does_with_them() {
     let f = World::new()
         .with_env("CLAUDE_CODE_OAUTH_TOKEN", "   ")
         .check(ID);
-    assert!(f.cause.contains("ignores it as if it were unset"), "{}", f.cause);
+    assert!(
+        f.cause.contains("ignores it as if it were unset"),
+        "{}",
+        f.cause
+    );
     let f = World::new().with_env("ANTHROPIC_API_KEY", "   ").check(ID);
     assert!(f.cause.contains("sent as the key"), "{}", f.cause);
 }

@@ -165,5 +165,9 @@ fn env_file_paths_with_devcontainer_variables_are_substituted() {
     );
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn);
-    assert!(f.cause.contains("gone.env") && f.cause.contains("does not exist"), "{}", f.cause);
+    assert!(
+        f.cause.contains("gone.env") && f.cause.contains("does not exist"),
+        "{}",
+        f.cause
+    );
 }

@@ -1,0 +1,132 @@
+//! `docker run` sandboxes that mount the host's Claude state:
+//! adaptivekind/claude-sandbox README (commit
+//! 144bfa58a0945a4b72bd9b03acd32e7a06190743): `docker run -it -v
+//! $(pwd):/workspace -v ~/.ai-container/.claude:/root/.claude -v
+//! ~/.ai-container/.claude.json:/root/.claude.json claude-sandbox --
+//! /usr/local/bin/claude`, as root, with a store kept for the container;
+//! and gander-tools/ultimate-claude-code-sandbox README (seen 2026-12-02):
+//! `docker run --rm -it -v "$(pwd):/sandbox:rw" -v
+//! "~/.claude:/home/claude/.claude:ro" … claude-sandbox-personal
+//! claude-safe`, the Mac's own `~/.claude` read-only on Docker Desktop.
+
+use crate::claude_code_devcontainer::DOCKER_HOSTS;
+use crate::container::{Container, Expect, V, stored_login};
+
+/// Root in the container, the dedicated store bound from a Linux host:
+/// the directory and the single file `.claude.json`.
+#[test]
+fn docker_run_as_root_with_a_dedicated_store() {
+    let c = Container::image("root", 0, "/root")
+        .dockerenv()
+        .workdir("/workspace");
+    c.npm_global_claude("/usr/local", "2.1.332");
+    c.root_file("/etc/hosts", DOCKER_HOSTS);
+    c.mounts(
+        "
+4001 3990 0:80 / / rw,relatime - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/ZZ9Y8X,upperdir=/var/lib/docker/overlay2/4d4d/diff,workdir=/var/lib/docker/overlay2/4d4d/work
+4010 4001 259:2 /home/ann/src/app /workspace rw,relatime - ext4 /dev/nvme0n1p2 rw
+4011 4001 259:2 /home/ann/.ai-container/.claude /root/.claude rw,relatime - ext4 /dev/nvme0n1p2 rw
+4012 4001 259:2 /home/ann/.ai-container/.claude.json /root/.claude.json rw,relatime - ext4 /dev/nvme0n1p2 rw
+4013 4001 259:2 /var/lib/docker/containers/5e5e5e5e5e5e/hosts /etc/hosts rw,relatime - ext4 /dev/nvme0n1p2 rw
+",
+    );
+    c.file(
+        "/root/.claude.json",
+        r#"{"hasCompletedOnboarding": true, "installMethod": "npm"}"#,
+    );
+    c.file("/root/.claude/.credentials.json", &stored_login(5));
+    c.assert_doctor(
+        &[],
+        &Expect {
+            launcher: "docker",
+            exit: 1,
+            exit_waits: None,
+            verdicts: &[
+                ("credential-missing", V::Pass, "the login in the store", None),
+                ("credential-format", V::Pass, "well formed", None),
+                ("credential-conflict", V::Pass, "one credential", None),
+                ("credentials-file", V::Pass, "0600, valid", None),
+                ("oauth-callback-port", V::Pass, "signed in", None),
+                ("claude-install", V::Pass, "/usr/local/bin/claude, npm 2.1.332", None),
+                ("localhost-resolution", V::Pass, "Docker's /etc/hosts", None),
+                (
+                    "host-credentials-mount",
+                    V::Pass,
+                    "a store kept for the container (~/.ai-container), not the host's own ~/.claude: no refresh token is shared",
+                    Some("item 5 (branch mounts)"),
+                ),
+                (
+                    "config-file",
+                    V::Fail,
+                    ".claude.json is a single-file bind mount: the client's write-and-rename fails with EBUSY",
+                    None,
+                ),
+                ("config-location", V::Pass, "default", None),
+                ("config-persistence", V::Pass, "both are on mounted storage", None),
+                ("file-ownership", V::Pass, "root owns root's state", None),
+                ("root-user", V::Warn, "root: --dangerously-skip-permissions is refused without IS_SANDBOX=1", None),
+            ],
+        },
+    );
+}
+
+/// A Mac's `~/.claude` on Docker Desktop, read-only, in the format Docker
+/// Desktop's share gives it (`fakeowner`, rooted in `/run/host_mark/Users`).
+/// macOS keeps the login in the Keychain: the directory holds no
+/// `.credentials.json`, so nothing signs in.
+#[test]
+fn docker_run_with_the_macs_claude_dir_read_only() {
+    let c = Container::image("claude", 1000, "/home/claude")
+        .dockerenv()
+        .workdir("/sandbox");
+    c.npm_global_claude("/usr/local", "2.1.332");
+    c.root_file("/etc/hosts", DOCKER_HOSTS);
+    c.mounts(
+        "
+5001 4990 0:90 / / rw,relatime - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/QQ1W2E,upperdir=/var/lib/docker/overlay2/6f6f/diff,workdir=/var/lib/docker/overlay2/6f6f/work
+5010 5001 0:104 /ann/src/app /sandbox rw,relatime - fakeowner /run/host_mark/Users rw,fakeowner
+5011 5001 0:104 /ann/.claude /home/claude/.claude ro,relatime - fakeowner /run/host_mark/Users rw,fakeowner
+5013 5001 254:1 /docker/containers/7a7a7a7a7a7a/hosts /etc/hosts rw,relatime - ext4 /dev/vda1 rw,discard
+",
+    );
+    c.file(
+        "/home/claude/.claude/settings.json",
+        r#"{"model": "sonnet"}"#,
+    );
+    c.assert_doctor(
+        &[],
+        &Expect {
+            launcher: "docker",
+            exit: 1,
+            exit_waits: None,
+            verdicts: &[
+                ("credential-missing", V::Fail, "nothing signs in: the Mac's login is in its Keychain", None),
+                ("credential-conflict", V::Pass, "nothing to conflict", None),
+                (
+                    "oauth-callback-port",
+                    V::Skip,
+                    "defers to credential-missing on a first run (one cause, one failure); here the callback could not arrive anyway",
+                    Some("items 4 and 5 (branches firewall, mounts)"),
+                ),
+                ("claude-install", V::Pass, "on PATH", None),
+                ("localhost-resolution", V::Pass, "Docker's /etc/hosts", None),
+                (
+                    "host-credentials-mount",
+                    V::Fail,
+                    "the Mac's ~/.claude (/Users/ann/.claude) carries no credentials: macOS keeps them in the Keychain",
+                    Some("item 6 (branch mounts)"),
+                ),
+                ("config-file", V::Pass, "none", None),
+                ("config-location", V::Pass, "default", None),
+                (
+                    "config-persistence",
+                    V::Warn,
+                    "~/.claude.json is on the container layer (and the mounted ~/.claude is read-only)",
+                    None,
+                ),
+                ("file-ownership", V::Pass, "fakeowner shows the files as the user's", None),
+                ("root-user", V::Pass, "uid 1000", None),
+            ],
+        },
+    );
+}
