@@ -758,6 +758,8 @@ const THIRD_PARTIES: &[&str] = &[
     "github/codeql-action",
     "oasis-tcs/",
     "jenkinsci/",
+    // A firewall Feature a corpus world installs (tests/corpus).
+    "w3cj/devcontainer-features",
 ];
 
 /// Every GitHub repository, GHCR package and `uses:` action a text names, as
