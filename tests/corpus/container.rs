@@ -62,11 +62,11 @@ pub(crate) type Verdict = (&'static str, V, &'static str, Option<&'static str>);
 /// What a world expects of `ccauth doctor`: the launcher it detects, the
 /// exit code, and the verdict of every check that is not skipped (any check
 /// not listed must skip).
-pub(crate) struct Expect {
+pub(crate) struct Expect<'a> {
     pub(crate) launcher: &'static str,
     pub(crate) exit: i32,
     pub(crate) exit_waits: Option<&'static str>,
-    pub(crate) verdicts: &'static [Verdict],
+    pub(crate) verdicts: &'a [Verdict],
 }
 
 /// A container's filesystem and the environment its launcher gives.
@@ -268,7 +268,7 @@ impl Container {
     /// Runs doctor and holds its report to `expect`: the launcher, the exit
     /// code and every check's verdict. All mismatches are listed at once,
     /// each with the item it waits for.
-    pub(crate) fn assert_doctor(&self, args: &[&str], expect: &Expect) {
+    pub(crate) fn assert_doctor(&self, args: &[&str], expect: &Expect<'_>) {
         let Some((report, code)) = self.doctor(args) else {
             return;
         };

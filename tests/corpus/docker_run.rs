@@ -130,3 +130,113 @@ fn docker_run_with_the_macs_claude_dir_read_only() {
         },
     );
 }
+
+/// `docker run -it -v <host ~/.claude>:/home/node/.claude …` on the image
+/// of the reference Dockerfile, the host's login (plaintext on Linux and,
+/// by default, on Windows) inside: this mount table line for the config dir.
+fn hosts_claude_dir(line: &str) -> Container {
+    let c = Container::image("node", 1000, "/home/node")
+        .dockerenv()
+        .workdir("/workspace");
+    c.npm_global_claude("/usr/local", "2.1.332");
+    c.root_file("/etc/hosts", DOCKER_HOSTS);
+    c.mounts(&format!(
+        "1 0 0:31 / / rw,relatime - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/WSLWIN,upperdir=/var/lib/docker/overlay2/a1a1/diff,workdir=/var/lib/docker/overlay2/a1a1/work\n{line}\n"
+    ));
+    c.file("/home/node/.claude/.credentials.json", &stored_login(5));
+    c.file(
+        "/home/node/.claude.json",
+        r#"{"hasCompletedOnboarding": true}"#,
+    );
+    c
+}
+
+/// What both hosts' worlds expect but the host-credentials-mount verdict.
+fn shared_login_expect(mount: crate::container::Verdict) -> Vec<crate::container::Verdict> {
+    vec![
+        (
+            "credential-missing",
+            V::Pass,
+            "the host's stored login",
+            None,
+        ),
+        ("credential-format", V::Pass, "well formed", None),
+        ("credential-conflict", V::Pass, "one credential", None),
+        ("credentials-file", V::Pass, "valid", None),
+        ("oauth-callback-port", V::Pass, "signed in", None),
+        ("claude-install", V::Pass, "on PATH", None),
+        ("localhost-resolution", V::Pass, "Docker's /etc/hosts", None),
+        mount,
+        ("config-file", V::Pass, "parses", None),
+        ("config-location", V::Pass, "default", None),
+        (
+            "config-persistence",
+            V::Warn,
+            "~/.claude is mounted but ~/.claude.json is on the container layer",
+            None,
+        ),
+        ("file-ownership", V::Pass, "node's", None),
+        ("root-user", V::Pass, "uid 1000", None),
+    ]
+}
+
+/// From a WSL 2 distribution: the bind's root is the distribution's own
+/// path on its ext4 disk (line format as in podman-container-tools/podman
+/// issue #21813, 2025-05-19: `1677 1654 8:32 /home/computator/tmptst/b
+/// /test3 rw,relatime - ext4 /dev/sdc rw,discard,errors=remount-ro,data=ordered`).
+#[test]
+fn docker_run_from_wsl_with_the_hosts_claude_dir() {
+    let c = hosts_claude_dir(
+        "1677 1 8:32 /home/ann/.claude /home/node/.claude rw,relatime - ext4 /dev/sdc rw,discard,errors=remount-ro,data=ordered",
+    );
+    let verdicts = shared_login_expect((
+        "host-credentials-mount",
+        V::Warn,
+        "the WSL host's own ~/.claude and its login: one rotating refresh token for host and container",
+        None,
+    ));
+    c.assert_doctor(
+        &[],
+        &Expect {
+            launcher: "docker",
+            exit: 0,
+            exit_waits: None,
+            verdicts: &verdicts,
+        },
+    );
+}
+
+/// From Windows (Docker Desktop, WSL 2 backend): `C:\Users\ann\.claude`
+/// arrives over drvfs (9p, `aname=drvfs;path=C:\`, the backslash escaped
+/// as `\134` in mountinfo; Docker Desktop binds it from
+/// `/run/desktop/mnt/host/c`, docker/for-win issue #14271). Windows keeps
+/// the login in that plaintext file by default, so it is shared.
+#[test]
+fn docker_desktop_windows_with_the_hosts_claude_dir() {
+    let c = hosts_claude_dir(
+        "1790 1 0:160 /Users/ann/.claude /home/node/.claude rw,noatime - 9p C:\\134 rw,dirsync,aname=drvfs;path=C:\\;uid=0;gid=0;metadata;symlinkroot=/mnt/,mmap,access=client,msize=65536,trans=fd,rfd=3,wfd=3",
+    );
+    let verdicts = shared_login_expect((
+        "host-credentials-mount",
+        V::Warn,
+        "the Windows host's C:\\Users\\ann\\.claude, named as Windows spells it: one rotating refresh token",
+        Some("item 6 (branch mounts)"),
+    ));
+    c.assert_doctor(
+        &[],
+        &Expect {
+            launcher: "docker",
+            exit: 0,
+            exit_waits: None,
+            verdicts: &verdicts,
+        },
+    );
+    let (report, _) = c
+        .doctor(&["--only", "host-credentials-mount"])
+        .unwrap_or_default();
+    let text = report.to_string();
+    assert!(
+        report.is_null() || text.contains(r"C:\\Users\\ann\\.claude"),
+        "the host path as Windows spells it [waits for item 6 (branch mounts)]: {text}"
+    );
+}
