@@ -208,8 +208,8 @@ fn vscode_with_an_expired_stored_login_behind_the_firewall() {
                 ("credential-conflict", V::Pass, "one credential only", None),
                 (
                     "credentials-file",
-                    V::Warn,
-                    "expired: the client refreshes it at start",
+                    V::Pass,
+                    "usable: the client refreshes the expired access token at start",
                     None,
                 ),
                 (
