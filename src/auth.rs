@@ -418,6 +418,12 @@ fn value_problem(ctx: &Context, name: &str, kind: SourceKind, raw: &str) -> Opti
     if raw.is_empty() {
         return Some("it is empty".to_string());
     }
+    if raw.trim().is_empty() && kind != SourceKind::ApiKey {
+        // 2.1.332 trims bearer tokens: `claude auth status` says
+        // `loggedIn: false` for a CLAUDE_CODE_OAUTH_TOKEN or
+        // ANTHROPIC_AUTH_TOKEN of only spaces (tests/conformance.rs).
+        return Some("it holds only whitespace".to_string());
+    }
     if is_fd_var(name) {
         return match raw.trim().parse::<u32>() {
             Err(_) => Some("it is not a file descriptor number".to_string()),
@@ -637,9 +643,13 @@ pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
                 .find(|(flag, _)| *flag == c.name)
                 .map_or("thirdParty", |(_, name)| *name)
         });
-    let api_key = find(SourceKind::ApiKey);
+    let key = find(SourceKind::ApiKey);
+    // A key of only whitespace does not keep OAuth out and comes after
+    // every other source, primaryApiKey included (2.1.332, conformance).
+    let blank_key = key.filter(|k| is_blank(k));
+    let api_key = key.filter(|k| !is_blank(k));
     let mut note = None;
-    let api_key_counts = match (mode, api_key) {
+    let api_key_counts = match (mode, key) {
         (_, None) => false,
         (Mode::Print, Some(_)) => true,
         (Mode::Interactive, Some(key)) => match key.value.as_ref().map(|v| approval(ctx, v)) {
@@ -669,17 +679,23 @@ pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
     let winner = order
         .iter()
         .filter(|k| **k != SourceKind::ApiKey || api_key_counts)
-        .find_map(|k| find(*k))
+        .find_map(|k| match k {
+            SourceKind::ApiKey => api_key,
+            _ => find(*k),
+        })
+        .or(blank_key.filter(|_| api_key_counts))
         .cloned();
     let auth_method = AuthMethod::of(winner.as_ref().map(|w| w.kind));
     let api_key_source = if bare {
-        api_key.map(|_| "ANTHROPIC_API_KEY")
+        key.map(|_| "ANTHROPIC_API_KEY")
     } else if api_key.is_some() {
         Some("ANTHROPIC_API_KEY")
     } else if find(SourceKind::ApiKeyHelper).is_some() {
         Some("apiKeyHelper")
+    } else if find(SourceKind::PrimaryApiKey).is_some() {
+        Some("/login managed key")
     } else {
-        find(SourceKind::PrimaryApiKey).map(|_| "/login managed key")
+        blank_key.map(|_| "ANTHROPIC_API_KEY")
     };
     let losers = present
         .iter()
@@ -701,6 +717,13 @@ pub(crate) fn resolve(ctx: &Context, mode: Mode) -> Resolution {
         losers,
         note,
     }
+}
+
+/// True for a credential whose value is only whitespace.
+fn is_blank(c: &Credential) -> bool {
+    c.value
+        .as_ref()
+        .is_some_and(|v| v.expose().trim().is_empty())
 }
 
 fn same_source(a: &Credential, b: &Credential) -> bool {

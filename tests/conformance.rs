@@ -140,6 +140,77 @@ fn scenarios() -> Vec<Scenario> {
         scenario("whitespace ANTHROPIC_API_KEY", || {
             env(&[("ANTHROPIC_API_KEY", "  ")])
         }),
+        // Whitespace-only values, slot by slot (issue 16 item 10): 2.1.332
+        // trims the bearer tokens (a blank one is no credential) but keeps a
+        // blank ANTHROPIC_API_KEY as the very last resort, behind OAuth and
+        // primaryApiKey.
+        scenario("whitespace CLAUDE_CODE_OAUTH_TOKEN", || {
+            env(&[("CLAUDE_CODE_OAUTH_TOKEN", "   ")])
+        }),
+        scenario("newline-only CLAUDE_CODE_OAUTH_TOKEN", || {
+            env(&[("CLAUDE_CODE_OAUTH_TOKEN", "\n")])
+        }),
+        scenario("whitespace ANTHROPIC_AUTH_TOKEN", || {
+            env(&[("ANTHROPIC_AUTH_TOKEN", " \t ")])
+        }),
+        scenario("whitespace auth token and oauth token", || {
+            env(&[
+                ("ANTHROPIC_AUTH_TOKEN", "   "),
+                ("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+            ])
+        }),
+        scenario("whitespace auth token and api key", || {
+            env(&[
+                ("ANTHROPIC_AUTH_TOKEN", "   "),
+                ("ANTHROPIC_API_KEY", API_KEY),
+            ])
+        }),
+        scenario("whitespace oauth token and stored /login", || {
+            let w = env(&[("CLAUDE_CODE_OAUTH_TOKEN", "   ")]);
+            with_file(w, ".claude/.credentials.json", &valid_login())
+        }),
+        scenario("whitespace oauth token in user settings env", move || {
+            let env_block = settings_env(json!({"CLAUDE_CODE_OAUTH_TOKEN": "   "}));
+            with_file(World::new(), ".claude/settings.json", &env_block)
+        }),
+        scenario("whitespace api key and oauth token", || {
+            env(&[
+                ("ANTHROPIC_API_KEY", "   "),
+                ("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+            ])
+        }),
+        scenario("whitespace api key and stored /login", || {
+            let w = env(&[("ANTHROPIC_API_KEY", "   ")]);
+            with_file(w, ".claude/.credentials.json", &valid_login())
+        }),
+        scenario("whitespace api key and primaryApiKey", || {
+            let w = env(&[("ANTHROPIC_API_KEY", "   ")]);
+            let config = json!({"primaryApiKey": API_KEY}).to_string();
+            with_file(w, ".claude.json", &config)
+        }),
+        scenario("whitespace api key and whitespace oauth token", || {
+            env(&[
+                ("ANTHROPIC_API_KEY", "   "),
+                ("CLAUDE_CODE_OAUTH_TOKEN", "   "),
+            ])
+        }),
+        scenario("whitespace api key and apiKeyHelper", || {
+            let w = env(&[("ANTHROPIC_API_KEY", "   ")]);
+            with_file(w, ".claude/settings.json", r#"{"apiKeyHelper": "echo x"}"#)
+        }),
+        scenario("apiKeyHelper printing only whitespace", || {
+            let settings = json!({"apiKeyHelper": "printf '   '"}).to_string();
+            with_file(World::new(), ".claude/settings.json", &settings)
+        }),
+        scenario("stored /login with a whitespace access token", || {
+            let login = login_json(
+                "   ",
+                "sk-ant-ort01-refresh",
+                now_ms() + 3_600_000,
+                &["user:inference"],
+            );
+            with_file(World::new(), ".claude/.credentials.json", &login)
+        }),
         scenario("auth token and oauth token", || {
             env(&[
                 ("ANTHROPIC_AUTH_TOKEN", "gw"),

@@ -760,6 +760,8 @@ const THIRD_PARTIES: &[&str] = &[
     "jenkinsci/",
     // GitHub's own settings pages (github.com/settings/codespaces), not a repository.
     "settings/",
+    // A firewall Feature a corpus world installs (tests/corpus).
+    "w3cj/devcontainer-features",
 ];
 
 /// Every GitHub repository, GHCR package and `uses:` action a text names, as

@@ -229,10 +229,14 @@ fn values_to_judge(ctx: &Context) -> Vec<Judged> {
 fn flaws(slot: &str, value: &Secret) -> Vec<(Flaw, String)> {
     let raw = value.expose();
     if raw.trim().is_empty() {
-        return vec![(
-            Flaw::Whitespace,
-            "holds only whitespace, which is sent as the credential".to_string(),
-        )];
+        // 2.1.332 trims the bearer slots, so a blank one counts as unset; a
+        // blank ANTHROPIC_API_KEY is still sent when nothing else signs in.
+        let effect = if slot == "ANTHROPIC_API_KEY" {
+            "which is sent as the key when nothing else signs in"
+        } else {
+            "so the client ignores it as if it were unset"
+        };
+        return vec![(Flaw::Whitespace, format!("holds only whitespace, {effect}"))];
     }
     let mut found = character_problems(raw);
     let core = Secret::new(raw.trim().trim_matches(|c| c == '"' || c == '\''));

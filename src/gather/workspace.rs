@@ -97,7 +97,7 @@ impl Workspace {
             .flat_map(|(path, config)| super::compose::load(path, config, &mut parsed))
             .collect();
         let mut missing = Vec::new();
-        let mut env_files = find_env_files(root, &devcontainers, &compose, &mut missing);
+        let mut env_files = find_env_files(root, env, &devcontainers, &compose, &mut missing);
         let base = repo.as_ref().map_or(root, |r| r.root.as_path());
         for file in &mut env_files {
             file.rel_path = relative(base, &root.join(&file.rel_path));
@@ -200,6 +200,7 @@ fn find_devcontainers(root: &Path) -> Vec<Devcontainer> {
 /// that sets a credential.
 fn find_env_files(
     root: &Path,
+    env: &Env,
     devcontainers: &[Devcontainer],
     compose: &[Loaded<super::compose::ComposeService>],
     missing: &mut Vec<MissingEnvFile>,
@@ -227,12 +228,17 @@ fn find_env_files(
         let config_dir = config.path.parent().unwrap_or(root);
         let named_by = format!("--env-file in {}", relative(root, &config.path));
         for (index, named) in env_file_arg_indices(value) {
+            // A path the container cannot resolve (the host's own
+            // environment, the container id) can be judged neither way.
+            let Some(named) = substitute(&named, root, env) else {
+                continue;
+            };
             let candidates = [root.join(&named), config_dir.join(&named)];
             let place = config.place_of(&["runArgs", &index.to_string()]);
             match candidates.iter().find(|p| p.is_file()) {
                 Some(path) => add(path, format!("named by {named_by}"), place),
                 None => missing.push(MissingEnvFile {
-                    path: named,
+                    path: relative(root, &root.join(&named)),
                     named_by: named_by.clone(),
                     named_at: place.unwrap_or_else(|| Place::file(&config.path)),
                 }),
@@ -269,6 +275,44 @@ fn find_env_files(
         }
     }
     found
+}
+
+/// `named` with the devcontainer variables (spec: "Variables in
+/// devcontainer.json") replaced as this container sees them:
+/// `${localWorkspaceFolder}` is the host's folder, which is mounted here as
+/// the workspace root (so is `${containerWorkspaceFolder}`), its basename
+/// for `${localWorkspaceFolderBasename}`, and `${containerEnv:X}` from this
+/// environment. `None` when a variable remains that only the host knows
+/// (`${localEnv:X}`, `${devcontainerId}`) or that this environment lacks.
+fn substitute(named: &str, root: &Path, env: &Env) -> Option<String> {
+    let mut out = String::with_capacity(named.len());
+    let mut rest = named;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let end = start + rest[start..].find('}')?;
+        let variable = &rest[start + 2..end];
+        let (name, default) = match variable.split_once(':') {
+            Some((kind, arg)) if kind == "containerEnv" => (kind, Some(arg)),
+            _ => (variable, None),
+        };
+        let value = match (name, default) {
+            ("localWorkspaceFolder" | "containerWorkspaceFolder", _) => root.display().to_string(),
+            ("localWorkspaceFolderBasename" | "containerWorkspaceFolderBasename", _) => {
+                root.file_name()?.to_string_lossy().into_owned()
+            }
+            ("containerEnv", Some(arg)) => {
+                let (var, fallback) = arg.split_once(':').unwrap_or((arg, ""));
+                env.get(var)
+                    .map(str::to_string)
+                    .or_else(|| (!fallback.is_empty()).then(|| fallback.to_string()))?
+            }
+            _ => return None,
+        };
+        out.push_str(&value);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// `--env-file X` and `--env-file=X` in every `runArgs`.
@@ -370,6 +414,39 @@ mod tests {
                 .describe()
                 .contains("nested")
         );
+    }
+
+    #[test]
+    fn devcontainer_variables_resolve_to_the_mounted_workspace() {
+        let root = Path::new("/workspaces/app");
+        let env: Env = [("ENV_DIR".to_string(), "/run/env".to_string())]
+            .into_iter()
+            .collect();
+        let cases = [
+            (
+                "${localWorkspaceFolder}/.devcontainer/.env",
+                Some("/workspaces/app/.devcontainer/.env"),
+            ),
+            (
+                "${containerWorkspaceFolder}/a.env",
+                Some("/workspaces/app/a.env"),
+            ),
+            ("../${localWorkspaceFolderBasename}.env", Some("../app.env")),
+            ("${containerEnv:ENV_DIR}/x.env", Some("/run/env/x.env")),
+            ("${containerEnv:NOPE:/etc}/x.env", Some("/etc/x.env")),
+            ("${containerEnv:NOPE}/x.env", None),
+            ("${localEnv:HOME}/.claude.env", None),
+            ("${devcontainerId}.env", None),
+            ("${localWorkspaceFolder", None),
+            ("plain.env", Some("plain.env")),
+        ];
+        for (named, expected) in cases {
+            assert_eq!(
+                substitute(named, root, &env).as_deref(),
+                expected,
+                "{named}"
+            );
+        }
     }
 
     #[test]

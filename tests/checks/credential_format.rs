@@ -131,3 +131,19 @@ fn each_flaw_of_each_value_is_its_own_problem_where_it_is_set() {
     let text = serde_json::to_string(&problems).unwrap();
     assert!(!text.contains(&OAUTH_TOKEN[14..]) && !text.contains(&API_KEY[14..]));
 }
+
+/// Issue 16 item 10: a blank bearer token is ignored by the client, a blank
+/// API key is sent; the wording says which.
+#[test]
+fn whitespace_only_values_say_what_the_client_does_with_them() {
+    let f = World::new()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", "   ")
+        .check(ID);
+    assert!(
+        f.cause.contains("ignores it as if it were unset"),
+        "{}",
+        f.cause
+    );
+    let f = World::new().with_env("ANTHROPIC_API_KEY", "   ").check(ID);
+    assert!(f.cause.contains("sent as the key"), "{}", f.cause);
+}

@@ -293,3 +293,20 @@ fn the_json_report_names_each_cause_and_where_it_is_set() {
         "{problems:?}"
     );
 }
+
+/// Issue 16 item 10: 2.1.332 says `loggedIn: false` for a bearer token of
+/// only whitespace (tests/conformance.rs has the client's own verdict).
+#[test]
+fn a_whitespace_only_bearer_token_is_no_credential() {
+    for var in ["CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"] {
+        let f = World::new().with_env(var, "  \t ").check(ID);
+        assert_eq!(f.status, Status::Fail, "{var}: {}", f.cause);
+        assert!(f.cause.contains("holds only whitespace"), "{}", f.cause);
+    }
+    let f = World::new()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", "   ")
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    assert!(f.cause.contains("ANTHROPIC_API_KEY"), "{}", f.cause);
+}

@@ -140,3 +140,34 @@ fn the_problems_are_coded_and_placed() {
     );
     insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
 }
+
+/// Issue 16 item 9: the devcontainer variables in an `--env-file` path are
+/// substituted before the file is looked for; one only the host knows
+/// (`${localEnv:HOME}`) is not reported missing, since it cannot be seen.
+#[test]
+fn env_file_paths_with_devcontainer_variables_are_substituted() {
+    let w = World::new().with_env("ENV_DIR", "/nonexistent");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"runArgs": [
+            "--env-file", "${localWorkspaceFolder}/.devcontainer/api.env",
+            "--env-file=${containerWorkspaceFolder}/local.env",
+            "--env-file", "${localEnv:HOME}/.config/claude.env"
+        ]}"#,
+    );
+    w.workspace_file(".devcontainer/api.env", "X=1\n");
+    w.workspace_file("local.env", "Y=1\n");
+    let f = w.check(ID);
+    assert!(!f.cause.contains("does not exist"), "{}", f.cause);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"runArgs": ["--env-file", "${localWorkspaceFolder}/.devcontainer/gone.env"]}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.cause.contains("gone.env") && f.cause.contains("does not exist"),
+        "{}",
+        f.cause
+    );
+}

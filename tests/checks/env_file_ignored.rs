@@ -666,3 +666,31 @@ fn compose_env_files_are_judged_for_git_and_missing_ones_reported() {
         f.cause
     );
 }
+
+/// Issue 16 item 9: `${localWorkspaceFolder}` in an `--env-file` path is the
+/// host's folder, mounted here as the workspace, so the file is judged. The
+/// runArgs line is the one public setups write (e.g. the Dev Containers
+/// guide text `"runArgs": ["--env-file",
+/// "${localWorkspaceFolder}/.devcontainer/devcontainer.env"]`, seen
+/// 2026-12-02 in the code search).
+#[test]
+fn an_env_file_named_through_local_workspace_folder_is_judged() {
+    let w = repo();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"runArgs": ["--env-file", "${localWorkspaceFolder}/.devcontainer/devcontainer.env"]}"#,
+    );
+    w.workspace_file(
+        ".devcontainer/devcontainer.env",
+        &format!("CLAUDE_CODE_OAUTH_TOKEN={OAUTH_TOKEN}\n"),
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail, "{}", f.cause);
+    assert!(
+        f.cause.contains(".devcontainer/devcontainer.env"),
+        "{}",
+        f.cause
+    );
+    w.workspace_file(".gitignore", ".devcontainer/devcontainer.env\n");
+    assert_eq!(w.check(ID).status, Status::Pass);
+}
