@@ -86,6 +86,16 @@ fn judge_mounts(ctx: &Context, declared: &[(String, Place)]) -> Finding {
     });
     let shown = path.display();
     let problem = match (&winner, stored_usable) {
+        (Some(w), true)
+            if w.kind == SourceKind::StoredLogin && !host.is_a_users_own_claude_dir() =>
+        {
+            let cause = format!(
+                "{shown} is {origin}, a directory kept for containers rather than a user's own ~/.claude, so \
+                 the host's claude does not refresh this login. (Containers that mount it at the same time \
+                 still share it.)"
+            );
+            return Finding::pass(cause).with("host_mount", evidence);
+        }
         (Some(w), true) if w.kind == SourceKind::StoredLogin => Problem::warn(
             "shared-refresh-token",
             format!(

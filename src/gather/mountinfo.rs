@@ -265,6 +265,23 @@ impl HostPath {
     }
 }
 
+impl HostPath {
+    /// True when the path is a user's own `~/.claude` on the host
+    /// (`/home/ann/.claude`, `/Users/ann/.claude`, `/root/.claude`,
+    /// `C:\Users\ann\.claude`): the one the host's `claude` signs in to.
+    /// A directory kept for containers (`~/.ai-container/.claude`) is not.
+    pub(crate) fn is_a_users_own_claude_dir(&self) -> bool {
+        let unix = self.shown.replace('\\', "/");
+        let parts: Vec<&str> = unix.trim_end_matches('/').split('/').collect();
+        match parts.as_slice() {
+            ["", "root", ".claude"] => true,
+            ["", "home" | "Users", user, ".claude"] => !user.is_empty(),
+            [drive, "Users", user, ".claude"] => drive.ends_with(':') && !user.is_empty(),
+            _ => false,
+        }
+    }
+}
+
 fn is_mac_path(path: &str) -> bool {
     ["/Users/", "/Volumes/", "/private/"]
         .iter()
@@ -587,6 +604,33 @@ garbage line
 7 1 0:45 /Users/ann/.claude /home/node/.claude rw,relatime - fuse.grpcfuse grpcfuse rw
 8 1 0:46 /host_mnt/Users/ann/.claude /home/node/.claude rw,relatime - virtiofs virtiofs rw
 ";
+
+    #[test]
+    fn only_a_users_own_claude_dir_is_the_hosts_login() {
+        let own = |shown: &str| {
+            HostPath {
+                os: None,
+                shown: shown.into(),
+            }
+            .is_a_users_own_claude_dir()
+        };
+        for path in [
+            "/home/ann/.claude",
+            "/Users/ann/.claude/",
+            "/root/.claude",
+            "C:\\Users\\ann\\.claude",
+        ] {
+            assert!(own(path), "{path}");
+        }
+        for path in [
+            "/home/ann/.ai-container/.claude",
+            "/srv/claude",
+            "/home/.claude",
+            "/Users/ann",
+        ] {
+            assert!(!own(path), "{path}");
+        }
+    }
 
     #[test]
     fn docker_desktop_shares_show_the_host_spelling() {
