@@ -139,7 +139,12 @@ pub(crate) fn oauth_need(ctx: &Context) -> Option<OauthNeed> {
         .effective_config()
         .and_then(|c| c.ok())
         .is_some_and(ClaudeJson::onboarding_done);
-    let now = |why| Some(OauthNeed { why, when: When::Now });
+    let now = |why| {
+        Some(OauthNeed {
+            why,
+            when: When::Now,
+        })
+    };
     match session_winner(ctx).map(|w| w.kind) {
         None if interactive => now(OauthUse::Login),
         Some(SourceKind::StoredLogin) => {

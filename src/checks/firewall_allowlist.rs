@@ -57,7 +57,9 @@ impl Check for FirewallAllowlist {
             .filter_map(|f| f.gap(need.hosts()))
             .collect();
         let finding = if gaps.is_empty() {
-            let allowed: Vec<&str> = std::iter::once(API_HOST).chain(need.hosts().iter().copied()).collect();
+            let allowed: Vec<&str> = std::iter::once(API_HOST)
+                .chain(need.hosts().iter().copied())
+                .collect();
             Finding::pass(format!("The firewall allows {}.", join_words(&allowed)))
         } else {
             Finding::problem(problem(ctx, need, gaps))
@@ -75,19 +77,23 @@ fn problem(ctx: &Context, need: OauthNeed, gaps: Vec<Gap>) -> Problem {
     };
     let described: Vec<&str> = gaps.iter().map(|g| g.described.as_str()).collect();
     let missing = gaps[0].missing.clone();
-    let symptom = match need.why {
-        OauthUse::Refresh => {
-            "the refresh is dropped and the expired token is sent: \"OAuth token has expired. Please obtain a new \
+    let symptom = match (need.why, need.when) {
+        (OauthUse::Refresh, When::Now) => {
+            "The refresh is dropped, so the client sends the expired token and the API answers \"OAuth token has \
+             expired. Please obtain a new token or refresh your existing token.\""
+        }
+        (OauthUse::Refresh, When::Later) => {
+            "When that refresh is dropped, the session ends with \"OAuth token has expired. Please obtain a new \
              token or refresh your existing token.\""
         }
-        OauthUse::Login => "expect \"Login failed: Socket is closed\" or \"OAuth error: Request failed with status code 403\"",
-        OauthUse::Preflight => "expect \"Unable to connect to Anthropic services\" and exit 1",
+        (OauthUse::Login, _) => {
+            "Expect \"Login failed: Socket is closed\" or \"OAuth error: Request failed with status code 403\"."
+        }
+        (OauthUse::Preflight, _) => {
+            "Expect \"Unable to connect to Anthropic services\", and claude exits."
+        }
     };
-    let cause = format!(
-        "{}, and {}: {symptom}.",
-        described.join("; "),
-        need.reason()
-    );
+    let cause = format!("{}, and {}. {symptom}", described.join("; "), need.reason());
     let quoted: Vec<String> = std::iter::once(API_HOST)
         .chain(missing.iter().copied())
         .map(|h| format!("\"{h}\""))
@@ -96,7 +102,8 @@ fn problem(ctx: &Context, need: OauthNeed, gaps: Vec<Gap>) -> Problem {
         "Add {} next to api.anthropic.com in the script's domain list (or its extra domains):\n  \
          for domain in {} …\n\
          and {} (or re-run the script). Or use a credential that needs only api.anthropic.com: an API key, or \
-         a `claude setup-token` token (no refresh) in CLAUDE_CODE_OAUTH_TOKEN through {}.",
+         a `claude setup-token` token, which is never refreshed, in CLAUDE_CODE_OAUTH_TOKEN; to pass it to \
+         claude: {}.",
         join_words(&missing),
         quoted.join(" "),
         launch::restart(&ctx.launch),
@@ -132,7 +139,11 @@ struct Gap {
 /// copy first, since it is what runs.
 fn firewalls(ctx: &Context) -> Vec<Firewall<'_>> {
     let mut found: Vec<Firewall<'_>> = Vec::new();
-    for script in ctx.firewall_scripts.iter().filter(|s| s.script.ok().is_some()) {
+    for script in ctx
+        .firewall_scripts
+        .iter()
+        .filter(|s| s.script.ok().is_some())
+    {
         let name = script.script.path.file_name();
         match found
             .iter_mut()
@@ -182,7 +193,10 @@ impl Firewall<'_> {
         );
         let sources = extra_names(running);
         if !sources.is_empty() {
-            described.push_str(&format!(" (counting the domains from {})", join_words(&sources)));
+            described.push_str(&format!(
+                " (counting the domains from {})",
+                join_words(&sources)
+            ));
         }
         for copy in &self.copies[1..] {
             let fixed = missing.iter().all(|h| allows(copy, h));
@@ -226,7 +240,11 @@ fn api_place(script: &FirewallScript) -> Place {
         .script
         .ok()
         .map(|t| (script.script.path.as_path(), t.as_str()));
-    match own.into_iter().chain(files).find(|(_, t)| t.contains(API_HOST)) {
+    match own
+        .into_iter()
+        .chain(files)
+        .find(|(_, t)| t.contains(API_HOST))
+    {
         Some((file, text)) => {
             let (line, column) = line_column(text, text.find(API_HOST).unwrap_or(0));
             Place::line(file, line, Some(column)).key(API_HOST)

@@ -90,7 +90,10 @@ fn callback_problem(ctx: &Context, remote: &[&Marker]) -> Problem {
         );
         Problem::warn("may-not-arrive", cause, fix)
     } else {
-        let fix = sign_in_fix(ctx, "Sign in without the callback, in one of the supported ways:");
+        let fix = sign_in_fix(
+            ctx,
+            "Sign in without the callback, in one of the supported ways:",
+        );
         Problem::fail("unreachable", cause, fix)
     }
 }

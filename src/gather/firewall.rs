@@ -198,7 +198,8 @@ fn parse_environment(text: &str) -> Vec<(String, String)> {
             let line = line.strip_prefix("export ").unwrap_or(line);
             let (name, value) = line.split_once('=')?;
             let name = name.trim();
-            let simple = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            let simple =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             let value = value.trim();
             let unquoted = ['"', '\'']
                 .iter()
