@@ -5,10 +5,12 @@
 //! `network-reachability` how much an unreachable one matters. The rule is
 //! the client's: an API key needs only the API (or its gateway); the browser
 //! login needs `platform.claude.com` and `claude.ai`; the `/login` credential
-//! is refreshed through `platform.claude.com`; an env OAuth token needs it
-//! for the first-run preflight until onboarding is done.
+//! is refreshed through `platform.claude.com` (now when its access token is
+//! within 5 minutes of `expiresAt`, later otherwise); an env OAuth token
+//! needs it for the interactive first-run preflight until onboarding is
+//! done. `claude -p` (a CI job) never logs in and runs no preflight.
 
-use super::{SourceKind, effective_var, session_winner};
+use super::{Mode as AuthMode, SourceKind, effective_var, resolve, session_winner};
 use crate::gather::Context;
 use crate::gather::claude_state::ClaudeJson;
 use crate::gather::launcher::Mode;
@@ -131,10 +133,16 @@ impl OauthNeed {
 }
 
 /// Why and when the OAuth hosts are needed here, if they are. The
-/// credential is the one the client sends ([`session_winner`]); the mode is
-/// the launch's: `claude -p` neither logs in nor runs the preflight.
+/// credential is the one the client sends ([`session_winner`]; in a CI job
+/// the one `claude -p` sends, [`resolve`]): `claude -p` neither logs in nor
+/// runs the preflight.
 pub(crate) fn oauth_need(ctx: &Context) -> Option<OauthNeed> {
     let interactive = ctx.launch.mode == Mode::Interactive;
+    let winner = if interactive {
+        session_winner(ctx)
+    } else {
+        resolve(ctx, AuthMode::Print).winner
+    };
     let onboarded = ctx
         .effective_config()
         .and_then(|c| c.ok())
@@ -145,7 +153,7 @@ pub(crate) fn oauth_need(ctx: &Context) -> Option<OauthNeed> {
             when: When::Now,
         })
     };
-    match session_winner(ctx).map(|w| w.kind) {
+    match winner.map(|w| w.kind) {
         None if interactive => now(OauthUse::Login),
         Some(SourceKind::StoredLogin) => {
             let due = ctx
