@@ -77,22 +77,7 @@ fn problem(ctx: &Context, need: OauthNeed, gaps: Vec<Gap>) -> Problem {
     };
     let described: Vec<&str> = gaps.iter().map(|g| g.described.as_str()).collect();
     let missing = gaps[0].missing.clone();
-    let symptom = match (need.why, need.when) {
-        (OauthUse::Refresh, When::Now) => {
-            "The refresh is dropped, so the client sends the expired token and the API answers \"OAuth token has \
-             expired. Please obtain a new token or refresh your existing token.\""
-        }
-        (OauthUse::Refresh, When::Later) => {
-            "When that refresh is dropped, the session ends with \"OAuth token has expired. Please obtain a new \
-             token or refresh your existing token.\""
-        }
-        (OauthUse::Login, _) => {
-            "Expect \"Login failed: Socket is closed\" or \"OAuth error: Request failed with status code 403\"."
-        }
-        (OauthUse::Preflight, _) => {
-            "Expect \"Unable to connect to Anthropic services\", and claude exits."
-        }
-    };
+    let symptom = symptom(need);
     let cause = format!("{}, and {}. {symptom}", described.join("; "), need.reason());
     let quoted: Vec<String> = std::iter::once(API_HOST)
         .chain(missing.iter().copied())
@@ -113,13 +98,34 @@ fn problem(ctx: &Context, need: OauthNeed, gaps: Vec<Gap>) -> Problem {
         .at_all(gaps.into_iter().flat_map(|g| g.places))
 }
 
-/// The OAuth hosts among `wanted` that a firewall here blocks, and the
-/// script that runs it, for other checks' fixes (a login flow behind it).
-pub(crate) fn blocking<'h>(ctx: &Context, wanted: &[&'h str]) -> Option<(String, Vec<&'h str>)> {
-    firewalls(ctx).into_iter().find_map(|f| {
-        let missing = f.missing(wanted);
-        (!missing.is_empty()).then(|| (f.running().script.path.display().to_string(), missing))
-    })
+/// What the user sees when the firewall drops what `need` reaches, as a
+/// sentence quoting the client.
+fn symptom(need: OauthNeed) -> &'static str {
+    match (need.why, need.when) {
+        (OauthUse::Refresh, When::Now) => {
+            "The refresh is dropped, so the client sends the expired token and the API answers \"OAuth token has \
+             expired. Please obtain a new token or refresh your existing token.\""
+        }
+        (OauthUse::Refresh, When::Later) => {
+            "When that refresh is dropped, the session ends with \"OAuth token has expired. Please obtain a new \
+             token or refresh your existing token.\""
+        }
+        (OauthUse::Login, _) => {
+            "Expect \"Login failed: Socket is closed\" or \"OAuth error: Request failed with status code 403\"."
+        }
+        (OauthUse::Preflight, _) => {
+            "Expect \"Unable to connect to Anthropic services\", and claude exits."
+        }
+    }
+}
+
+/// The script of a firewall here that blocks `host`, for other checks'
+/// fixes (a login flow behind it).
+pub(crate) fn blocking(ctx: &Context, host: &str) -> Option<String> {
+    firewalls(ctx)
+        .into_iter()
+        .find(|f| !allows(f.running(), host))
+        .map(|f| f.running().script.path.display().to_string())
 }
 
 /// One firewall: the copies of one script, the one that runs first.
@@ -178,18 +184,14 @@ impl Firewall<'_> {
             .collect()
     }
 
-    /// What it blocks of `wanted`, if anything, placed at the line allowing
-    /// api.anthropic.com in every copy that blocks it too.
-    fn gap(&self, wanted: &[&'static str]) -> Option<Gap> {
-        let missing = self.missing(wanted);
-        if missing.is_empty() {
-            return None;
-        }
+    /// "<script> allows api.anthropic.com but not <missing>", with the extra
+    /// sources counted and what each other copy allows.
+    fn describe(&self, missing: &[&str]) -> String {
         let running = self.running();
         let mut described = format!(
             "{} allows {API_HOST} but not {}",
             running.script.path.display(),
-            join_words(&missing)
+            join_words(missing)
         );
         let sources = extra_names(running);
         if !sources.is_empty() {
@@ -199,16 +201,24 @@ impl Firewall<'_> {
             ));
         }
         for copy in &self.copies[1..] {
-            let fixed = missing.iter().all(|h| allows(copy, h));
-            described.push_str(&if fixed {
-                format!(
-                    "; its source {} allows them, but the installed copy runs until the container is rebuilt",
-                    copy.script.path.display()
-                )
+            let shown = copy.script.path.display();
+            described.push_str(&if missing.iter().all(|h| allows(copy, h)) {
+                format!("; its source {shown} allows them, but the installed copy runs until the container is rebuilt")
             } else {
-                format!(" (nor does its source {})", copy.script.path.display())
+                format!(" (nor does its source {shown})")
             });
         }
+        described
+    }
+
+    /// What it blocks of `wanted`, if anything, placed at the line allowing
+    /// api.anthropic.com in every copy that blocks it too.
+    fn gap(&self, wanted: &[&'static str]) -> Option<Gap> {
+        let missing = self.missing(wanted);
+        if missing.is_empty() {
+            return None;
+        }
+        let described = self.describe(&missing);
         let places = self
             .copies
             .iter()

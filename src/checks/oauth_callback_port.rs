@@ -101,7 +101,7 @@ fn callback_problem(ctx: &Context, remote: &[&Marker]) -> Problem {
 /// When a firewall here blocks platform.claude.com, where every login flow
 /// exchanges its code, a sentence saying so, to end a fix that offers one.
 fn firewall_note(ctx: &Context) -> Option<String> {
-    let (script, _) = firewall_allowlist::blocking(ctx, &[hosts::PLATFORM])?;
+    let script = firewall_allowlist::blocking(ctx, hosts::PLATFORM)?;
     Some(format!(
         "\nBehind this firewall a login cannot finish: {script} does not allow platform.claude.com, where the \
          code is exchanged (/v1/oauth/token). Allow it first (ccauth explain firewall-allowlist), or use a \
