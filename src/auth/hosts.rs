@@ -5,12 +5,15 @@
 //! `network-reachability` how much an unreachable one matters. The rule is
 //! the client's: an API key needs only the API (or its gateway); the browser
 //! login needs `platform.claude.com` and `claude.ai`; the `/login` credential
-//! is refreshed through `platform.claude.com`; an env OAuth token needs it
-//! for the first-run preflight until onboarding is done.
+//! is refreshed through `platform.claude.com` (now when its access token is
+//! within 5 minutes of `expiresAt`, later otherwise); an env OAuth token
+//! needs it for the interactive first-run preflight until onboarding is
+//! done. `claude -p` (a CI job) never logs in and runs no preflight.
 
-use super::{SourceKind, effective_var, session_winner};
+use super::{Mode as AuthMode, SourceKind, effective_var, resolve, session_winner};
 use crate::gather::Context;
 use crate::gather::claude_state::ClaudeJson;
+use crate::gather::launcher::Mode;
 
 /// The API, and the first-run check.
 pub(crate) const API: &str = "api.anthropic.com";
@@ -37,6 +40,7 @@ pub(crate) fn needed(ctx: &Context) -> Vec<Need> {
     let winner = session_winner(ctx).map(|w| w.kind);
     let third_party = winner == Some(SourceKind::CloudProvider);
     let gateway = gateway_host(ctx);
+    let oauth = oauth_need(ctx);
     let mut hosts = vec![
         Need {
             host: API.to_string(),
@@ -45,12 +49,12 @@ pub(crate) fn needed(ctx: &Context) -> Vec<Need> {
         },
         Need {
             host: PLATFORM.to_string(),
-            required: oauth_reason(ctx).is_some(),
+            required: oauth.is_some(),
             role: "OAuth token exchange and refresh, and the first-run check",
         },
         Need {
             host: CLAUDE_AI.to_string(),
-            required: winner.is_none(),
+            required: oauth.is_some_and(|n| n.why == OauthUse::Login),
             role: "the browser sign-in",
         },
     ];
@@ -64,21 +68,106 @@ pub(crate) fn needed(ctx: &Context) -> Vec<Need> {
     hosts
 }
 
-/// Why the OAuth hosts are needed here, as a clause, if they are.
-pub(crate) fn oauth_reason(ctx: &Context) -> Option<&'static str> {
+/// What the credential in use reaches the OAuth hosts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OauthUse {
+    /// No credential, and a person runs `claude`: the browser login, whose
+    /// code is exchanged at `platform.claude.com/v1/oauth/token`.
+    Login,
+    /// The `/login` credential, refreshed at `platform.claude.com/v1/oauth/token`.
+    Refresh,
+    /// An env OAuth token before onboarding: the interactive first-run
+    /// preflight checks `platform.claude.com` and exits when it cannot.
+    Preflight,
+}
+
+/// When the OAuth hosts are needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum When {
+    /// At the next start or request: a login, a refresh that is due, the
+    /// first-run preflight.
+    Now,
+    /// Once the stored access token nears its expiry (hours away).
+    Later,
+}
+
+/// Why and when the credential in use needs the OAuth hosts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OauthNeed {
+    /// What for.
+    pub(crate) why: OauthUse,
+    /// When.
+    pub(crate) when: When,
+}
+
+impl OauthNeed {
+    /// The OAuth hosts it needs: the login both, a refresh or the preflight
+    /// only `platform.claude.com`.
+    pub(crate) fn hosts(self) -> &'static [&'static str] {
+        match self.why {
+            OauthUse::Login => &[PLATFORM, CLAUDE_AI],
+            OauthUse::Refresh | OauthUse::Preflight => &[PLATFORM],
+        }
+    }
+
+    /// Why, as a clause.
+    pub(crate) fn reason(self) -> &'static str {
+        match (self.why, self.when) {
+            (OauthUse::Login, _) => {
+                "no credential is set, so interactive claude starts the browser login, whose code is exchanged \
+                 at platform.claude.com/v1/oauth/token"
+            }
+            (OauthUse::Refresh, When::Now) => {
+                "the stored /login access token has expired (or expires within 5 minutes), so the client \
+                 refreshes it at platform.claude.com/v1/oauth/token before its next request"
+            }
+            (OauthUse::Refresh, When::Later) => {
+                "the stored /login access token is valid now, but the client refreshes it at \
+                 platform.claude.com/v1/oauth/token when it nears its expiry (a /login token lasts about 8 hours)"
+            }
+            (OauthUse::Preflight, _) => {
+                "the first-run preflight checks platform.claude.com and exits when it is unreachable"
+            }
+        }
+    }
+}
+
+/// Why and when the OAuth hosts are needed here, if they are. The
+/// credential is the one the client sends ([`session_winner`]; in a CI job
+/// the one `claude -p` sends, [`resolve`]): `claude -p` neither logs in nor
+/// runs the preflight.
+pub(crate) fn oauth_need(ctx: &Context) -> Option<OauthNeed> {
+    let interactive = ctx.launch.mode == Mode::Interactive;
+    let winner = if interactive {
+        session_winner(ctx)
+    } else {
+        resolve(ctx, AuthMode::Print).winner
+    };
     let onboarded = ctx
         .effective_config()
         .and_then(|c| c.ok())
         .is_some_and(ClaudeJson::onboarding_done);
-    match session_winner(ctx).map(|w| w.kind) {
-        None => Some("no credential is set, so the browser login (which needs both) is the way in"),
+    let now = |why| {
+        Some(OauthNeed {
+            why,
+            when: When::Now,
+        })
+    };
+    match winner.map(|w| w.kind) {
+        None if interactive => now(OauthUse::Login),
         Some(SourceKind::StoredLogin) => {
-            Some("the /login credential is refreshed through platform.claude.com")
+            let due = ctx
+                .credentials
+                .as_ref()
+                .and_then(|c| c.ok())
+                .is_some_and(|login| login.refresh_due(ctx.now_ms()));
+            Some(OauthNeed {
+                why: OauthUse::Refresh,
+                when: if due { When::Now } else { When::Later },
+            })
         }
-        Some(SourceKind::OauthTokenEnv) if !onboarded => Some(
-            "the first-run preflight checks platform.claude.com and exits when it is unreachable",
-        ),
-        Some(_) => None,
+        Some(SourceKind::OauthTokenEnv) if interactive && !onboarded => now(OauthUse::Preflight),
+        _ => None,
     }
 }
 

@@ -9,13 +9,10 @@ use crate::gather::claude_state::{LoadError, StoredLogin};
 use crate::gather::fsread::{FileKind, FileMeta, FileProblem};
 use crate::secret::Secret;
 use std::path::Path;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Judges `.credentials.json`.
 pub(crate) struct CredentialsFile;
-
-/// The client treats a token as expired this long before `expiresAt`.
-const EXPIRY_MARGIN_MS: i64 = 5 * 60 * 1000;
 
 impl Check for CredentialsFile {
     fn id(&self) -> &'static str {
@@ -46,11 +43,7 @@ impl Check for CredentialsFile {
                 "{path} does not exist: no /login credential is stored here."
             ));
         }
-        let now_ms = ctx
-            .now
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis() as i64;
+        let now_ms = ctx.now_ms();
         let mut problems = content_problems(ctx, &file.path, &file.content, now_ms);
         if let Some(meta) = &ctx.meta.credentials {
             problems.extend(storage_problems(meta, &file.path));
@@ -179,9 +172,7 @@ fn login_problems(login: &StoredLogin, now_ms: i64) -> Vec<LoginFlaw> {
             format!("holds a login the client ignores: {problem}"),
         ));
     }
-    let expired = login
-        .expires_at_ms
-        .is_some_and(|at| now_ms + EXPIRY_MARGIN_MS >= at);
+    let expired = login.refresh_due(now_ms);
     let refresh_dead =
         empty(&login.refresh_token) || login.refresh_expires_at_ms.is_some_and(|at| now_ms >= at);
     if expired && refresh_dead {
@@ -269,7 +260,7 @@ fn directory_fix(ctx: &Context, path: &Path, relogin: &str) -> String {
 
 fn expiry_words(login: &StoredLogin, now_ms: i64) -> String {
     match login.expires_at_ms {
-        Some(at) if at > now_ms + EXPIRY_MARGIN_MS => {
+        Some(at) if !login.refresh_due(now_ms) => {
             format!("; the access token expires {}", from_now(at - now_ms))
         }
         Some(at) => format!(

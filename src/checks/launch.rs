@@ -132,6 +132,40 @@ pub(crate) fn restart(launch: &Launch) -> &'static str {
     }
 }
 
+/// What becomes of the browser login's redirect to
+/// `http://localhost:<port>/callback` when this launcher started `claude`
+/// (the port is random and bound to the container's 127.0.0.1), ending
+/// without a full stop.
+pub(crate) fn callback_route(launch: &Launch) -> &'static str {
+    match launch.launcher {
+        Launcher::VsCode => {
+            "VS Code forwards the port to your machine on its own once it sees it listen, so the redirect often \
+             arrives; sometimes the forward comes too late and the browser shows \"localhost refused to connect\""
+        }
+        Launcher::Codespaces => {
+            "Codespaces forwards the port to your browser on its own once it sees it listen, so the redirect \
+             often arrives; sometimes the forward comes too late and the browser shows \"localhost refused to \
+             connect\""
+        }
+        Launcher::DevcontainerCli => {
+            "the devcontainer CLI forwards no port (only VS Code and Codespaces do), so the redirect never arrives"
+        }
+        Launcher::Docker | Launcher::Compose | Launcher::Podman => {
+            "docker exec, compose and podman forward no port, and a published one (-p) cannot reach a socket \
+             bound to the container's 127.0.0.1, so the redirect never arrives"
+        }
+        Launcher::Kubernetes => {
+            "kubectl exec forwards no port, and kubectl port-forward would need the random port in advance, so \
+             the redirect never arrives"
+        }
+        Launcher::Ci => "nobody is at a browser in a CI job, so the redirect never comes",
+        Launcher::Host => {
+            "the browser runs on another machine (over SSH, or outside WSL), so the redirect to its localhost \
+             never reaches this one"
+        }
+    }
+}
+
 /// The launchers that do not apply devcontainer.json's `remoteEnv`, in
 /// words, for a finding that a variable set only there is missing.
 pub(crate) fn skipping_remote_env() -> &'static str {

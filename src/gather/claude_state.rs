@@ -949,7 +949,19 @@ impl StoredLogin {
             .is_some_and(|s| s.iter().any(|x| x == "user:inference"));
         has_token && inference
     }
+
+    /// True when the client refreshes the access token before its next
+    /// request: it counts a token as expired [`REFRESH_MARGIN_MS`] before
+    /// `expiresAt` (CLIENT-FACTS fact 21). `false` without an `expiresAt`.
+    pub(crate) fn refresh_due(&self, now_ms: i64) -> bool {
+        self.expires_at_ms
+            .is_some_and(|at| now_ms + REFRESH_MARGIN_MS >= at)
+    }
 }
+
+/// The client treats an access token as expired this long before
+/// `expiresAt` and refreshes it (`now + 300000 >= expiresAt`).
+pub(crate) const REFRESH_MARGIN_MS: i64 = 5 * 60 * 1000;
 
 /// Reads `.credentials.json`.
 pub(crate) fn load_credentials(path: &Path) -> Loaded<StoredLogin> {

@@ -10,6 +10,7 @@ pub mod claude_state;
 pub mod compose;
 pub(crate) mod devcontainer_file;
 pub mod env;
+pub(crate) mod firewall;
 pub mod fsread;
 pub mod git;
 pub mod helper;
@@ -84,8 +85,9 @@ pub struct Context {
     pub(crate) cwd: PathBuf,
     /// `/etc/hosts` under the sysroot, if readable.
     pub(crate) hosts: Option<String>,
-    /// Firewall scripts of the kind the reference devcontainer runs.
-    pub(crate) firewall_scripts: Vec<Loaded<String>>,
+    /// Firewall scripts of the kind the reference devcontainer runs, with
+    /// the files and variables they take more domains from.
+    pub(crate) firewall_scripts: Vec<firewall::FirewallScript>,
     /// The program of every `apiKeyHelper`, located without running it.
     pub(crate) helpers: Vec<helper::HelperProgram>,
     /// Settings files that exist, lowest precedence first.
@@ -149,6 +151,14 @@ impl Context {
         self.legacy_config.as_ref().or(self.claude_json.as_ref())
     }
 
+    /// Gather time in Unix milliseconds, as `.credentials.json` writes times.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.now
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis() as i64
+    }
+
     /// True when some container marker fired.
     pub(crate) fn in_container(&self) -> bool {
         self.markers.iter().any(|m| m.place.is_container())
@@ -208,7 +218,11 @@ pub fn gather(input: GatherInput) -> Context {
             .map(find_backups)
             .unwrap_or_default(),
         hosts: fsread::read_text_bounded(&system::under(&sysroot, HOSTS_FILE), 1 << 20).ok(),
-        firewall_scripts: firewall_scripts(&sysroot, &workspace),
+        firewall_scripts: firewall::read_scripts(
+            firewall_script_paths(&sysroot, &workspace),
+            &sysroot,
+            &env,
+        ),
         cwd: cwd.clone(),
         helpers,
         mounts: read_mounts(&sysroot),
@@ -337,8 +351,8 @@ fn find_backups(config_dir: &Path) -> Vec<Backup> {
 
 /// The reference devcontainer's `init-firewall.sh`, and any shell script a
 /// lifecycle command runs (absolute paths under the sysroot, others in the
-/// workspace). The check keeps those that mention api.anthropic.com.
-fn firewall_scripts(sysroot: &Path, workspace: &Workspace) -> Vec<Loaded<String>> {
+/// workspace). The check keeps those that allow api.anthropic.com.
+fn firewall_script_paths(sysroot: &Path, workspace: &Workspace) -> Vec<PathBuf> {
     let mut paths = vec![
         system::under(sysroot, "/usr/local/bin/init-firewall.sh"),
         workspace.root.join(".devcontainer/init-firewall.sh"),
@@ -359,11 +373,4 @@ fn firewall_scripts(sysroot: &Path, workspace: &Workspace) -> Vec<Loaded<String>
         }
     }
     paths
-        .into_iter()
-        .filter(|p| p.is_file())
-        .map(|path| Loaded {
-            content: fsread::read_text_bounded(&path, 1 << 20).map_err(LoadError::File),
-            path,
-        })
-        .collect()
 }

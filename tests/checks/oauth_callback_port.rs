@@ -1,7 +1,8 @@
 //! `oauth-callback-port` against fixture worlds.
 
-use crate::common::{API_KEY, World, codes};
+use crate::common::{API_KEY, OAUTH_TOKEN, World, codes};
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "oauth-callback-port";
 
@@ -28,23 +29,120 @@ fn warns_in_a_container_without_credential_and_names_the_marker() {
 }
 
 #[test]
-fn every_remote_marker_fires() {
+fn every_remote_marker_fires_with_the_severity_of_its_launcher() {
     let cases = [
-        ("REMOTE_CONTAINERS", "true", "a devcontainer"),
-        ("DEVCONTAINER", "true", "a devcontainer"),
-        ("CODESPACES", "true", "a GitHub Codespace"),
-        ("KUBERNETES_SERVICE_HOST", "10.0.0.1", "a Kubernetes pod"),
-        ("WSL_DISTRO_NAME", "Ubuntu", "WSL"),
-        ("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22", "an SSH session"),
-        ("GITHUB_ACTIONS", "true", "a CI runner"),
-        ("CI", "true", "a CI runner"),
-        ("container", "podman", "a container"),
+        ("REMOTE_CONTAINERS", "true", "a devcontainer", Status::Warn),
+        ("DEVCONTAINER", "true", "a devcontainer", Status::Warn),
+        ("CODESPACES", "true", "a GitHub Codespace", Status::Warn),
+        (
+            "KUBERNETES_SERVICE_HOST",
+            "10.0.0.1",
+            "a Kubernetes pod",
+            Status::Warn,
+        ),
+        ("WSL_DISTRO_NAME", "Ubuntu", "WSL", Status::Warn),
+        (
+            "SSH_CONNECTION",
+            "1.2.3.4 5 6.7.8.9 22",
+            "an SSH session",
+            Status::Warn,
+        ),
+        ("container", "podman", "a container", Status::Warn),
     ];
-    for (var, value, place) in cases {
+    for (var, value, place, status) in cases {
         let f = World::new().with_env(var, value).check(ID);
-        assert_eq!(f.status, Status::Warn, "{var}");
+        assert_eq!(f.status, status, "{var}: {}", f.cause);
         assert!(f.cause.contains(place), "{var}: {}", f.cause);
     }
+    for ci in ["GITHUB_ACTIONS", "CI"] {
+        let f = World::new().with_env(ci, "true").check(ID);
+        assert_eq!(f.status, Status::Skip, "{ci}: {}", f.cause);
+    }
+}
+
+#[test]
+fn vscode_and_codespaces_may_forward_the_callback_and_say_what_to_do_if_not() {
+    for launcher in [Launcher::VsCode, Launcher::Codespaces] {
+        let w = World::new().docker().launched_by(launcher);
+        let f = w.check(ID);
+        assert_eq!(f.status, Status::Warn, "{launcher:?}");
+        let kinds: Vec<&str> = f.problems.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(kinds, ["oauth-callback-port/may-not-arrive"]);
+        assert!(
+            f.cause.contains("forwards the port") && f.cause.contains("too late"),
+            "{}",
+            f.cause
+        );
+        let fix = f.fix.unwrap();
+        assert!(
+            fix.contains("If the redirect arrives") && fix.contains("Paste the code"),
+            "{fix}"
+        );
+    }
+}
+
+#[test]
+fn docker_exec_compose_podman_and_ssh_cannot_deliver_it() {
+    for launcher in [Launcher::Docker, Launcher::Compose, Launcher::Podman] {
+        let f = World::new().docker().launched_by(launcher).check(ID);
+        assert_eq!(f.status, Status::Warn, "{launcher:?}");
+        assert!(f.cause.contains("forward no port"), "{}", f.cause);
+    }
+    let f = World::new()
+        .with_env("SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22")
+        .check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.cause.contains("another machine"), "{}", f.cause);
+}
+
+#[test]
+fn a_ci_job_is_never_failed_nor_told_to_paste_a_code() {
+    let ci = || World::new().docker().with_env("GITHUB_ACTIONS", "true");
+    let f = ci().check(ID);
+    assert_eq!(f.status, Status::Skip, "{}", f.cause);
+    assert!(
+        f.cause.contains("claude -p never starts the browser login"),
+        "{}",
+        f.cause
+    );
+    let f = ci()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
+        .check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    // A forwarded callback port still warns, with a secret as the way in.
+    let w = ci();
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"forwardPorts": [54545]}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    let fix = f.fix.unwrap();
+    assert!(!fix.to_lowercase().contains("paste"), "{fix}");
+    assert!(fix.contains("secrets.CLAUDE_CODE_OAUTH_TOKEN"), "{fix}");
+}
+
+/// The reference devcontainer's firewall (anthropics/claude-code
+/// `.devcontainer/init-firewall.sh` at 5cfc0a1905ce0c0a9bd81d8a90fe6b62ff614357)
+/// allows api.anthropic.com only.
+#[test]
+fn the_fix_says_when_the_firewall_blocks_the_login() {
+    let w = World::new().docker();
+    w.sys_file(
+        "usr/local/bin/init-firewall.sh",
+        "for domain in \"registry.npmjs.org\" \"api.anthropic.com\" \"sentry.io\"; do\n",
+    );
+    let fix = w.check(ID).fix.unwrap();
+    assert!(
+        fix.contains("does not allow platform.claude.com") && fix.contains("firewall-allowlist"),
+        "{fix}"
+    );
+    w.sys_file(
+        "usr/local/bin/init-firewall.sh",
+        "for domain in \"api.anthropic.com\" \"platform.claude.com\" \"claude.ai\"; do\n",
+    );
+    let fix = w.check(ID).fix.unwrap();
+    assert!(!fix.contains("firewall"), "{fix}");
 }
 
 #[test]
@@ -112,7 +210,7 @@ fn forwarded_callback_port_warns_even_with_a_credential() {
 }
 
 #[test]
-fn labelled_callback_port_is_named_inside_a_failure_and_outside_containers() {
+fn labelled_callback_port_is_named_inside_the_warning_and_outside_containers() {
     let config = r#"{"appPort": [8123], "portsAttributes": {"8123": {"label": "oauth callback"}}}"#;
     let w = World::new().docker();
     w.workspace_file(".devcontainer/devcontainer.json", config);
