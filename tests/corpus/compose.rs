@@ -109,9 +109,9 @@ fn compose_exec_first_start() {
                 ("credential-conflict", V::Pass, "nothing to conflict", None),
                 (
                     "oauth-callback-port",
-                    V::Skip,
-                    "defers to credential-missing on a first run (one cause, one failure); here the callback could not arrive anyway",
-                    Some("items 4 and 5 (branches firewall, mounts)"),
+                    V::Warn,
+                    "a warning beside credential-missing's one failure: nothing forwards the port, so a browser login here must paste the code",
+                    None,
                 ),
                 ("claude-install", V::Pass, "npm 2.1.332", None),
                 ("localhost-resolution", V::Pass, "Docker's /etc/hosts", None),
