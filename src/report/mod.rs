@@ -160,19 +160,17 @@ pub(crate) fn launch_line(launch: Option<&Launch>) -> String {
         Decided::Given => "as given by --launcher; ",
         Decided::Detected => "",
     };
-    let mut line = format!(
-        "{}, {mode} ({given}{})",
+    let otherwise = if launch.or_else.is_empty() {
+        String::new()
+    } else {
+        let others: Vec<&str> = launch.or_else.iter().map(|l| l.as_str()).collect();
+        format!("; started otherwise? --launcher {}", others.join("|"))
+    };
+    format!(
+        "{}, {mode} ({given}{}{otherwise})",
         launch.describe(),
         launch.evidence.join(", ")
-    );
-    if !launch.or_else.is_empty() {
-        let others: Vec<&str> = launch.or_else.iter().map(|l| l.as_str()).collect();
-        line.push_str(&format!(
-            "; if you start it otherwise, say so: --launcher {}",
-            others.join("|")
-        ));
-    }
-    line
+    )
 }
 
 impl Report {
