@@ -64,11 +64,28 @@ fn missing_file_fails_and_offers_a_safe_create() {
     let fix = f.fix.unwrap();
     assert!(fix.contains("umask 077"), "{fix}");
     // A shell on a host creates nothing: no lifecycle hook, no image.
-    assert!(!fix.contains("postCreateCommand") && !fix.contains("RUN "), "{fix}");
-    let vscode = w.with_env("REMOTE_CONTAINERS", "true").check(ID).fix.unwrap();
-    assert!(vscode.contains("\"postCreateCommand\": \"test -e"), "{vscode}");
-    let docker = with_token().launched_by(Launcher::Docker).check(ID).fix.unwrap();
-    assert!(docker.contains("RUN test -e") && !docker.contains("devcontainer.json"), "{docker}");
+    assert!(
+        !fix.contains("postCreateCommand") && !fix.contains("RUN "),
+        "{fix}"
+    );
+    let vscode = w
+        .with_env("REMOTE_CONTAINERS", "true")
+        .check(ID)
+        .fix
+        .unwrap();
+    assert!(
+        vscode.contains("\"postCreateCommand\": \"test -e"),
+        "{vscode}"
+    );
+    let docker = with_token()
+        .launched_by(Launcher::Docker)
+        .check(ID)
+        .fix
+        .unwrap();
+    assert!(
+        docker.contains("RUN test -e") && !docker.contains("devcontainer.json"),
+        "{docker}"
+    );
 }
 
 #[test]
