@@ -40,6 +40,13 @@ impl Check for LocalhostResolution {
                 "localhost resolves to {first_ip} first (line {line} of /etc/hosts)."
             ));
         }
+        if !ctx.launch.launcher.has_a_person() {
+            return Finding::skip(format!(
+                "{} signs in with a credential from its environment, never through a browser, so no login \
+                 callback arrives here.",
+                ctx.launch.describe()
+            ));
+        }
         if let Some(credential) = auth::present(ctx).first() {
             return Finding::pass(format!(
                 "/etc/hosts maps localhost to {first_ip} first (line {line}), but {} is set, so no browser login \

@@ -2,6 +2,7 @@
 
 use crate::common::World;
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "config-location";
 
@@ -76,4 +77,32 @@ fn a_literal_tilde_directory_warns() {
 fn the_problems_are_coded_and_placed() {
     let w = World::new().with_env("CLAUDE_CONFIG_DIR", "~/.claude");
     insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}
+
+/// CLAUDE_CONFIG_DIR is set where the launcher sets variables, not in a
+/// devcontainer.json that a bare container does not have.
+#[test]
+fn the_config_dir_fix_is_worded_for_who_starts_claude() {
+    let fix = |w: World| {
+        w.with_env("CLAUDE_CONFIG_DIR", "~/.claude")
+            .check(ID)
+            .fix
+            .unwrap()
+    };
+    let docker = fix(World::new().docker());
+    assert!(
+        docker.contains("docker run -e CLAUDE_CONFIG_DIR=/absolute/path"),
+        "{docker}"
+    );
+    assert!(!docker.contains("containerEnv"), "{docker}");
+    let compose = fix(World::new().docker().launched_by(Launcher::Compose));
+    assert!(
+        compose.contains("environment: [CLAUDE_CONFIG_DIR=/absolute/path]"),
+        "{compose}"
+    );
+    let host = fix(World::new());
+    assert!(
+        host.contains("export CLAUDE_CONFIG_DIR=/absolute/path"),
+        "{host}"
+    );
 }

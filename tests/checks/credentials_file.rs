@@ -171,3 +171,23 @@ fn each_problem_has_its_code_key_and_only_the_mode_its_repair() {
         ["credentials-file/directory"]
     );
 }
+
+/// Signing in again means pasting a code: a person can, a CI job cannot,
+/// and is told to use the long-lived token from its secret store instead.
+#[test]
+fn the_relogin_fix_needs_a_person_and_a_ci_job_gets_the_token() {
+    let w = World::new().docker();
+    with_login(&w, &login_json("", "", 0, &["user:inference"]));
+    let fix = w.check(ID).fix.unwrap();
+    assert!(
+        fix.contains("inside this container") && fix.contains("paste the code"),
+        "{fix}"
+    );
+    let ci = w.with_env("GITHUB_ACTIONS", "true");
+    let fix = ci.check(ID).fix.unwrap();
+    assert!(!fix.contains("paste the code"), "{fix}");
+    assert!(
+        fix.contains("claude setup-token") && fix.contains("secrets.CLAUDE_CODE_OAUTH_TOKEN"),
+        "{fix}"
+    );
+}

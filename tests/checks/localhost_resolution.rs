@@ -2,6 +2,7 @@
 
 use crate::common::{API_KEY, World, codes};
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "localhost-resolution";
 
@@ -47,4 +48,17 @@ fn ipv4_first_passes_and_no_file_skips() {
     let w = World::new();
     w.sys_file("etc/hosts", "10.1.1.1 box\n");
     assert_eq!(w.check(ID).status, Status::Skip);
+}
+
+/// Nobody signs in through a browser in a CI job: no callback, no warning.
+#[test]
+fn a_ci_job_has_no_browser_login_to_break() {
+    let w = World::new().launched_by(Launcher::Ci);
+    w.sys_file(
+        "etc/hosts",
+        "::1\tlocalhost ip6-localhost\n127.0.0.1\tlocalhost\n",
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Skip, "{}", f.cause);
+    assert!(f.cause.contains("never through a browser"), "{}", f.cause);
 }
