@@ -106,3 +106,27 @@ fn the_config_dir_fix_is_worded_for_who_starts_claude() {
         "{host}"
     );
 }
+
+/// A GitHub Actions container job (`container:`) runs every step as root
+/// with HOME=/github/home, a bind mount of the runner's
+/// `_temp/_github_home` (actions/runner#863), while /etc/passwd gives root
+/// /root: every step has that HOME, so nothing looks elsewhere. The same
+/// mismatch in a container a person `docker exec`s into still warns.
+#[test]
+fn a_ci_container_jobs_home_is_not_a_mismatch() {
+    let w = World::new().docker().judged_as_uid(0);
+    w.sys_file("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+    let home = w.sysroot().join("github/home");
+    std::fs::create_dir_all(&home).unwrap();
+    let w = w
+        .with_env("HOME", &home.display().to_string())
+        .with_env("GITHUB_ACTIONS", "true")
+        .with_env("CI", "true");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    let f = w.launched_by(Launcher::Docker).check(ID);
+    assert_eq!(
+        f.problems[0].code,
+        "config-location/home-differs-from-passwd"
+    );
+}

@@ -209,7 +209,10 @@ fn a_private_file_is_never_told_to_chmod() {
     for login in logins {
         let w = World::new();
         let path = with_login(&w, &login);
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let problems = w.problems(ID);
         assert!(!problems.is_empty(), "{login}");
         for problem in &problems {
@@ -221,7 +224,9 @@ fn a_private_file_is_never_told_to_chmod() {
     let page = String::from_utf8_lossy(&out.stdout);
     let how = &page[page.find("## How to fix").unwrap()..page.find("## Problems").unwrap()];
     for paragraph in how.split("\n\n").filter(|p| p.contains("chmod")) {
-        assert!(paragraph.contains("too-open"), "chmod without its condition: {paragraph}");
+        assert!(
+            paragraph.contains("too-open"),
+            "chmod without its condition: {paragraph}"
+        );
     }
 }
-
