@@ -98,7 +98,7 @@ fn content_problems(
                 LoadError::File(FileProblem::NotAFile(FileKind::Directory))
             );
             let (kind, fix) = if directory {
-                ("directory", directory_fix(path, &relogin))
+                ("directory", directory_fix(ctx, path, &relogin))
             } else {
                 ("unreadable", relogin.clone())
             };
@@ -267,11 +267,13 @@ fn relogin_fix(ctx: &Context, path: &Path) -> String {
 }
 
 /// Docker made a directory where the file belongs.
-fn directory_fix(path: &Path, relogin: &str) -> String {
+fn directory_fix(ctx: &Context, path: &Path, relogin: &str) -> String {
     let p = shell_quote(&path.display().to_string());
+    let dir = path.parent().unwrap_or(path).display().to_string();
     format!(
         "Docker created a directory because a bind-mount source was missing: remove it (rmdir {p}) and mount \
-         the config directory instead of the single file.\n{relogin}"
+         the config directory instead of the single file: {}.\n{relogin}",
+        launch::mount(&ctx.launch, "<a volume or host directory>", &dir)
     )
 }
 

@@ -112,7 +112,7 @@ fn flag_problem(ctx: &Context, config: &Loaded<ClaudeJson>, token: &str) -> Opti
                 "{token} is set, but {path}{shadow} {}, so the client cannot read the flag. {GATE}",
                 e.describe()
             ),
-            unreadable_fix(config),
+            unreadable_fix(ctx, config),
         ),
     };
     Some(problem.at(place))
@@ -184,14 +184,15 @@ fn merge_fix(path: &Path) -> String {
     )
 }
 
-fn unreadable_fix(config: &Loaded<ClaudeJson>) -> String {
+fn unreadable_fix(ctx: &Context, config: &Loaded<ClaudeJson>) -> String {
     let p = shell_quote(&config.path.display().to_string());
     match &config.content {
         Err(LoadError::File(crate::gather::fsread::FileProblem::NotAFile(FileKind::Directory))) => {
             format!(
                 "Docker created a directory because a bind-mount source was missing. Remove it and create the file:\n  \
              rmdir {p} && (umask 077 && echo '{{\"hasCompletedOnboarding\": true}}' > {p})\n\
-             Then mount the config directory (a named volume with CLAUDE_CONFIG_DIR), not the single file."
+             Then mount the config directory, not the single file, and point CLAUDE_CONFIG_DIR at it: {}.",
+                launch::mount(&ctx.launch, "<a volume>", "/home/<user>/.claude")
             )
         }
         _ => format!(

@@ -230,3 +230,23 @@ fn a_private_file_is_never_told_to_chmod() {
         );
     }
 }
+
+/// The directory Docker left is replaced by a mount of the whole config
+/// directory, said the way the launcher mounts.
+#[test]
+fn the_directory_fix_mounts_in_the_launchers_terms() {
+    let fix = |w: World| {
+        std::fs::create_dir_all(w.home().join(".claude/.credentials.json")).unwrap();
+        w.check(ID).fix.unwrap()
+    };
+    let docker = fix(World::new().docker());
+    assert!(
+        docker.contains("docker run -v <a volume or host directory>:"),
+        "{docker}"
+    );
+    let vscode = fix(World::new().docker().with_env("REMOTE_CONTAINERS", "true"));
+    assert!(
+        vscode.contains("\"mounts\": [\"source=<a volume or host directory>"),
+        "{vscode}"
+    );
+}

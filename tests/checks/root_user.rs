@@ -2,7 +2,6 @@
 
 use crate::common::World;
 use ccauth::checks::Status;
-use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "root-user";
 
