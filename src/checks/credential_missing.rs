@@ -141,7 +141,7 @@ fn fix(ctx: &Context) -> String {
          • Claude subscription (Pro/Max): run `claude setup-token` on a machine with a browser; it prints the \
          value for CLAUDE_CODE_OAUTH_TOKEN.\n  \
          • API key (billed per use): create one at https://console.anthropic.com, for ANTHROPIC_API_KEY.\n\
-         Hand it to claude ({} starts it): {} (ANTHROPIC_API_KEY the same way).",
+         How {} hands it to claude: {} (ANTHROPIC_API_KEY the same way).",
         ctx.launch.describe(),
         launch::set_env(&ctx.launch, "CLAUDE_CODE_OAUTH_TOKEN")
     )

@@ -21,7 +21,7 @@ pub(crate) fn set_env(launch: &Launch, var: &str) -> String {
             restart(launch)
         ),
         Launcher::Codespaces => format!(
-            "a Codespaces secret named {var} (github.com/settings/codespaces, with this repository selected), \
+            "a Codespaces secret named {var} (your GitHub settings, Codespaces, with this repository selected), \
              then {}",
             restart(launch)
         ),
@@ -158,8 +158,9 @@ pub(crate) fn set_env_value(launch: &Launch, var: &str, value: &str) -> String {
     }
 }
 
-/// How to run `claude` as `user` (a name such as `node`, or `"$(id -u):$(id
-/// -g)"`) instead of root or a uid that owns nothing, for this launcher.
+/// How to run `claude` as `user` (a name such as `node`, or a placeholder
+/// such as `<owner>`) instead of root or a uid that owns nothing, for this
+/// launcher.
 pub(crate) fn run_as_user(launch: &Launch, user: &str) -> String {
     match launch.launcher {
         Launcher::VsCode | Launcher::DevcontainerCli | Launcher::Codespaces => format!(
@@ -181,10 +182,15 @@ pub(crate) fn run_as_user(launch: &Launch, user: &str) -> String {
             "securityContext.runAsUser (the uid of {user}) in the pod spec, then {}",
             restart(launch)
         ),
-        Launcher::Ci => format!(
-            "run the step on the runner itself (a GitHub-hosted runner's user is uid 1001), or give the job's \
-             container a user: options: --user {user}"
-        ),
+        Launcher::Ci => match launch.ci {
+            Some(CiSystem::GithubActions) => format!(
+                "run the step on the runner itself (a GitHub-hosted runner's user is uid 1001), or give the \
+                 job's container a user: options: --user {user}"
+            ),
+            _ => format!(
+                "run the job's container as {user} (USER in its image, or the CI system's user option)"
+            ),
+        },
         Launcher::Host => format!("run claude as {user}, not with sudo"),
     }
 }
@@ -286,6 +292,48 @@ mod tests {
             ci,
             ..given(launcher)
         }
+    }
+
+    #[test]
+    fn a_ci_job_is_never_told_to_paste_a_code_or_rebuild() {
+        let gha = launch(Launcher::Ci, Some(CiSystem::GithubActions));
+        let again = sign_in_again(&gha);
+        assert!(
+            !again.contains("paste the code") && again.contains("setup-token"),
+            "{again}"
+        );
+        assert_eq!(on_creation(&gha, "true"), None);
+        for text in [
+            set_env_value(&gha, "IS_SANDBOX", "1"),
+            run_as_user(&gha, "node"),
+            set_env(&gha, "CLAUDE_CODE_OAUTH_TOKEN"),
+        ] {
+            assert!(
+                !text.contains("rebuild") && !text.contains("devcontainer.json"),
+                "{text}"
+            );
+        }
+        let gitlab = run_as_user(&launch(Launcher::Ci, Some(CiSystem::GitlabCi)), "node");
+        assert!(!gitlab.contains("GitHub"), "{gitlab}");
+    }
+
+    #[test]
+    fn devcontainer_changes_are_recreated_even_from_docker_exec() {
+        let docker = launch(Launcher::Docker, None);
+        assert!(recreate_devcontainer(&docker).contains("devcontainer up"));
+        let vscode = launch(Launcher::VsCode, None);
+        assert_eq!(recreate_devcontainer(&vscode), restart(&vscode));
+        let remote = remote_env_fix(&vscode, "CLAUDE_CODE_OAUTH_TOKEN");
+        assert!(
+            remote.contains("docker exec -e CLAUDE_CODE_OAUTH_TOKEN"),
+            "{remote}"
+        );
+        assert!(!remote.contains("containerEnv"), "{remote}");
+        let once = on_creation(&vscode, "test -e f || echo '{\"a\": 1}' > f").unwrap();
+        assert!(
+            once.contains(r#""postCreateCommand": "test -e f || echo '{\"a\": 1}' > f""#),
+            "{once}"
+        );
     }
 
     #[test]

@@ -33,8 +33,8 @@ impl Check for RootUser {
             return Finding::pass("Running as root with IS_SANDBOX=1: bypass mode is allowed.");
         }
         let fix = format!(
-            "Run as a normal user: {} (node, or your image's user). In a disposable sandbox that must run as \
-             root, set IS_SANDBOX=1: {}.",
+            "Run as a normal user (node, or your image's user): {}. In a disposable sandbox that must run \
+             as root, set IS_SANDBOX=1: {}.",
             launch::run_as_user(&ctx.launch, "node"),
             launch::set_env_value(&ctx.launch, "IS_SANDBOX", "1")
         );
