@@ -278,7 +278,11 @@ fn collect_uses(yaml: &yaml_rust2::Yaml, home: &str, found: &mut Vec<serde_json:
                             .collect()
                     })
                     .unwrap_or_default();
-                found.push(serde_json::json!({"uses": uses, "with": with}));
+                let args = map
+                    .get(&Yaml::String("with".into()))
+                    .and_then(|w| w["args"].as_str())
+                    .map(String::from);
+                found.push(serde_json::json!({"uses": uses, "with": with, "args": args}));
             }
             map.values().for_each(|v| collect_uses(v, home, found));
         }
@@ -304,6 +308,89 @@ fn the_readme_action_steps_pin_this_release_and_use_real_inputs() {
             let input = input.as_str().unwrap();
             assert!(!action["inputs"][input].is_badvalue(), "input {input}");
         }
+    }
+}
+
+/// The preflight the README shows for a CI job, the one tested below.
+const CI_EXAMPLE_ARGS: &str = "--strict --allow root-user";
+
+/// A GitHub-hosted runner's job before the step that installs claude: the
+/// runner's variables, a checkout, no `/.dockerenv`, an ext4 root, no
+/// `~/.claude.json`, and the subscription token from a secret in the step's
+/// env. Modelled on anthropics/claude-code-action `action.yml` (commit
+/// 103450edd930c700b0f2776f5466ca0d890ba3ee): its "Run Claude Code Action"
+/// step maps `CLAUDE_CODE_OAUTH_TOKEN: ${{ inputs.claude_code_oauth_token }}`
+/// (a `${{ secrets.CLAUDE_CODE_OAUTH_TOKEN }}` in the workflow) into the env
+/// of the step that installs claude and runs it headless (`-p`), and on the
+/// README's own example. HOME stands in for /home/runner; the binary runs
+/// with the test's own uid (1001 on a hosted runner), and `root-user` is
+/// allowed by the example anyway.
+fn github_hosted_job() -> World {
+    let w = World::new().git_init();
+    w.sys_file(
+        "proc/self/mountinfo",
+        "1 0 8:1 / / rw,relatime - ext4 /dev/root rw,discard\n",
+    );
+    let workspace = w.workspace().display().to_string();
+    let empty_bin = w.home().join(".local/bin");
+    std::fs::create_dir_all(&empty_bin).unwrap();
+    let temp = w.home().join("work/_temp");
+    std::fs::create_dir_all(&temp).unwrap();
+    w.with_env("CI", "true")
+        .with_env("GITHUB_ACTIONS", "true")
+        .with_env("RUNNER_OS", "Linux")
+        .with_env("RUNNER_ARCH", "X64")
+        .with_env("RUNNER_ENVIRONMENT", "github-hosted")
+        .with_env("RUNNER_TEMP", &temp.display().to_string())
+        .with_env("GITHUB_WORKSPACE", &workspace)
+        .with_env(
+            "GITHUB_STEP_SUMMARY",
+            &temp.join("summary.md").display().to_string(),
+        )
+        .with_env("PATH", &empty_bin.display().to_string())
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", common::OAUTH_TOKEN)
+}
+
+#[test]
+fn the_readme_ci_preflight_passes_a_correctly_configured_github_job() {
+    let shown: Vec<String> = action_uses(&readme())
+        .iter()
+        .filter_map(|step| step["args"].as_str().map(String::from))
+        .collect();
+    assert!(!shown.is_empty(), "the README shows the Action with args");
+    for args in &shown {
+        assert_eq!(
+            args, CI_EXAMPLE_ARGS,
+            "the README's CI example is the one tested"
+        );
+    }
+    let w = github_hosted_job();
+    let report = w.home().join("work/_temp/ccauth-report.json");
+    let report = report.display().to_string();
+    let example: Vec<&str> = CI_EXAMPLE_ARGS.split_whitespace().collect();
+    // As a step runs it, and as action.yml runs it (dist/action doctor).
+    let direct: Vec<&str> = ["doctor"]
+        .into_iter()
+        .chain(example.iter().copied())
+        .collect();
+    let action: Vec<&str> = ["doctor", "--format", "json", "--output", &report]
+        .into_iter()
+        .chain(example.iter().copied())
+        .collect();
+    for args in [direct, action] {
+        let out = w.ccauth(&args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "ccauth {args:?} in a sound GitHub job:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!stdout.contains(common::OAUTH_TOKEN));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    for id in ["onboarding-flag", "claude-install"] {
+        assert_eq!(common::finding(&json, id)["status"], "skip", "{id}");
     }
 }
 

@@ -255,13 +255,12 @@ fn field_report_annotations_land_on_the_entries_of_devcontainer_json() {
         (field("line"), field("col"))
     };
     // The text each entry starts with, on the line the annotation names.
+    // (VS Code applied the remoteEnv here, empty: credential-missing's
+    // empty-variable, not a remote-env-only, which is placed in
+    // tests/checks/devcontainer_env.rs.)
     for (code, starts_with) in [
         (
             "credential-missing/empty-variable",
-            "\"CLAUDE_CODE_OAUTH_TOKEN\"",
-        ),
-        (
-            "devcontainer-env/remote-env-only",
             "\"CLAUDE_CODE_OAUTH_TOKEN\"",
         ),
         (

@@ -5,6 +5,7 @@
 mod common;
 
 use ccauth::checks::CHECKS;
+use ccauth::gather::launcher::Launcher;
 use ccauth::probe::{AuthHeader, HostProbe, OnlineFacts, Reach, TokenProbe, TokenVerdict};
 use ccauth::why;
 use common::{API_KEY, OAUTH_TOKEN, World};
@@ -59,7 +60,10 @@ fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
             .with_env("PATH", "/nonexistent")
             .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
         "localhost-resolution" => {
-            let w = World::new();
+            // It holds where ports are forwarded to 127.0.0.1 (VS Code);
+            // with no container marker the callback itself is not judged
+            // unreachable, so this cause alone holds.
+            let w = World::new().launched_by(Launcher::VsCode);
             w.sys_file("etc/hosts", "::1 localhost\n127.0.0.1 localhost\n");
             w
         }

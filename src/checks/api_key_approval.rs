@@ -4,7 +4,8 @@
 use super::repair::{Action, Repair};
 use super::{Category, Check, Finding, Problem, places, shell_quote};
 use crate::auth::{self, Approval, Credential, Mode, SourceKind};
-use crate::gather::{Context, system};
+use crate::gather::Context;
+use crate::gather::launcher::Mode as LaunchMode;
 use crate::secret::Secret;
 
 /// Judges the remembered answer to "Do you want to use this API key?".
@@ -37,10 +38,11 @@ impl Check for ApiKeyApproval {
                 "ANTHROPIC_API_KEY comes from a file descriptor, so its last characters cannot be compared here.",
             );
         };
-        if ctx.markers.iter().any(|m| m.place == system::Place::Ci) {
-            return Finding::skip(
-                "This is a CI runner: claude -p and the SDK use the key without asking.",
-            );
+        if ctx.launch.mode == LaunchMode::Print {
+            return Finding::skip(format!(
+                "claude -p, which {} runs, uses the key without asking, as the SDK does.",
+                ctx.launch.describe()
+            ));
         }
         if let Some(dir) = ctx
             .effective_config()

@@ -46,6 +46,15 @@ impl Check for ClaudeInstall {
 
     fn run(&self, ctx: &Context) -> Finding {
         let Some(first) = ctx.installs.first() else {
+            if ctx.launch.is_ci() {
+                // A workflow installs claude in a later step than its preflight.
+                let finding = Finding::skip(format!(
+                    "claude is not on PATH yet, which in a CI job ({}) means a later step installs it; run \
+                     ccauth after that step to have its version judged.",
+                    ctx.launch.describe()
+                ));
+                return with_ignored_path_entries(finding, ctx);
+            }
             let finding = Finding::problem(Problem::warn(
                 "not-on-path",
                 "claude is not on PATH, so nothing here can sign in (or the PATH of this shell differs from the \

@@ -1,6 +1,6 @@
 //! `config-location`: HOME and CLAUDE_CONFIG_DIR must point where you think.
 
-use super::{Category, Check, Finding, Place, Problem};
+use super::{Category, Check, Finding, Place, Problem, launch};
 use crate::gather::{Context, system};
 use std::path::Path;
 
@@ -62,8 +62,11 @@ impl Check for ConfigLocation {
 
 fn home_problems(ctx: &Context, problems: &mut Vec<Problem>) {
     let passwd = ctx.user.passwd_home.as_deref();
-    let set_user = "Set HOME to the user's real home (ENV HOME=… in the Dockerfile, or `docker exec -u <user>` with a \
-                    user that has a passwd entry).";
+    let set_user = &format!(
+        "Run claude as a user with a passwd entry and a home: {}; or set HOME to that user's real home: {}.",
+        launch::run_as_user(&ctx.launch, "<user>"),
+        launch::set_env_value(&ctx.launch, "HOME", "/home/<user>")
+    );
     match ctx.env.non_empty("HOME") {
         None => match passwd {
             Some(p) => problems.push(Problem::warn(
@@ -97,7 +100,11 @@ fn home_problems(ctx: &Context, problems: &mut Vec<Problem>) {
                     set_user.to_string(),
                 ));
             }
-            if let Some(p) = passwd.filter(|p| *p != home) {
+            // A CI job gives every step the same HOME (a GitHub Actions
+            // container job sets /github/home, actions/runner#863): no
+            // session is started another way there.
+            let one_home_for_every_step = ctx.launch.is_ci();
+            if let Some(p) = passwd.filter(|p| *p != home && !one_home_for_every_step) {
                 problems.push(Problem::warn(
                     "home-differs-from-passwd",
                     format!(
@@ -135,7 +142,10 @@ fn config_dir_problems(ctx: &Context, problems: &mut Vec<Problem>) {
     let Some(value) = ctx.env.get("CLAUDE_CONFIG_DIR") else {
         return;
     };
-    let fix = "Set CLAUDE_CONFIG_DIR to an absolute path of a mounted, writable directory, in containerEnv.";
+    let fix = &format!(
+        "Set CLAUDE_CONFIG_DIR to the absolute path of a mounted, writable directory: {}.",
+        launch::set_env_value(&ctx.launch, "CLAUDE_CONFIG_DIR", "/absolute/path")
+    );
     if value.is_empty() {
         problems.push(Problem::warn(
             "config-dir-empty",

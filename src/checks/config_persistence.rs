@@ -1,7 +1,7 @@
 //! `config-persistence`: a volume on `~/.claude` alone does not keep you
 //! signed in, because `~/.claude.json` sits next to it, on the container layer.
 
-use super::{Category, Check, Finding, Place, Problem, mount_place};
+use super::{Category, Check, Finding, Place, Problem, launch, mount_place};
 use crate::gather::Context;
 use crate::gather::mountinfo::{Mount, MountOrigin};
 
@@ -28,6 +28,13 @@ impl Check for ConfigPersistence {
     fn run(&self, ctx: &Context) -> Finding {
         if !ctx.in_container() {
             return Finding::skip("Not in a container: nothing is lost on a rebuild.");
+        }
+        if ctx.launch.is_ci() {
+            return Finding::skip(format!(
+                "{} starts from a fresh container each run and signs in with its own credential: nothing \
+                 is kept from one run to the next, by design.",
+                ctx.launch.describe()
+            ));
         }
         let table = match &ctx.mounts {
             Ok(table) => table,
@@ -62,9 +69,8 @@ impl Check for ConfigPersistence {
                     config.path.display()
                 ),
                 format!(
-                    "Point CLAUDE_CONFIG_DIR at the mounted directory, so .claude.json lives inside it; set it in \
-                     containerEnv so every launcher sees it:\n  \"containerEnv\": {{ \"CLAUDE_CONFIG_DIR\": \"{}\" }}",
-                    dir.display()
+                    "Point CLAUDE_CONFIG_DIR at the mounted directory, so .claude.json lives inside it: {}.",
+                    launch::set_env_value(&ctx.launch, "CLAUDE_CONFIG_DIR", &dir.display().to_string())
                 ),
             )
                 .at(Place::file(&config.path))

@@ -1,6 +1,6 @@
 //! `credential-missing`: does any credential reach Claude Code at all?
 
-use super::{Category, Check, Finding, Problem, join_words, places};
+use super::{Category, Check, Finding, Problem, join_words, launch, places};
 use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
@@ -48,7 +48,7 @@ impl Check for CredentialMissing {
             "none",
             "No credential reaches Claude Code: nothing usable in the environment, the settings files' env \
              blocks, apiKeyHelper, .credentials.json or primaryApiKey.",
-            FIX,
+            fix(ctx),
         );
         let mut problems: Vec<Problem> = all
             .iter()
@@ -87,7 +87,7 @@ fn unusable(ctx: &Context, credential: &Credential) -> Problem {
     } else {
         ("unusable", cause)
     };
-    Problem::fail(kind, cause, FIX).at_all(places)
+    Problem::fail(kind, cause, fix(ctx)).at_all(places)
 }
 
 /// `CLAUDE_CODE_SIMPLE` (`--bare`) ignores every credential but the API key.
@@ -133,10 +133,16 @@ fn local_env_hint(ctx: &Context, var: &str) -> String {
     " A devcontainer.json \"${localEnv:…}\" of a variable the host does not have gives exactly this.".to_string()
 }
 
-const FIX: &str = "\
-Give the container one credential, set on the host before the container is created:
-  • Claude subscription (Pro/Max): run `claude setup-token` on a machine with a browser, then export CLAUDE_CODE_OAUTH_TOKEN=<the token> on the host.
-  • API key (billed per use): create one at https://console.anthropic.com and export ANTHROPIC_API_KEY on the host.
-Pass it in through devcontainer.json (containerEnv works for every launcher, remoteEnv only for VS Code):
-  \"containerEnv\": { \"CLAUDE_CODE_OAUTH_TOKEN\": \"${localEnv:CLAUDE_CODE_OAUTH_TOKEN}\" }
-then rebuild the container. In Codespaces, add the variable as a Codespaces secret instead.";
+/// The one fix for a missing credential: make one, and hand it to claude
+/// the way its launcher takes a secret.
+fn fix(ctx: &Context) -> String {
+    format!(
+        "Give claude one credential:\n  \
+         • Claude subscription (Pro/Max): run `claude setup-token` on a machine with a browser; it prints the \
+         value for CLAUDE_CODE_OAUTH_TOKEN.\n  \
+         • API key (billed per use): create one at https://console.anthropic.com, for ANTHROPIC_API_KEY.\n\
+         How {} hands it to claude: {} (ANTHROPIC_API_KEY the same way).",
+        ctx.launch.describe(),
+        launch::set_env(&ctx.launch, "CLAUDE_CODE_OAUTH_TOKEN")
+    )
+}

@@ -2,7 +2,7 @@
 //! read, is not blank or expired beyond refresh, and is stored safely.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Place, Problem, Status, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, Status, launch, shell_quote};
 use crate::auth::{self, Mode, SourceKind};
 use crate::gather::Context;
 use crate::gather::claude_state::{LoadError, StoredLogin};
@@ -83,7 +83,7 @@ fn content_problems(
         ),
     };
     let shown = path.display();
-    let relogin = relogin_fix(path);
+    let relogin = relogin_fix(ctx, path);
     let found = match content {
         Err(e) => {
             let directory = matches!(
@@ -243,13 +243,17 @@ fn storage_problems(meta: &FileMeta, path: &Path) -> Vec<Problem> {
     found
 }
 
-/// Signing in again, the way out of every problem with the login itself.
-fn relogin_fix(path: &Path) -> String {
+/// Signing in again, the way out of every problem with the login itself;
+/// where nobody can paste a code (CI), the long-lived token instead.
+fn relogin_fix(ctx: &Context, path: &Path) -> String {
+    let again = launch::sign_in_again(&ctx.launch);
+    if !ctx.launch.launcher.has_a_person() {
+        return format!("{again}.");
+    }
     let p = shell_quote(&path.display().to_string());
     format!(
-        "Sign in again inside this container: `claude auth logout` (or rm {p}), then `claude auth login` and paste \
-         the code. Give each container its own login (a named volume, not the host's ~/.claude), or use \
-         CLAUDE_CODE_OAUTH_TOKEN from `claude setup-token`, which needs no refresh."
+        "{again} (rm {p} does what the logout does). Give each container its own login (a named volume, not the \
+         host's ~/.claude), or use CLAUDE_CODE_OAUTH_TOKEN from `claude setup-token`, which needs no refresh."
     )
 }
 

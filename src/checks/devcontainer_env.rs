@@ -1,12 +1,16 @@
 //! `devcontainer-env`: what `devcontainer.json` passes into the container,
-//! read statically: `remoteEnv` that only VS Code applies, `${localEnv:…}` of
-//! a variable the host did not have, `--env-file` naming a missing file.
+//! read statically: `remoteEnv` that did not reach a `claude` started by a
+//! launcher that skips it (VS Code, the devcontainer CLI's `exec` and
+//! lifecycle commands, and Codespaces apply it; `docker exec` and scripts do
+//! not), `${localEnv:…}` of a variable the host did not have, `--env-file`
+//! naming a missing file.
 
-use super::{Category, Check, Finding, Place, Problem, join_words};
+use super::{Category, Check, Finding, Place, Problem, Status, join_words, launch};
 use crate::auth::{self, Mode};
 use crate::auth::{CREDENTIAL_VARS, Carries, holds_credential};
 use crate::gather::Context;
 use crate::gather::env::VarState;
+use crate::gather::launcher::Launcher;
 use crate::gather::workspace::MissingEnvFile;
 use serde_json::Value;
 use std::path::Path;
@@ -63,7 +67,12 @@ impl Check for DevcontainerEnv {
             ));
         }
         problems.extend(compose_problems(ctx, credential_missing_owns));
-        problems.extend(ctx.workspace.missing_env_files.iter().map(missing_file));
+        problems.extend(
+            ctx.workspace
+                .missing_env_files
+                .iter()
+                .map(|missing| missing_file(ctx, missing)),
+        );
         let notes: Vec<&str> = problems.iter().map(|p| p.cause.as_str()).collect();
         let notes = serde_json::to_value(&notes).unwrap_or_default();
         match Finding::from_problems(problems) {
@@ -74,16 +83,14 @@ impl Check for DevcontainerEnv {
                     .map(|(p, _)| ctx.workspace.display(p))
                     .collect();
                 Finding::pass(format!(
-                    "{} pass(es) their variables in a way every launcher applies.",
-                    join_words(&files)
+                    "{} deliver(s) the variables sign-in needs to claude as {} starts it.",
+                    join_words(&files),
+                    ctx.launch.describe()
                 ))
             }
         }
     }
 }
-
-/// The rebuild every fix ends with: the environment is fixed at creation.
-const REBUILD: &str = "then rebuild the container";
 
 /// `remoteEnv` without `containerEnv`, and `${localEnv:X}` of a host
 /// variable that was empty, in one devcontainer.json.
@@ -102,19 +109,8 @@ fn env_block_problems(
         let in_remote = remote.and_then(|b| b.get(*var)).and_then(Value::as_str);
         let in_container = container.and_then(|b| b.get(*var)).and_then(Value::as_str);
         if let (Some(_), None) = (in_remote, in_container) {
-            problems.push(
-                Problem::warn(
-                    "remote-env-only",
-                    format!(
-                        "{file} passes {var} through remoteEnv only: VS Code applies it when it attaches, but \
-                         the devcontainer CLI, `docker exec`, scripts and CI do not, so there {var} is unset."
-                    ),
-                    format!(
-                        "Move {var} to containerEnv (applied whatever starts the container), {REBUILD}."
-                    ),
-                )
-                .at(place("remoteEnv", var)),
-            );
+            problems
+                .extend(remote_env_only(ctx, &file, var).map(|p| p.at(place("remoteEnv", var))));
         }
         let (block, value) = match (in_container, in_remote) {
             (Some(value), _) => ("containerEnv", value),
@@ -126,23 +122,71 @@ fn env_block_problems(
         };
         let owned = credential_missing_owns && holds_credential(var);
         if ctx.env.state(var) == VarState::Empty && !owned {
+            let (when, then) = if block == "remoteEnv" {
+                (
+                    "when this session was started",
+                    "then start claude through it again (remoteEnv is read at each VS Code attach and each \
+                     devcontainer exec, so VS Code itself must be started from a shell that has it; no rebuild)"
+                        .to_string(),
+                )
+            } else {
+                (
+                    "when the container was created",
+                    format!("then {}", launch::recreate_devcontainer(&ctx.launch)),
+                )
+            };
             problems.push(
                 Problem::warn(
                     "host-variable-missing",
                     format!(
                         "{file} sets {var} to \"{value}\", and {var} is empty here: the host had no \
-                         {host_var} when the container was created."
+                         {host_var} {when}."
                     ),
-                    format!(
-                        "Set {host_var} on the host before creating the container (or use a Codespaces \
-                         secret), {REBUILD}."
-                    ),
+                    format!("Set {host_var} on the host (or use a Codespaces secret), {then}."),
                 )
                 .at(place(block, var)),
             );
         }
     }
     problems
+}
+
+/// A watched variable that devcontainer.json passes through `remoteEnv`
+/// alone and that did not reach this process, judged by who starts
+/// `claude`: the cause when that launcher skips `remoteEnv`, a warning when
+/// the launcher is only a guess, nothing when the variable is here (it was
+/// applied) or when no devcontainer starts claude (a CI job, a host shell).
+fn remote_env_only(ctx: &Context, file: &str, var: &str) -> Option<Problem> {
+    let launcher = ctx.launch.launcher;
+    let no_devcontainer = ctx.launch.is_ci() || launcher == Launcher::Host;
+    if ctx.env.state(var) != VarState::Unset || no_devcontainer {
+        return None;
+    }
+    let (status, why) = if launcher.applies_remote_env() {
+        (
+            Status::Warn,
+            format!(
+                "{} applies remoteEnv, but {} do not; if claude starts one of those ways, it has no {var} \
+                 (or the file changed since this session was started).",
+                launcher.name(),
+                launch::skipping_remote_env()
+            ),
+        )
+    } else {
+        (
+            Status::Fail,
+            format!(
+                "claude is started by {}, which does not apply remoteEnv: that is why {var} is missing.",
+                launcher.name()
+            ),
+        )
+    };
+    Some(Problem::of(
+        status,
+        "remote-env-only",
+        format!("{file} passes {var} through remoteEnv only, and {var} is unset here. {why}"),
+        format!("{}.", launch::remote_env_fix(&ctx.launch, var)),
+    ))
 }
 
 /// Compose services that take a watched variable from a host that lacked it.
@@ -177,7 +221,10 @@ fn compose_problems(ctx: &Context, credential_missing_owns: bool) -> Vec<Problem
                          the host did not have it when the container was created.",
                         service.service
                     ),
-                    format!("Set {host_var} on the host before creating the container, {REBUILD}."),
+                    format!(
+                        "Set {host_var} on the host before creating the container, then {}.",
+                        launch::recreate_devcontainer(&ctx.launch)
+                    ),
                 )
                 .at(Place::file(&file.path).key(format!("services.{}.environment.{var}", service.service))),
             );
@@ -187,7 +234,7 @@ fn compose_problems(ctx: &Context, credential_missing_owns: bool) -> Vec<Problem
 }
 
 /// A file `--env-file` or a compose `env_file` names that does not exist.
-fn missing_file(missing: &MissingEnvFile) -> Problem {
+fn missing_file(ctx: &Context, missing: &MissingEnvFile) -> Problem {
     Problem::warn(
         "missing-env-file",
         format!(
@@ -195,8 +242,9 @@ fn missing_file(missing: &MissingEnvFile) -> Problem {
             missing.named_by, missing.path
         ),
         format!(
-            "Create {}, or remove what names it, {REBUILD}.",
-            missing.path
+            "Create {}, or remove what names it, then {}.",
+            missing.path,
+            launch::recreate_devcontainer(&ctx.launch)
         ),
     )
     .at(missing.named_at.clone())

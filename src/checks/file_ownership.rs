@@ -1,7 +1,7 @@
 //! `file-ownership`: Claude Code's files and folders belong to another uid and
 //! this process cannot write them.
 
-use super::{Category, Check, Finding, Place, Problem};
+use super::{Category, Check, Finding, Place, Problem, launch};
 use crate::gather::Context;
 use crate::gather::fsread::FileMeta;
 use std::path::PathBuf;
@@ -92,16 +92,22 @@ impl Check for FileOwnership {
                  permission denied), or cannot even create ~/.claude/debug.",
                 described.join("; ")
             ),
-            FIX,
+            fix(ctx),
         )
         .at_all(blocked.into_iter().map(|(_, place)| place));
         Finding::problem(problem).with("paths", evidence)
     }
 }
 
-const FIX: &str = "\
-Make the uids agree:
-  • run the container as the owner: docker run --user \"$(id -u):$(id -g)\", or devcontainer.json \"remoteUser\" with \"updateRemoteUserUID\": true (the default on Linux hosts);
-  • or chown in the image: RUN mkdir -p /home/node/.claude && chown -R node:node /home/node/.claude;
-  • with rootless Podman: --userns=keep-id;
-  • prefer a named volume over a bind mount of the host's ~/.claude (macOS users are uid 501, image users 1000).";
+/// Making the uids agree, the first way in the launcher's own terms.
+fn fix(ctx: &Context) -> String {
+    format!(
+        "Make the uids agree:\n  \
+         • run claude as the owner: {};\n  \
+         • or chown in the image: RUN mkdir -p /home/node/.claude && chown -R node:node /home/node/.claude;\n  \
+         • with rootless Podman: --userns=keep-id;\n  \
+         • prefer a named volume over a bind mount of the host's ~/.claude (macOS users are uid 501, image users \
+         1000).",
+        launch::run_as_user(&ctx.launch, "<owner>")
+    )
+}

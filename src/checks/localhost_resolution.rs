@@ -1,5 +1,6 @@
 //! `localhost-resolution`: `/etc/hosts` that maps `localhost` to `::1` first
-//! can leave the login callback on an address VS Code does not forward.
+//! can leave the login callback on an address VS Code (or Codespaces) does
+//! not forward; under a launcher that forwards no port it decides nothing.
 
 use super::{Category, Check, Finding, Place, Problem};
 use crate::auth;
@@ -38,6 +39,21 @@ impl Check for LocalhostResolution {
         if !first_ip.contains(':') {
             return Finding::pass(format!(
                 "localhost resolves to {first_ip} first (line {line} of /etc/hosts)."
+            ));
+        }
+        if !ctx.launch.launcher.has_a_person() {
+            return Finding::skip(format!(
+                "{} signs in with a credential from its environment, never through a browser, so no login \
+                 callback arrives here.",
+                ctx.launch.describe()
+            ));
+        }
+        if !ctx.launch.launcher.forwards_ports() {
+            return Finding::skip(format!(
+                "/etc/hosts maps localhost to {first_ip} first (line {line}), but {} forwards no port to \
+                 127.0.0.1, the tunnel this order breaks (whether the callback arrives at all is \
+                 oauth-callback-port's question).",
+                ctx.launch.describe()
             ));
         }
         if let Some(credential) = auth::present(ctx).first() {

@@ -2,12 +2,13 @@
 //! first-run wizard until the effective config says `hasCompletedOnboarding`.
 
 use super::repair::{Action, Repair};
-use super::{Category, Check, Finding, Place, Problem, shell_quote};
+use super::{Category, Check, Finding, Place, Problem, launch, shell_quote};
 use crate::auth::{self, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
 use crate::gather::claude_state::{ClaudeJson, LoadError, Loaded};
 use crate::gather::fsread::FileKind;
+use crate::gather::launcher::Mode;
 use serde_json::Value;
 use std::path::Path;
 
@@ -32,6 +33,14 @@ impl Check for OnboardingFlag {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
+        if ctx.launch.mode == Mode::Print {
+            // CLIENT-FACTS §6: `-p` never runs onboarding; a person who later
+            // runs interactive claude there is not this job's concern.
+            return Finding::skip(format!(
+                "claude -p does not run the first-run wizard, and {} runs claude -p.",
+                ctx.launch.describe()
+            ));
+        }
         let overwriting = overwriting_commands(ctx);
         let finding = judge_flag(ctx);
         let finding = match overwrite_problem(&overwriting) {
@@ -94,7 +103,7 @@ fn flag_problem(ctx: &Context, config: &Loaded<ClaudeJson>, token: &str) -> Opti
         Err(e) if e.is_missing() => Problem::fail(
             "config-missing",
             format!("{token} is set, but {path} does not exist{shadow}. {GATE}"),
-            create_fix(&config.path),
+            create_fix(ctx, &config.path),
         )
         .repaired_by(set_flag(ctx, &config.path)),
         Err(e) => Problem::fail(
@@ -149,14 +158,17 @@ fn describe_flag(json: &ClaudeJson) -> String {
     }
 }
 
-fn create_fix(path: &Path) -> String {
+fn create_fix(ctx: &Context, path: &Path) -> String {
     let p = shell_quote(&path.display().to_string());
-    format!(
+    let once = format!("test -e {p} || echo '{{\"hasCompletedOnboarding\": true}}' > {p}");
+    let now = format!(
         "Create the file with the flag (it does not exist, so nothing is lost):\n  \
-         (umask 077 && echo '{{\"hasCompletedOnboarding\": true}}' > {p})\n\
-         In devcontainer.json, make it part of the container's creation without clobbering an existing file:\n  \
-         \"postCreateCommand\": \"test -e {p} || echo '{{\\\"hasCompletedOnboarding\\\": true}}' > {p}\""
-    )
+         (umask 077 && echo '{{\"hasCompletedOnboarding\": true}}' > {p})"
+    );
+    match launch::on_creation(&ctx.launch, &once) {
+        Some(later) => format!("{now}\n{later}"),
+        None => now,
+    }
 }
 
 fn merge_fix(path: &Path) -> String {

@@ -1,7 +1,7 @@
 //! `root-user`: as root, `--dangerously-skip-permissions` is refused unless
 //! `IS_SANDBOX=1`.
 
-use super::{Category, Check, Finding, Problem};
+use super::{Category, Check, Finding, Problem, launch};
 use crate::gather::Context;
 
 /// Warns when running as uid 0 without the sandbox flag.
@@ -32,13 +32,18 @@ impl Check for RootUser {
         if ctx.env.equals("IS_SANDBOX", "1") {
             return Finding::pass("Running as root with IS_SANDBOX=1: bypass mode is allowed.");
         }
+        let fix = format!(
+            "Run as a normal user (node, or your image's user): {}. In a disposable sandbox that must run \
+             as root, set IS_SANDBOX=1: {}.",
+            launch::run_as_user(&ctx.launch, "node"),
+            launch::set_env_value(&ctx.launch, "IS_SANDBOX", "1")
+        );
         Finding::problem(Problem::warn(
             "root-without-sandbox",
             "Running as root (uid 0) without IS_SANDBOX=1: `claude --dangerously-skip-permissions` refuses to start \
              (\"--dangerously-skip-permissions cannot be used with root/sudo privileges\"). Files the client \
              creates also end up owned by root, which breaks a later non-root user.",
-            "Run as a normal user: \"remoteUser\": \"node\" (or your image's user) in devcontainer.json, USER in the \
-             Dockerfile, or `docker exec -u`. In a disposable sandbox that must run as root, set IS_SANDBOX=1.",
+            fix,
         ))
     }
 }

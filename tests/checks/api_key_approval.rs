@@ -3,6 +3,7 @@
 use crate::common;
 use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "api-key-approval";
 
@@ -38,6 +39,11 @@ fn skipped_without_a_key_or_in_ci() {
         .check(ID);
     assert_eq!(f.status, Status::Skip);
     assert!(f.cause.contains("without asking"));
+    let given = World::new()
+        .with_env("ANTHROPIC_API_KEY", API_KEY)
+        .launched_by(Launcher::Ci)
+        .check(ID);
+    assert_eq!(given.status, Status::Skip, "--launcher ci is a job too");
 }
 
 #[test]

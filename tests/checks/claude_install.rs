@@ -2,6 +2,7 @@
 
 use crate::common::World;
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 use std::os::unix::fs::PermissionsExt;
 
 const ID: &str = "claude-install";
@@ -33,6 +34,23 @@ fn missing_claude_warns_with_install_commands() {
             .unwrap()
             .contains("npm install -g @anthropic-ai/claude-code")
     );
+}
+
+/// A workflow's preflight runs before the step that installs claude: no
+/// warning there, and the reason says so.
+#[test]
+fn not_yet_on_path_in_a_ci_job_is_skipped() {
+    let f = World::new()
+        .with_env("PATH", "/nonexistent")
+        .with_env("GITHUB_ACTIONS", "true")
+        .check(ID);
+    assert_eq!(f.status, Status::Skip, "{}", f.cause);
+    assert!(f.cause.contains("a later step installs it"), "{}", f.cause);
+    let given = World::new()
+        .with_env("PATH", "/nonexistent")
+        .launched_by(Launcher::Ci)
+        .check(ID);
+    assert_eq!(given.status, Status::Skip);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use crate::common::World;
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "config-location";
 
@@ -76,4 +77,56 @@ fn a_literal_tilde_directory_warns() {
 fn the_problems_are_coded_and_placed() {
     let w = World::new().with_env("CLAUDE_CONFIG_DIR", "~/.claude");
     insta::assert_json_snapshot!(crate::problems(&w, &w.problems(ID)));
+}
+
+/// CLAUDE_CONFIG_DIR is set where the launcher sets variables, not in a
+/// devcontainer.json that a bare container does not have.
+#[test]
+fn the_config_dir_fix_is_worded_for_who_starts_claude() {
+    let fix = |w: World| {
+        w.with_env("CLAUDE_CONFIG_DIR", "~/.claude")
+            .check(ID)
+            .fix
+            .unwrap()
+    };
+    let docker = fix(World::new().docker());
+    assert!(
+        docker.contains("docker run -e CLAUDE_CONFIG_DIR=/absolute/path"),
+        "{docker}"
+    );
+    assert!(!docker.contains("containerEnv"), "{docker}");
+    let compose = fix(World::new().docker().launched_by(Launcher::Compose));
+    assert!(
+        compose.contains("environment: [CLAUDE_CONFIG_DIR=/absolute/path]"),
+        "{compose}"
+    );
+    let host = fix(World::new());
+    assert!(
+        host.contains("export CLAUDE_CONFIG_DIR=/absolute/path"),
+        "{host}"
+    );
+}
+
+/// A GitHub Actions container job (`container:`) runs every step as root
+/// with HOME=/github/home, a bind mount of the runner's
+/// `_temp/_github_home` (actions/runner#863), while /etc/passwd gives root
+/// /root: every step has that HOME, so nothing looks elsewhere. The same
+/// mismatch in a container a person `docker exec`s into still warns.
+#[test]
+fn a_ci_container_jobs_home_is_not_a_mismatch() {
+    let w = World::new().docker().judged_as_uid(0);
+    w.sys_file("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+    let home = w.sysroot().join("github/home");
+    std::fs::create_dir_all(&home).unwrap();
+    let w = w
+        .with_env("HOME", &home.display().to_string())
+        .with_env("GITHUB_ACTIONS", "true")
+        .with_env("CI", "true");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    let f = w.launched_by(Launcher::Docker).check(ID);
+    assert_eq!(
+        f.problems[0].code,
+        "config-location/home-differs-from-passwd"
+    );
 }

@@ -21,6 +21,26 @@ fn a_volume_on_the_dir_alone_warns() {
     insta::assert_json_snapshot!(crate::problems(&w, &problems));
 }
 
+/// The fix is worded for who starts claude: `docker run -e` for a bare
+/// container, never a devcontainer.json there is none of; and a CI job's
+/// container keeps nothing between runs, by design.
+#[test]
+fn the_fix_follows_the_launcher_and_a_ci_job_is_skipped() {
+    let w = World::new().docker();
+    w.mount_claude_dir("/var/lib/docker/volumes/cfg/_data", "ext4", "/dev/sda1");
+    let fix = w.check(ID).fix.unwrap();
+    assert!(fix.contains("docker run -e CLAUDE_CONFIG_DIR="), "{fix}");
+    assert!(!fix.contains("containerEnv"), "{fix}");
+    let vscode = w.with_env("REMOTE_CONTAINERS", "true");
+    let fix = vscode.check(ID).fix.unwrap();
+    assert!(
+        fix.contains("\"containerEnv\"") && fix.contains("Rebuild"),
+        "{fix}"
+    );
+    let ci = vscode.with_env("GITHUB_ACTIONS", "true").check(ID);
+    assert_eq!(ci.status, Status::Skip, "{}", ci.cause);
+}
+
 #[test]
 fn config_dir_pointing_into_the_volume_passes() {
     let w = World::new().docker();

@@ -4,6 +4,7 @@
 use crate::common;
 use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "credential-missing";
 
@@ -14,7 +15,33 @@ fn nothing_anywhere_fails() {
     assert!(f.cause.contains("No credential reaches Claude Code"));
     let fix = f.fix.unwrap();
     assert!(fix.contains("claude setup-token") && fix.contains("ANTHROPIC_API_KEY"));
-    assert!(fix.contains("\"containerEnv\""));
+    assert!(fix.contains("export CLAUDE_CODE_OAUTH_TOKEN=…"), "{fix}");
+}
+
+/// The fix hands the token over as the launcher takes a secret; it never
+/// says containerEnv is for every launcher and remoteEnv for VS Code only.
+#[test]
+fn the_fix_is_worded_for_who_starts_claude() {
+    let fix = |w: World| w.check(ID).fix.unwrap();
+    let gha = fix(World::new().with_env("GITHUB_ACTIONS", "true"));
+    assert!(
+        gha.contains("${{ secrets.CLAUDE_CODE_OAUTH_TOKEN }}"),
+        "{gha}"
+    );
+    let vscode = fix(World::new().docker().with_env("REMOTE_CONTAINERS", "true"));
+    assert!(
+        vscode.contains("\"remoteEnv\"") && vscode.contains("devcontainer exec"),
+        "{vscode}"
+    );
+    let docker = fix(World::new().launched_by(Launcher::Docker));
+    assert!(
+        docker.contains("docker run -e CLAUDE_CODE_OAUTH_TOKEN"),
+        "{docker}"
+    );
+    for text in [gha, vscode, docker] {
+        assert!(!text.contains("containerEnv"), "{text}");
+        assert!(!text.contains("only for VS Code"), "{text}");
+    }
 }
 
 #[test]

@@ -171,3 +171,79 @@ fn each_problem_has_its_code_key_and_only_the_mode_its_repair() {
         ["credentials-file/directory"]
     );
 }
+
+/// Signing in again means pasting a code: a person can, a CI job cannot,
+/// and is told to use the long-lived token from its secret store instead.
+#[test]
+fn the_relogin_fix_needs_a_person_and_a_ci_job_gets_the_token() {
+    let w = World::new().docker();
+    with_login(&w, &login_json("", "", 0, &["user:inference"]));
+    let fix = w.check(ID).fix.unwrap();
+    assert!(
+        fix.contains("inside this container") && fix.contains("paste the code"),
+        "{fix}"
+    );
+    let ci = w.with_env("GITHUB_ACTIONS", "true");
+    let fix = ci.check(ID).fix.unwrap();
+    assert!(!fix.contains("paste the code"), "{fix}");
+    assert!(
+        fix.contains("claude setup-token") && fix.contains("secrets.CLAUDE_CODE_OAUTH_TOKEN"),
+        "{fix}"
+    );
+}
+
+/// Issue #16 item 11: a file at 0600 was told to `chmod 600`. The check's
+/// fixes never say it unless the mode is wider (the mode's fix belongs to
+/// `too-open` alone, since commit 3778577), but the explain page every
+/// finding points to ("More: ccauth explain credentials-file", and the
+/// SARIF rule's help) said "For the mode: chmod 600 ~/.claude/…" beside
+/// the sign-in fix, for any problem. It now ties chmod to `too-open`.
+#[test]
+fn a_private_file_is_never_told_to_chmod() {
+    let logins = [
+        login_json("", "", 0, &["user:inference"]),
+        r#"{"mcpOAuth": {}}"#.to_string(),
+        login_json(OAUTH_TOKEN, "", now_ms() - 86_400_000, &["user:inference"]),
+        "{not json".to_string(),
+    ];
+    for login in logins {
+        let w = World::new();
+        let path = with_login(&w, &login);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let problems = w.problems(ID);
+        assert!(!problems.is_empty(), "{login}");
+        for problem in &problems {
+            let fix = problem["fix"].as_str().unwrap_or_default();
+            assert!(!fix.contains("chmod"), "{}: {fix}", problem["code"]);
+        }
+    }
+    let out = World::new().ccauth(&["explain", ID]).output().unwrap();
+    let page = String::from_utf8_lossy(&out.stdout);
+    let how = &page[page.find("## How to fix").unwrap()..page.find("## Problems").unwrap()];
+    for paragraph in how.split("\n\n").filter(|p| p.contains("chmod")) {
+        assert!(
+            paragraph.contains("too-open"),
+            "chmod without its condition: {paragraph}"
+        );
+    }
+}
+
+/// The directory Docker left is replaced by a mount of the whole config
+/// directory, said the way the launcher mounts.
+#[test]
+fn the_directory_fix_mounts_in_the_launchers_terms() {
+    let fix = |w: World| {
+        std::fs::create_dir_all(w.home().join(".claude/.credentials.json")).unwrap();
+        w.check(ID).fix.unwrap()
+    };
+    let docker = fix(World::new().docker());
+    assert!(docker.contains("docker run -v ~/.claude:"), "{docker}");
+    let vscode = fix(World::new().docker().with_env("REMOTE_CONTAINERS", "true"));
+    assert!(
+        vscode.contains("\"mounts\": [\"source=${localEnv:HOME}/.claude"),
+        "{vscode}"
+    );
+}

@@ -4,6 +4,7 @@ use crate::common;
 use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use crate::with_compose;
 use ccauth::checks::Status;
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "devcontainer-env";
 
@@ -12,28 +13,74 @@ fn skipped_without_a_devcontainer() {
     assert_eq!(World::new().check(ID).status, Status::Skip);
 }
 
+/// A devcontainer.json with CLAUDE_CONFIG_DIR in remoteEnv only, in a
+/// container with no VS Code marker.
+fn remote_env_world(json: &str) -> World {
+    let w = World::new().docker();
+    w.workspace_file(".devcontainer/devcontainer.json", json);
+    w
+}
+
+const CONFIG_DIR_IN_REMOTE_ENV: &str =
+    r#"{"remoteEnv": {"CLAUDE_CONFIG_DIR": "/home/node/.claude"}}"#;
+
 #[test]
-fn remote_env_only_warns() {
-    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
-    w.workspace_file(
-        ".devcontainer/devcontainer.json",
-        r#"{"remoteEnv": {"CLAUDE_CONFIG_DIR": "/home/node/.claude"}}"#,
-    );
+fn remote_env_that_reached_this_process_is_no_problem() {
+    let w = remote_env_world(CONFIG_DIR_IN_REMOTE_ENV)
+        .with_env("CLAUDE_CONFIG_DIR", "/home/node/.claude");
     let f = w.check(ID);
-    assert_eq!(f.status, Status::Warn);
+    assert_eq!(f.status, Status::Pass, "{}", f.cause);
+    // Neither where no devcontainer starts claude: a CI job, a host shell.
+    for launcher in [Launcher::Ci, Launcher::Host] {
+        let w = remote_env_world(CONFIG_DIR_IN_REMOTE_ENV).launched_by(launcher);
+        assert_eq!(w.check(ID).status, Status::Pass, "{launcher:?}");
+    }
+}
+
+#[test]
+fn remote_env_that_did_not_arrive_warns_naming_the_launchers_that_skip_it() {
+    // The devcontainer CLI is a guess here (docker exec looks the same).
+    let f = remote_env_world(CONFIG_DIR_IN_REMOTE_ENV).check(ID);
+    assert_eq!(f.status, Status::Warn, "{}", f.cause);
     assert!(
         f.cause
-            .contains("passes CLAUDE_CONFIG_DIR through remoteEnv only"),
+            .contains("passes CLAUDE_CONFIG_DIR through remoteEnv only")
+            && f.cause.contains("the devcontainer CLI applies remoteEnv")
+            && f.cause.contains("docker exec, docker compose exec"),
         "{}",
         f.cause
     );
+    let fix = f.fix.unwrap();
+    assert!(
+        fix.contains("devcontainer exec") && !fix.contains("containerEnv"),
+        "{fix}"
+    );
+}
+
+/// `docker compose exec` never applies remoteEnv: a secret set only there
+/// and missing here is the cause, and the fix keeps it out of containerEnv
+/// (stored in the container's configuration, shown by `docker inspect`).
+#[test]
+fn remote_env_under_a_launcher_that_skips_it_is_the_cause() {
+    let w = World::new().docker().launched_by(Launcher::Compose);
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"remoteEnv": {"CLAUDE_CODE_OAUTH_TOKEN": "${localEnv:CLAUDE_CODE_OAUTH_TOKEN}"}}"#,
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail, "{}", f.cause);
+    assert!(f.cause.contains("does not apply remoteEnv"), "{}", f.cause);
+    let fix = f.fix.unwrap();
+    assert!(
+        fix.contains("environment: [CLAUDE_CODE_OAUTH_TOKEN]"),
+        "{fix}"
+    );
+    assert!(!fix.contains("containerEnv"), "{fix}");
 }
 
 #[test]
 fn remote_env_only_is_placed_on_the_entry() {
-    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
-    w.workspace_file(
-        ".devcontainer/devcontainer.json",
+    let w = remote_env_world(
         "{\n  \"remoteEnv\": {\n    \"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"\n  }\n}",
     );
     let problems = w.problems(ID);
@@ -133,7 +180,7 @@ fn a_passthrough_that_arrived_passes() {
 
 #[test]
 fn the_problems_are_coded_and_placed() {
-    let w = World::new().with_env("CLAUDE_CONFIG_DIR", "/x");
+    let w = World::new().docker();
     w.workspace_file(
         ".devcontainer/devcontainer.json",
         "{\n  \"remoteEnv\": {\"CLAUDE_CONFIG_DIR\": \"/home/node/.claude\"},\n  \"runArgs\": [\"--env-file=.devcontainer/gone.env\"]\n}",

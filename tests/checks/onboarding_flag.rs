@@ -2,11 +2,42 @@
 
 use crate::common::{OAUTH_TOKEN, World, codes};
 use ccauth::checks::{Place, Status};
+use ccauth::gather::launcher::Launcher;
 
 const ID: &str = "onboarding-flag";
 
 fn with_token() -> World {
     World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
+}
+
+/// A CI job runs `claude -p`, which never runs the wizard (CLIENT-FACTS §6):
+/// no `.claude.json` is no problem there, whoever decided it is CI.
+#[test]
+fn a_ci_job_runs_claude_p_which_the_wizard_does_not_gate() {
+    let detected = with_token()
+        .with_env("GITHUB_ACTIONS", "true")
+        .with_env("CI", "true")
+        .check(ID);
+    assert_eq!(detected.status, Status::Skip, "{}", detected.cause);
+    assert!(
+        detected
+            .cause
+            .contains("claude -p does not run the first-run wizard"),
+        "{}",
+        detected.cause
+    );
+    assert!(
+        detected.cause.contains("GitHub Actions"),
+        "{}",
+        detected.cause
+    );
+    let given = with_token().launched_by(Launcher::Ci).check(ID);
+    assert_eq!(given.status, Status::Skip);
+    let interactive = with_token().launched_by(Launcher::Docker).check(ID);
+    assert_eq!(
+        interactive.problems[0].code,
+        "onboarding-flag/config-missing"
+    );
 }
 
 #[test]
@@ -32,7 +63,29 @@ fn missing_file_fails_and_offers_a_safe_create() {
     );
     let fix = f.fix.unwrap();
     assert!(fix.contains("umask 077"), "{fix}");
-    assert!(fix.contains("test -e"), "{fix}");
+    // A shell on a host creates nothing: no lifecycle hook, no image.
+    assert!(
+        !fix.contains("postCreateCommand") && !fix.contains("RUN "),
+        "{fix}"
+    );
+    let vscode = w
+        .with_env("REMOTE_CONTAINERS", "true")
+        .check(ID)
+        .fix
+        .unwrap();
+    assert!(
+        vscode.contains("\"postCreateCommand\": \"test -e"),
+        "{vscode}"
+    );
+    let docker = with_token()
+        .launched_by(Launcher::Docker)
+        .check(ID)
+        .fix
+        .unwrap();
+    assert!(
+        docker.contains("RUN test -e") && !docker.contains("devcontainer.json"),
+        "{docker}"
+    );
 }
 
 #[test]
