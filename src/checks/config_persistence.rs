@@ -87,11 +87,7 @@ impl Check for ConfigPersistence {
                 config.path.display(),
                 dir.display()
             )),
-            (false, false) => Finding::pass(
-                "Nothing of Claude Code's state is on a volume: a rebuild starts from scratch, which is fine for a \
-                 throwaway container with an env credential (ccauth explain config-persistence for a \
-                 devcontainer that should stay signed in).",
-            ),
+            (false, false) => nothing_persists(ctx, dir),
         };
         finding
             .with(
@@ -102,5 +98,43 @@ impl Check for ConfigPersistence {
                 "config_file_mount",
                 file_mount.as_ref().map(|m| &m.mount_point),
             )
+    }
+}
+
+/// Neither the config dir nor `.claude.json` is on mounted storage: fine
+/// when the credential comes back with every new container (a variable, a
+/// helper), a warning when it is a login stored on the container's layer.
+fn nothing_persists(ctx: &Context, dir: &std::path::Path) -> Finding {
+    let winner = crate::auth::launch_winner(ctx);
+    match winner {
+        Some(w) if w.kind == crate::auth::SourceKind::StoredLogin => {
+            let credentials = ctx.paths.credentials.as_deref().unwrap_or(dir);
+            Finding::problem(
+                Problem::warn(
+                    "login-not-persisted",
+                    format!(
+                        "The login this container uses is in {}, on the container's own layer like the rest of \
+                         Claude Code's state: the next time the container is created you sign in again.",
+                        credentials.display()
+                    ),
+                    format!(
+                        "Keep the state on a volume and Claude Code's files inside it: {}; and point \
+                         CLAUDE_CONFIG_DIR at it, {}.",
+                        launch::mount(&ctx.launch, "claude-state (a named volume)", &dir.display().to_string()),
+                        launch::set_env_value(&ctx.launch, "CLAUDE_CONFIG_DIR", &dir.display().to_string())
+                    ),
+                )
+                .at(Place::file(credentials)),
+            )
+        }
+        Some(w) => Finding::pass(format!(
+            "Nothing of Claude Code's state is on a volume, and the credential comes from {}, which a new \
+             container gets again: only settings and history start from scratch.",
+            w.describe()
+        )),
+        None => Finding::pass(
+            "Nothing of Claude Code's state is on a volume and nothing is signed in yet (credential-missing \
+             says what to do); a login stored here would be lost when the container is created again.",
+        ),
     }
 }

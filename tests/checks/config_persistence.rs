@@ -59,8 +59,38 @@ fn config_dir_pointing_into_the_volume_passes() {
 }
 
 #[test]
-fn nothing_mounted_passes_with_a_note() {
+fn nothing_mounted_passes_when_the_credential_comes_back_with_each_container() {
     let f = World::new().docker().check(ID);
     assert_eq!(f.status, Status::Pass);
-    assert!(f.cause.contains("starts from scratch"));
+    assert!(f.cause.contains("nothing is signed in yet"), "{}", f.cause);
+    let f = World::new()
+        .docker()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", crate::common::OAUTH_TOKEN)
+        .check(ID);
+    assert_eq!(f.status, Status::Pass);
+    assert!(f.cause.contains("CLAUDE_CODE_OAUTH_TOKEN"), "{}", f.cause);
+}
+
+/// The corpus's firewall-Feature world (tests/corpus): a stored login on the
+/// container layer is lost when the container is created again; the check
+/// once passed it "with an env credential" that was not there.
+#[test]
+fn a_stored_login_on_the_container_layer_warns_in_the_launchers_terms() {
+    let w = World::new().docker();
+    let path = crate::with_login(&w, &crate::fresh_login());
+    let problems = w.problems(ID);
+    assert_eq!(
+        crate::common::codes(&problems),
+        ["config-persistence/login-not-persisted"]
+    );
+    let f = w.check(ID);
+    let fix = f.fix.unwrap();
+    assert!(fix.contains("docker run -v claude-state"), "{fix}");
+    assert!(f.cause.contains(&path.display().to_string()), "{}", f.cause);
+    let compose = World::new()
+        .docker()
+        .launched_by(ccauth::gather::launcher::Launcher::Compose);
+    crate::with_login(&compose, &crate::fresh_login());
+    let fix = compose.check(ID).fix.unwrap();
+    assert!(fix.contains("volumes:"), "{fix}");
 }

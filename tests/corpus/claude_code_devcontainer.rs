@@ -154,7 +154,7 @@ fn vscode_with_a_valid_stored_login() {
         &Expect {
             launcher: "vscode",
             exit: 0,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the stored login reaches claude", None),
                 ("credential-format", V::Pass, "the access token is well formed", None),
@@ -167,7 +167,7 @@ fn vscode_with_a_valid_stored_login() {
                     "firewall-allowlist",
                     V::Warn,
                     "the login is valid now, but its refresh needs platform.claude.com, which the script blocks; one finding for both copies",
-                    Some("item 3 (branch firewall)"),
+                    Some("#16 item 3"),
                 ),
                 ("host-credentials-mount", V::Pass, "the config dir is a named volume", None),
                 ("config-file", V::Pass, "the config parses", None),
@@ -196,7 +196,7 @@ fn vscode_with_an_expired_stored_login_behind_the_firewall() {
         &Expect {
             launcher: "vscode",
             exit: 1,
-            exit_waits: Some("item 3 (branch firewall)"),
+            exit_item: Some("#16 item 3"),
             verdicts: &[
                 (
                     "credential-missing",
@@ -224,7 +224,7 @@ fn vscode_with_an_expired_stored_login_behind_the_firewall() {
                     "firewall-allowlist",
                     V::Fail,
                     "the refresh is due now and platform.claude.com is blocked",
-                    Some("item 3 (branch firewall)"),
+                    Some("#16 item 3"),
                 ),
                 ("host-credentials-mount", V::Pass, "named volume", None),
                 ("config-file", V::Pass, "parses", None),
@@ -270,7 +270,7 @@ fn docker_desktop_macos_first_start() {
         &Expect {
             launcher: "vscode",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Fail, "nobody has signed in and no token is set", None),
                 ("credential-conflict", V::Pass, "nothing to conflict", None),
@@ -278,7 +278,7 @@ fn docker_desktop_macos_first_start() {
                     "oauth-callback-port",
                     V::Warn,
                     "a browser login is needed; VS Code's port forwarding often delivers the callback, else paste the code",
-                    Some("item 4 (branch firewall)"),
+                    Some("#16 item 4"),
                 ),
                 ("claude-install", V::Pass, "npm 2.1.332 on PATH", None),
                 ("localhost-resolution", V::Pass, "Docker's /etc/hosts", None),
@@ -286,7 +286,7 @@ fn docker_desktop_macos_first_start() {
                     "firewall-allowlist",
                     V::Fail,
                     "the login needs claude.ai and platform.claude.com, which the script blocks",
-                    Some("item 3 (branch firewall)"),
+                    Some("#16 item 3"),
                 ),
                 ("host-credentials-mount", V::Pass, "the config dir is a named volume, not the Mac's ~/.claude", None),
                 ("config-file", V::Pass, "no config yet is normal", None),

@@ -50,7 +50,7 @@ fn codespace_with_a_codespaces_secret() {
         &Expect {
             launcher: "codespaces",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 (
                     "credential-missing",

@@ -103,7 +103,7 @@ fn compose_exec_first_start() {
         &Expect {
             launcher: "compose",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Fail, "no credential at all", None),
                 ("credential-conflict", V::Pass, "nothing to conflict", None),
@@ -119,7 +119,7 @@ fn compose_exec_first_start() {
                     "firewall-allowlist",
                     V::Fail,
                     "an interactive login needs claude.ai and platform.claude.com, which the script blocks",
-                    Some("item 3 (branch firewall)"),
+                    Some("#16 item 3"),
                 ),
                 ("host-credentials-mount", V::Pass, "named volume", None),
                 ("config-file", V::Pass, "none yet", None),

@@ -40,7 +40,7 @@ pub(crate) enum V {
     Pass,
     Warn,
     Fail,
-    /// Listed only to say why, or what it waits for.
+    /// Listed only to say why.
     Skip,
 }
 
@@ -55,8 +55,8 @@ impl V {
     }
 }
 
-/// One expected verdict: the check, what is right, why, and the issue 16
-/// item (and branch) whose fix it waits for, if ccauth does not say it yet.
+/// One expected verdict: the check, what is right, why, and the issue #16
+/// item that made ccauth say it (a failure there is a regression of it).
 pub(crate) type Verdict = (&'static str, V, &'static str, Option<&'static str>);
 
 /// What a world expects of `ccauth doctor`: the launcher it detects, the
@@ -65,7 +65,7 @@ pub(crate) type Verdict = (&'static str, V, &'static str, Option<&'static str>);
 pub(crate) struct Expect<'a> {
     pub(crate) launcher: &'static str,
     pub(crate) exit: i32,
-    pub(crate) exit_waits: Option<&'static str>,
+    pub(crate) exit_item: Option<&'static str>,
     pub(crate) verdicts: &'a [Verdict],
 }
 
@@ -267,7 +267,7 @@ impl Container {
 
     /// Runs doctor and holds its report to `expect`: the launcher, the exit
     /// code and every check's verdict. All mismatches are listed at once,
-    /// each with the item it waits for.
+    /// each with the item it regresses.
     pub(crate) fn assert_doctor(&self, args: &[&str], expect: &Expect<'_>) {
         let Some((report, code)) = self.doctor(args) else {
             return;
@@ -284,7 +284,7 @@ impl Container {
             wrong.push(format!(
                 "doctor exits {code}, expected {}{}",
                 expect.exit,
-                waits(expect.exit_waits)
+                regresses(expect.exit_item)
             ));
         }
         for check in report["checks"].as_array().expect("checks") {
@@ -298,7 +298,7 @@ impl Container {
                 wrong.push(format!(
                     "{id} is {status} ({}), expected {want}: {why}{}",
                     check["cause"].as_str().unwrap_or_default(),
-                    waits(item)
+                    regresses(item)
                 ));
             }
         }
@@ -323,7 +323,7 @@ fn on_path(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn waits(item: Option<&str>) -> String {
-    item.map(|i| format!(" [waits for {i}]"))
+fn regresses(item: Option<&str>) -> String {
+    item.map(|i| format!(" [a regression of {i}]"))
         .unwrap_or_default()
 }

@@ -70,7 +70,7 @@ fn claude_code_feature_with_a_token_in_container_env() {
         &Expect {
             launcher: "vscode",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the token is set", None),
                 ("credential-format", V::Pass, "well formed", None),
@@ -106,7 +106,7 @@ fn claude_code_feature_without_a_token_on_the_host() {
         &Expect {
             launcher: "vscode",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Fail, "CLAUDE_CODE_OAUTH_TOKEN is empty: ${localEnv:…} of an unset host variable", None),
                 ("credential-conflict", V::Pass, "nothing to conflict", None),
@@ -114,7 +114,7 @@ fn claude_code_feature_without_a_token_on_the_host() {
                     "oauth-callback-port",
                     V::Warn,
                     "a browser login is needed; VS Code forwards ports, so it may arrive, else paste the code",
-                    Some("item 4 (branch firewall)"),
+                    Some("#16 item 4"),
                 ),
                 ("claude-install", V::Pass, "on PATH", None),
                 ("localhost-resolution", V::Pass, "Docker's /etc/hosts", None),
@@ -215,7 +215,7 @@ fn firewall_feature_with_the_oauth_hosts_in_its_hosts_option() {
         &Expect {
             launcher: "vscode",
             exit: 0,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the stored login", None),
                 ("credential-format", V::Pass, "well formed", None),
@@ -228,7 +228,7 @@ fn firewall_feature_with_the_oauth_hosts_in_its_hosts_option() {
                     "firewall-allowlist",
                     V::Pass,
                     "the refresh host platform.claude.com is in the Feature's ALLOWED_HOSTS",
-                    Some("item 3, extra domains (branch firewall)"),
+                    Some("#16 item 3, extra domains"),
                 ),
                 ("host-credentials-mount", V::Pass, "nothing mounted", None),
                 ("config-file", V::Pass, "parses", None),
@@ -237,7 +237,7 @@ fn firewall_feature_with_the_oauth_hosts_in_its_hosts_option() {
                     "config-persistence",
                     V::Warn,
                     "the stored login and .claude.json are on the container layer: a rebuild signs the user out",
-                    Some("no item yet (the check reads an env credential that is not there)"),
+                    Some("config-persistence's login-not-persisted (it once read an env credential that was not there)"),
                 ),
                 ("file-ownership", V::Pass, "vscode's", None),
                 ("root-user", V::Pass, "uid 1000", None),

@@ -40,7 +40,7 @@ fn docker_run_as_root_with_a_dedicated_store() {
         &Expect {
             launcher: "docker",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the login in the store", None),
                 ("credential-format", V::Pass, "well formed", None),
@@ -53,7 +53,7 @@ fn docker_run_as_root_with_a_dedicated_store() {
                     "host-credentials-mount",
                     V::Pass,
                     "a store kept for the container (~/.ai-container), not the host's own ~/.claude: no refresh token is shared",
-                    Some("item 5 (branch mounts)"),
+                    Some("#16 item 5"),
                 ),
                 (
                     "config-file",
@@ -98,7 +98,7 @@ fn docker_run_with_the_macs_claude_dir_read_only() {
         &Expect {
             launcher: "docker",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Fail, "nothing signs in: the Mac's login is in its Keychain", None),
                 ("credential-conflict", V::Pass, "nothing to conflict", None),
@@ -114,7 +114,7 @@ fn docker_run_with_the_macs_claude_dir_read_only() {
                     "host-credentials-mount",
                     V::Fail,
                     "the Mac's ~/.claude (/Users/ann/.claude) carries no credentials: macOS keeps them in the Keychain",
-                    Some("item 6 (branch mounts)"),
+                    Some("#16 item 6"),
                 ),
                 ("config-file", V::Pass, "none", None),
                 ("config-location", V::Pass, "default", None),
@@ -200,7 +200,7 @@ fn docker_run_from_wsl_with_the_hosts_claude_dir() {
         &Expect {
             launcher: "docker",
             exit: 0,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &verdicts,
         },
     );
@@ -220,14 +220,14 @@ fn docker_desktop_windows_with_the_hosts_claude_dir() {
         "host-credentials-mount",
         V::Warn,
         "the Windows host's C:\\Users\\ann\\.claude, named as Windows spells it: one rotating refresh token",
-        Some("item 6 (branch mounts)"),
+        Some("#16 item 6"),
     ));
     c.assert_doctor(
         &[],
         &Expect {
             launcher: "docker",
             exit: 0,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &verdicts,
         },
     );

@@ -70,7 +70,7 @@ fn env_file_through_local_workspace_folder() {
         &Expect {
             launcher: "vscode",
             exit: 0,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the key from the env file", None),
                 ("credential-format", V::Pass, "well formed", None),

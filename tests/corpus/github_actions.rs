@@ -47,7 +47,7 @@ fn hosted_runner_preflight_with_the_readme_arguments() {
         &Expect {
             launcher: "ci",
             exit: 0,
-            exit_waits: Some("item 1 (branch launch-fixes)"),
+            exit_item: Some("#16 item 1"),
             verdicts: &[
                 (
                     "credential-missing",
@@ -66,7 +66,7 @@ fn hosted_runner_preflight_with_the_readme_arguments() {
                     "onboarding-flag",
                     V::Skip,
                     "claude -p does not run the first-run wizard",
-                    Some("item 1 (branch launch-fixes)"),
+                    Some("#16 item 1"),
                 ),
                 (
                     "oauth-callback-port",
@@ -78,7 +78,7 @@ fn hosted_runner_preflight_with_the_readme_arguments() {
                     "claude-install",
                     V::Skip,
                     "the workflow installs claude in a later step",
-                    Some("item 1 (branch launch-fixes)"),
+                    Some("#16 item 1"),
                 ),
                 ("localhost-resolution", V::Pass, "localhost first", None),
                 ("host-credentials-mount", V::Pass, "not a container", None),

@@ -39,7 +39,7 @@ fn rootless_podman_sharing_the_hosts_claude_dir() {
         &Expect {
             launcher: "podman",
             exit: 0,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the host's stored login", None),
                 ("credential-format", V::Pass, "well formed", None),

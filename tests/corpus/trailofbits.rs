@@ -89,7 +89,7 @@ fn devcontainer_exec_with_the_hosts_token() {
         &Expect {
             launcher: "devcontainer-cli",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 (
                     "credential-missing",
@@ -149,7 +149,7 @@ fn devcontainer_exec_with_the_hosts_token() {
                     "devcontainer-env",
                     V::Pass,
                     "the token is in remoteEnv, which devcontainer exec applies, and it is here",
-                    Some("item 2 (branch launch-fixes)"),
+                    Some("#16 item 2"),
                 ),
             ],
         },
@@ -166,7 +166,7 @@ fn devcontainer_exec_without_a_token_on_the_host() {
         &Expect {
             launcher: "devcontainer-cli",
             exit: 1,
-            exit_waits: None,
+            exit_item: None,
             verdicts: &[
                 (
                     "credential-missing",
@@ -192,9 +192,9 @@ fn devcontainer_exec_without_a_token_on_the_host() {
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 (
                     "devcontainer-env",
-                    V::Skip,
-                    "remoteEnv is applied here; the empty value is credential-missing's",
-                    Some("item 2 (branch launch-fixes)"),
+                    V::Pass,
+                    "remoteEnv is applied here and delivers what it names (an empty default); the empty value is credential-missing's",
+                    None,
                 ),
             ],
         },
