@@ -1007,6 +1007,13 @@ pub struct Settings {
     pub env: Env,
     /// The `apiKeyHelper` command, kept masked: it may embed a key.
     pub api_key_helper: Option<Secret>,
+    /// `skipDangerousModePermissionPrompt: true`: the bypass-mode warning
+    /// dialog is not shown (the client reads it from user, local, flag and
+    /// managed settings, not from project settings).
+    pub skip_bypass_prompt: bool,
+    /// `permissions.defaultMode`, when it is a string (`bypassPermissions`
+    /// starts every session in bypass mode).
+    pub default_mode: Option<String>,
 }
 
 /// One settings file, with its scope.
@@ -1050,8 +1057,27 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, LoadError> {
         Settings {
             env,
             api_key_helper,
+            skip_bypass_prompt: value
+                .get("skipDangerousModePermissionPrompt")
+                .is_some_and(js_truthy),
+            default_mode: value
+                .pointer("/permissions/defaultMode")
+                .and_then(Value::as_str)
+                .map(String::from),
         }
     })
+}
+
+/// A value's truth as JavaScript's `!!` sees it (the client tests
+/// `skipDangerousModePermissionPrompt` so).
+fn js_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
 }
 
 /// The strings of a JSON array, skipping other items; `None` when `value`
