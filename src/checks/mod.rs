@@ -10,6 +10,7 @@
 pub(crate) mod aliases;
 mod api_key_approval;
 mod api_key_helper;
+mod bypass_permissions;
 mod claude_install;
 pub mod codes;
 mod config_file;
@@ -24,11 +25,13 @@ mod devcontainer_env;
 mod env_file_ignored;
 mod file_ownership;
 mod firewall_allowlist;
+pub(crate) mod gates;
 mod gateway;
 mod host_credentials_mount;
 pub(crate) mod launch;
 pub mod localhost_resolution;
 pub(crate) mod mask;
+mod nesting_guard;
 mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;
@@ -37,6 +40,7 @@ mod problem;
 pub(crate) mod repair;
 mod root_user;
 mod token_accepted;
+mod workspace_trust;
 
 pub use aliases::resolve;
 pub(crate) use problem::line_column;
@@ -87,6 +91,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &gateway::Gateway,
     &token_accepted::TokenAccepted,
     &onboarding_flag::OnboardingFlag,
+    &workspace_trust::WorkspaceTrust,
     &oauth_callback_port::OauthCallbackPort,
     &claude_install::ClaudeInstall,
     &localhost_resolution::LocalhostResolution,
@@ -98,6 +103,8 @@ pub static CHECKS: &[&dyn Check] = &[
     &config_persistence::ConfigPersistence,
     &file_ownership::FileOwnership,
     &root_user::RootUser,
+    &bypass_permissions::BypassPermissions,
+    &nesting_guard::NestingGuard,
     &env_file_ignored::EnvFileIgnored,
     &devcontainer_config::DevcontainerConfig,
     &devcontainer_env::DevcontainerEnv,

@@ -48,6 +48,17 @@ pub(crate) enum Action {
         /// Keys and values to set.
         keys: Vec<(String, Value)>,
     },
+    /// Set one nested member of the config file (`projects` → folder →
+    /// `hasTrustDialogAccepted`), creating the objects on the way, or the
+    /// file (mode 0600) when absent.
+    SetConfigPath {
+        /// The effective config file.
+        path: PathBuf,
+        /// The keys from the top.
+        keys: Vec<String>,
+        /// The value to set.
+        value: Value,
+    },
     /// Move an API key's last 20 characters to `customApiKeyResponses.approved`.
     ApproveApiKey {
         /// The effective config file.

@@ -539,14 +539,11 @@ impl ClaudeJson {
         (list("approved"), list("rejected"))
     }
 
-    /// True when the trust dialog was accepted for `dir` or a parent of it.
-    pub fn trusts(&self, dir: &Path) -> bool {
-        let Some(projects) = &self.projects else {
-            return false;
-        };
-        dir.ancestors().any(|d| {
+    /// True when `projects[<folder>].hasTrustDialogAccepted` is `true`.
+    pub fn trust_accepted(&self, folder: &Path) -> bool {
+        self.projects.as_ref().is_some_and(|projects| {
             projects
-                .get(d.to_string_lossy().as_ref())
+                .get(folder.to_string_lossy().as_ref())
                 .is_some_and(|p| p.has_trust_dialog_accepted)
         })
     }
