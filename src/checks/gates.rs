@@ -108,12 +108,16 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     let resolution = auth::resolve(ctx, mode);
     let interactive = mode == Mode::Interactive;
     let wizard = interactive && wizard(ctx);
+    let approval = interactive.then(|| api_key(ctx)).flatten();
+    // An unapproved key is not used yet, but answering Yes signs in: the
+    // login is met only when there is no such key either.
+    let login_met = !resolution.logged_in && approval.is_none();
     [
         nesting(ctx),
         wizard.then(|| first_run(ctx)),
         (wizard && oauth_path(&resolution)).then(network_check),
-        interactive.then(|| api_key(ctx)).flatten(),
-        (!resolution.logged_in).then(|| login(mode)),
+        approval,
+        login_met.then(|| login(mode)),
         interactive.then(|| folder_trust(ctx)).flatten(),
         bypass(ctx, mode),
         Some(prompt(mode, &resolution)),
@@ -164,7 +168,7 @@ fn config_name(ctx: &Context) -> String {
 fn first_run(ctx: &Context) -> Gate {
     gate(
         GateId::FirstRunWizard,
-        "First-run wizard: theme, then security notes".to_string(),
+        "Welcome to Claude Code: the theme picker, then the security notes".to_string(),
         format!(
             "\"hasCompletedOnboarding\": true in {} (ccauth doctor --fix)",
             config_name(ctx)
