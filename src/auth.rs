@@ -756,7 +756,12 @@ pub(crate) fn trust_record(ctx: &Context) -> TrustRecord {
         },
         None => TrustRecord {
             key: ctx.workspace.root.clone(),
-            counting: ctx.workspace.root.ancestors().map(Path::to_path_buf).collect(),
+            counting: ctx
+                .workspace
+                .root
+                .ancestors()
+                .map(Path::to_path_buf)
+                .collect(),
         },
     }
 }

@@ -224,7 +224,9 @@ fn api_key(ctx: &Context) -> Option<Gate> {
 
 fn login(mode: Mode) -> Gate {
     let title = match mode {
-        Mode::Interactive => "No credential: the login method chooser (Claude subscription, Console, 3rd-party)",
+        Mode::Interactive => {
+            "No credential: the login method chooser (Claude subscription, Console, 3rd-party)"
+        }
         Mode::Print => "No credential: \"Not logged in · Please run /login\" and exit 1",
     };
     gate(
@@ -301,5 +303,10 @@ fn prompt(mode: Mode, resolution: &Resolution) -> Gate {
         Mode::Interactive => format!("The prompt, {who}"),
         Mode::Print => format!("The answer, {who}"),
     };
-    gate(GateId::Prompt, title, "nothing left to pass".to_string(), None)
+    gate(
+        GateId::Prompt,
+        title,
+        "nothing left to pass".to_string(),
+        None,
+    )
 }

@@ -37,7 +37,9 @@ impl Check for NestingGuard {
         }
         let from = match (set_in_env, set_at.is_empty()) {
             (true, true) => format!("{VAR} is set in this process's environment"),
-            (true, false) => format!("{VAR} is set here, from devcontainer.json (containerEnv or remoteEnv)"),
+            (true, false) => {
+                format!("{VAR} is set here, from devcontainer.json (containerEnv or remoteEnv)")
+            }
             (false, _) => format!(
                 "devcontainer.json sets {VAR} (containerEnv or remoteEnv), so the container's processes get it"
             ),

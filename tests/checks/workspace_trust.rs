@@ -100,7 +100,9 @@ fn the_fix_runs_only_when_named_and_changes_only_the_record() {
     let ws = w.workspace().display().to_string();
     let expected = before.replace(
         "true\n    }\n  }",
-        &format!("true\n    }},\n    \"{ws}\": {{\n      \"hasTrustDialogAccepted\": true\n    }}\n  }}"),
+        &format!(
+            "true\n    }},\n    \"{ws}\": {{\n      \"hasTrustDialogAccepted\": true\n    }}\n  }}"
+        ),
     );
     assert_eq!(after, expected);
     assert_eq!(w.check(ID).status, Status::Pass);
