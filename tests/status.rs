@@ -238,3 +238,21 @@ fn guards_that_exit_in_both_modes_come_first_and_last() {
         "{text}"
     );
 }
+
+#[test]
+fn a_managed_organization_pin_is_a_gate_of_both_modes() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.sys_file(
+        "etc/claude-code/managed-settings.json",
+        r#"{"forceLoginOrgUUID": "00000000-0000-4000-8000-000000000001"}"#,
+    );
+    let (report, _) = status_json(&w);
+    assert_eq!(gate_ids(&report, "print"), ["organization", "prompt"]);
+    assert_eq!(
+        gate_ids(&report, "interactive"),
+        ["organization", "folder-trust", "prompt"]
+    );
+    let title = report["gates"]["print"][0]["title"].as_str().unwrap();
+    assert!(title.contains("Unable to verify organization"), "{title}");
+}

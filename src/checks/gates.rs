@@ -11,6 +11,7 @@
 use super::{bypass_permissions, nesting_guard, workspace_trust};
 use crate::auth::{self, Approval, Mode, Resolution, SourceKind};
 use crate::gather::Context;
+use crate::gather::claude_state::SettingsScope;
 use serde::Serialize;
 
 /// A gate's stable id, as `status --format json` spells it.
@@ -27,6 +28,8 @@ pub(crate) enum GateId {
     ApiKeyApproval,
     /// No credential: the login chooser, or "Not logged in".
     Login,
+    /// Managed settings require an organization (`forceLoginOrgUUID`).
+    Organization,
     /// "Quick safety check", default "No, exit".
     FolderTrust,
     /// The bypass-mode warning, or the root refusal.
@@ -94,6 +97,7 @@ impl GateId {
             GateId::NetworkCheck => "network check",
             GateId::ApiKeyApproval => "API key approval",
             GateId::Login => "login",
+            GateId::Organization => "organization",
             GateId::FolderTrust => "folder trust",
             GateId::BypassPermissions => "bypass-permissions dialog",
             GateId::Prompt => "prompt",
@@ -118,6 +122,7 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
         (wizard && oauth_path(&resolution)).then(network_check),
         approval,
         login_met.then(|| login(mode)),
+        organization(ctx),
         interactive.then(|| folder_trust(ctx)).flatten(),
         bypass(ctx, mode),
         Some(prompt(mode, &resolution)),
@@ -237,6 +242,26 @@ fn login(mode: Mode) -> Gate {
             .to_string(),
         Some("credential-missing"),
     )
+}
+
+/// Managed settings that pin an organization: both modes verify the
+/// token's organization and exit 1 when they cannot (FACTS §9).
+fn organization(ctx: &Context) -> Option<Gate> {
+    let org = ctx
+        .settings
+        .iter()
+        .filter(|l| l.scope == SettingsScope::Managed)
+        .find_map(|l| l.file.ok()?.force_login_org.clone())?;
+    Some(gate(
+        GateId::Organization,
+        format!(
+            "This machine requires organization {org}: \"Unable to verify organization for the current \
+             authentication token.\" and exit 1 when the token's organization cannot be verified"
+        ),
+        "sign in with an account of that organization (claude auth login), with the network to verify it"
+            .to_string(),
+        None,
+    ))
 }
 
 fn folder_trust(ctx: &Context) -> Option<Gate> {

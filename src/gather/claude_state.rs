@@ -1011,6 +1011,9 @@ pub struct Settings {
     /// `permissions.defaultMode`, when it is a string (`bypassPermissions`
     /// starts every session in bypass mode).
     pub default_mode: Option<String>,
+    /// `forceLoginOrgUUID`: the organization(s) a managed machine requires,
+    /// joined with ", " when it is a list.
+    pub force_login_org: Option<String>,
 }
 
 /// One settings file, with its scope.
@@ -1061,8 +1064,19 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, LoadError> {
                 .pointer("/permissions/defaultMode")
                 .and_then(Value::as_str)
                 .map(String::from),
+            force_login_org: value.get("forceLoginOrgUUID").and_then(org_ids),
         }
     })
+}
+
+/// `forceLoginOrgUUID` as a string or a list of strings; `None` for
+/// anything else or nothing.
+fn org_ids(value: &Value) -> Option<String> {
+    let ids = match value {
+        Value::String(id) => vec![id.clone()],
+        other => string_array(other)?,
+    };
+    (!ids.is_empty()).then(|| ids.join(", "))
 }
 
 /// A value's truth as JavaScript's `!!` sees it (the client tests
