@@ -195,7 +195,7 @@ fn edit_for(action: &Action) -> Option<(PathBuf, u64, Edit)> {
                 }),
             ))
         }
-        Action::Chmod { .. } => None,
+        Action::Chmod { .. } | Action::Saved => None,
     }
 }
 
