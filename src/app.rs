@@ -430,7 +430,11 @@ fn render_view<R>(
 /// The runtime section of a report, with the sign-in line decided here,
 /// before the report is assembled.
 fn runtime(ctx: &gather::Context) -> Runtime {
-    Runtime::from_context(ctx, crate::status::one_line(ctx))
+    Runtime::from_context(
+        ctx,
+        crate::status::one_line(ctx),
+        crate::status::gates_line(ctx),
+    )
 }
 
 /// With `--online` only: the network probed for the finished snapshot.

@@ -26,7 +26,7 @@ use crate::gather::claude_state::{SettingsScope, StoredLogin};
 use crate::gather::env::is_truthy;
 use crate::secret::Secret;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The kinds of credential source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -766,11 +766,48 @@ pub(crate) fn awaits_trust(ctx: &Context, helper: &Credential) -> bool {
         &helper.origin,
         Origin::SettingsKey { scope, .. } if workspace_scopes.iter().any(|s| s.label() == *scope)
     );
-    project_level
-        && !ctx
-            .effective_config()
-            .and_then(|c| c.ok())
-            .is_some_and(|c| c.trusts(&ctx.workspace.root))
+    project_level && trusted_by(ctx).is_none()
+}
+
+/// Where the client files the workspace's trust answer, and which records
+/// count for it (2.1.332, `hSe`/`Oh`/`xh` in the bundle): in a git
+/// repository the repository's root alone; elsewhere the folder and every
+/// folder above it.
+#[derive(Clone, Debug)]
+pub(crate) struct TrustRecord {
+    /// `projects[<this>]` is what the dialog's Yes writes.
+    pub(crate) key: PathBuf,
+    /// The folders whose `hasTrustDialogAccepted: true` trusts the workspace.
+    pub(crate) counting: Vec<PathBuf>,
+}
+
+/// The trust record of the workspace `claude` starts in.
+pub(crate) fn trust_record(ctx: &Context) -> TrustRecord {
+    match &ctx.workspace.repo {
+        Some(repo) => TrustRecord {
+            key: repo.root.clone(),
+            counting: vec![repo.root.clone()],
+        },
+        None => TrustRecord {
+            key: ctx.workspace.root.clone(),
+            counting: ctx
+                .workspace
+                .root
+                .ancestors()
+                .map(Path::to_path_buf)
+                .collect(),
+        },
+    }
+}
+
+/// The folder whose stored answer trusts the workspace, when one does in
+/// the effective config.
+pub(crate) fn trusted_by(ctx: &Context) -> Option<PathBuf> {
+    let config = ctx.effective_config()?.ok()?;
+    trust_record(ctx)
+        .counting
+        .into_iter()
+        .find(|folder| config.trust_accepted(folder))
 }
 
 #[cfg(test)]

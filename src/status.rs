@@ -5,6 +5,7 @@
 //! value for value (`tests/conformance.rs` holds the proof).
 
 use crate::auth::{self, AuthMethod, Credential, Mode, Resolution, SourceKind};
+pub(crate) use crate::checks::gates::{Gate, Gates};
 use crate::gather::Context;
 use crate::secret::TokenKind;
 use serde::Serialize;
@@ -29,6 +30,9 @@ pub struct StatusReport {
     pub(crate) sources: Vec<SourceRow>,
     /// The outcome for each way of running the client.
     pub(crate) verdicts: Verdicts,
+    /// What stands between each way of running the client and its prompt,
+    /// in the order the client meets it.
+    pub(crate) gates: Gates,
 }
 
 /// The outcome for `claude -p` and for interactive `claude`.
@@ -120,8 +124,14 @@ impl StatusReport {
                 print: verdict(&print, None),
                 interactive: verdict(&interactive, onboarding_note(ctx, &interactive)),
             },
+            gates: Gates::of(ctx),
         }
     }
+}
+
+/// The gates line of the doctor's runtime section.
+pub fn gates_line(ctx: &Context) -> String {
+    crate::checks::gates::one_line(ctx)
 }
 
 /// One line for the doctor's runtime section.

@@ -26,7 +26,11 @@ fn every_rendering(w: &World) -> Vec<String> {
     let results = checks::run_all(&ctx, None, &Selection::default());
     let scrubber = ctx.scrubber();
     let report = Report::new(
-        Runtime::from_context(&ctx, ccauth::status::one_line(&ctx)),
+        Runtime::from_context(
+            &ctx,
+            ccauth::status::one_line(&ctx),
+            ccauth::status::gates_line(&ctx),
+        ),
         results,
     )
     .masked(&scrubber);

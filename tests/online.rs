@@ -251,7 +251,11 @@ impl Net {
         };
         // Masked with the snapshot's values, as the binary masks before it renders.
         Report::new(
-            Runtime::from_context(&ctx, ccauth::status::one_line(&ctx)),
+            Runtime::from_context(
+                &ctx,
+                ccauth::status::one_line(&ctx),
+                ccauth::status::gates_line(&ctx),
+            ),
             checks::run_all(&ctx, Some(&facts), &selection),
         )
         .masked(&ctx.scrubber())

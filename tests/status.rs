@@ -133,3 +133,126 @@ fn doctor_runtime_carries_the_same_verdict() {
         "claude and claude -p use CLAUDE_CODE_OAUTH_TOKEN (oauth_token)"
     );
 }
+
+/// The gate ids of one mode, in order.
+fn gate_ids(report: &Value, mode: &str) -> Vec<String> {
+    report["gates"][mode]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_onboarding_flag_alone_still_leaves_the_folder_trust_dialog() {
+    // Issue #17: `doctor --fix` set hasCompletedOnboarding, and interactive
+    // claude stopped at "Quick safety check".
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    let (report, _) = status_json(&w);
+    assert_eq!(gate_ids(&report, "interactive"), ["folder-trust", "prompt"]);
+    assert_eq!(gate_ids(&report, "print"), ["prompt"]);
+    let trust = &report["gates"]["interactive"][0];
+    assert_eq!(trust["check"], "workspace-trust");
+    assert!(
+        trust["way_through"]
+            .as_str()
+            .unwrap()
+            .contains("hasTrustDialogAccepted"),
+        "{trust}"
+    );
+    assert_eq!(report["gates"]["interactive"][1]["check"], Value::Null);
+    let human = w.ccauth(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("1. folder trust: \"Quick safety check"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_first_run_meets_the_wizard_for_every_credential_and_its_network_check_off_the_gateway() {
+    let fresh = |var: &str, value: &str| {
+        let (report, _) = status_json(&World::new().with_env(var, value));
+        gate_ids(&report, "interactive")
+    };
+    assert_eq!(
+        fresh("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+        [
+            "first-run-wizard",
+            "network-check",
+            "folder-trust",
+            "prompt"
+        ]
+    );
+    assert_eq!(
+        fresh("ANTHROPIC_AUTH_TOKEN", "gateway-token-0123456789"),
+        ["first-run-wizard", "folder-trust", "prompt"]
+    );
+    assert_eq!(
+        fresh("ANTHROPIC_API_KEY", API_KEY),
+        [
+            "first-run-wizard",
+            "network-check",
+            "api-key-approval",
+            "folder-trust",
+            "prompt"
+        ]
+    );
+    let (nothing, _) = status_json(&World::new());
+    assert_eq!(
+        gate_ids(&nothing, "interactive"),
+        [
+            "first-run-wizard",
+            "network-check",
+            "login",
+            "folder-trust",
+            "prompt"
+        ]
+    );
+    assert_eq!(gate_ids(&nothing, "print"), ["login", "prompt"]);
+}
+
+#[test]
+fn guards_that_exit_in_both_modes_come_first_and_last() {
+    let w = World::new()
+        .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
+        .with_env("CLAUDECODE", "1");
+    w.home_file(
+        ".claude/settings.json",
+        r#"{"permissions": {"defaultMode": "bypassPermissions"}}"#,
+    );
+    let (report, _) = status_json(&w);
+    let print = gate_ids(&report, "print");
+    assert_eq!(print.first().map(String::as_str), Some("nesting-guard"));
+    assert_eq!(print.last().map(String::as_str), Some("prompt"));
+    let interactive = gate_ids(&report, "interactive");
+    let n = interactive.len();
+    assert_eq!(interactive[0], "nesting-guard");
+    assert_eq!(interactive[n - 2], "bypass-permissions");
+    let doctor = w.ccauth(&["doctor"]).output().unwrap();
+    let text = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        text.contains("gates        claude: nesting guard → first-run wizard"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_managed_organization_pin_is_a_gate_of_both_modes() {
+    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.sys_file(
+        "etc/claude-code/managed-settings.json",
+        r#"{"forceLoginOrgUUID": "00000000-0000-4000-8000-000000000001"}"#,
+    );
+    let (report, _) = status_json(&w);
+    assert_eq!(gate_ids(&report, "print"), ["organization", "prompt"]);
+    assert_eq!(
+        gate_ids(&report, "interactive"),
+        ["organization", "folder-trust", "prompt"]
+    );
+    let title = report["gates"]["print"][0]["title"].as_str().unwrap();
+    assert!(title.contains("Unable to verify organization"), "{title}");
+}

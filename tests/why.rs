@@ -105,6 +105,12 @@ fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
             w
         }
         "root-user" => World::new().judged_as_uid(0),
+        "workspace-trust" => {
+            let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+            w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+            w
+        }
+        "nesting-guard" => World::new().with_env("CLAUDECODE", "1"),
         "devcontainer-config" => {
             let w = World::new();
             w.workspace_file(".devcontainer/devcontainer.json", "{\"a\": 1 \"b\": 2}");

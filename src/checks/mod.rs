@@ -11,6 +11,7 @@ pub(crate) mod aliases;
 mod api_key_approval;
 mod api_key_helper;
 mod bind_dir;
+mod bypass_permissions;
 mod claude_install;
 pub mod codes;
 mod config_file;
@@ -25,11 +26,13 @@ mod devcontainer_env;
 mod env_file_ignored;
 mod file_ownership;
 mod firewall_allowlist;
+pub(crate) mod gates;
 mod gateway;
 mod host_credentials_mount;
 pub(crate) mod launch;
 pub mod localhost_resolution;
 pub(crate) mod mask;
+mod nesting_guard;
 mod network_reachability;
 mod oauth_callback_port;
 mod onboarding_flag;
@@ -38,6 +41,7 @@ mod problem;
 pub(crate) mod repair;
 mod root_user;
 mod token_accepted;
+mod workspace_trust;
 
 pub use aliases::resolve;
 pub(crate) use problem::line_column;
@@ -88,6 +92,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &gateway::Gateway,
     &token_accepted::TokenAccepted,
     &onboarding_flag::OnboardingFlag,
+    &workspace_trust::WorkspaceTrust,
     &oauth_callback_port::OauthCallbackPort,
     &claude_install::ClaudeInstall,
     &localhost_resolution::LocalhostResolution,
@@ -99,6 +104,8 @@ pub static CHECKS: &[&dyn Check] = &[
     &config_persistence::ConfigPersistence,
     &file_ownership::FileOwnership,
     &root_user::RootUser,
+    &bypass_permissions::BypassPermissions,
+    &nesting_guard::NestingGuard,
     &env_file_ignored::EnvFileIgnored,
     &devcontainer_config::DevcontainerConfig,
     &devcontainer_env::DevcontainerEnv,

@@ -3,12 +3,13 @@
 //! it or previews it. Nothing here writes.
 
 use crate::secret::Secret;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
 
-/// One repair, planned by the check that found the problem.
-#[derive(Clone, Debug, Serialize)]
+/// One repair, planned by the check that found the problem. A saved
+/// report reads back its summary only: the change itself is never saved.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Repair {
     /// What it does, in words.
     pub(crate) summary: String,
@@ -16,7 +17,7 @@ pub struct Repair {
     /// named in `--fix=<id>`.
     pub(crate) needs_naming: bool,
     /// The change itself.
-    #[serde(skip)]
+    #[serde(skip, default = "Action::saved")]
     pub(crate) action: Action,
 }
 
@@ -41,12 +42,26 @@ impl Repair {
 /// The changes repairs can make.
 #[derive(Clone, Debug)]
 pub(crate) enum Action {
+    /// Read back from a saved report (`ccauth report --from`): shown, never
+    /// applied.
+    Saved,
     /// Set top-level keys of the config file, creating it (mode 0600) when absent.
     SetConfigKeys {
         /// The effective config file.
         path: PathBuf,
         /// Keys and values to set.
         keys: Vec<(String, Value)>,
+    },
+    /// Set one nested member of the config file (`projects` → folder →
+    /// `hasTrustDialogAccepted`), creating the objects on the way, or the
+    /// file (mode 0600) when absent.
+    SetConfigPath {
+        /// The effective config file.
+        path: PathBuf,
+        /// The keys from the top.
+        keys: Vec<String>,
+        /// The value to set.
+        value: Value,
     },
     /// Move an API key's last 20 characters to `customApiKeyResponses.approved`.
     ApproveApiKey {
@@ -77,4 +92,11 @@ pub(crate) enum Action {
         /// The backup to restore.
         backup: PathBuf,
     },
+}
+
+impl Action {
+    /// What a repair read back from a saved report does: nothing.
+    fn saved() -> Self {
+        Action::Saved
+    }
 }

@@ -1,10 +1,10 @@
 //! `root-user`: as root, `--dangerously-skip-permissions` is refused unless
-//! `IS_SANDBOX=1`.
+//! `IS_SANDBOX=1` or `CLAUDE_CODE_BUBBLEWRAP` says the client is sandboxed.
 
 use super::{Category, Check, Finding, Problem, launch};
 use crate::gather::Context;
 
-/// Warns when running as uid 0 without the sandbox flag.
+/// Warns when running as uid 0 without a sandbox flag the client accepts.
 pub(crate) struct RootUser;
 
 impl Check for RootUser {
@@ -29,8 +29,10 @@ impl Check for RootUser {
         if uid != 0 {
             return Finding::pass(format!("Running as uid {uid}, not root."));
         }
-        if ctx.env.equals("IS_SANDBOX", "1") {
-            return Finding::pass("Running as root with IS_SANDBOX=1: bypass mode is allowed.");
+        if super::bypass_permissions::sandbox_allows_root(ctx) {
+            return Finding::pass(
+                "Running as root with IS_SANDBOX=1 or CLAUDE_CODE_BUBBLEWRAP: bypass mode is allowed.",
+            );
         }
         let fix = format!(
             "Run as a normal user (node, or your image's user): {}. In a disposable sandbox that must run \
@@ -40,7 +42,7 @@ impl Check for RootUser {
         );
         Finding::problem(Problem::warn(
             "root-without-sandbox",
-            "Running as root (uid 0) without IS_SANDBOX=1: `claude --dangerously-skip-permissions` refuses to start \
+            "Running as root (uid 0) without IS_SANDBOX=1 or CLAUDE_CODE_BUBBLEWRAP: `claude --dangerously-skip-permissions` refuses to start \
              (\"--dangerously-skip-permissions cannot be used with root/sudo privileges\"). Files the client \
              creates also end up owned by root, which breaks a later non-root user.",
             fix,

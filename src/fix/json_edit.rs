@@ -130,7 +130,34 @@ pub fn get(text: &str, key: &str) -> Result<Option<Value>, String> {
 
 /// The document with top-level `key` set to `value`; `None` when it already has it.
 pub fn set(text: &str, key: &str, value: &Value) -> Result<Option<String>, String> {
-    let object = whole(text);
+    set_in(text, &[key], value)
+}
+
+/// The document with the member at `path` (keys from the top, as in
+/// `projects` → `/work` → `hasTrustDialogAccepted`) set to `value`; `None`
+/// when it already has it. Missing objects on the way are created; an
+/// existing member on the way that is not an object is refused rather
+/// than replaced.
+pub fn set_in(text: &str, path: &[&str], value: &Value) -> Result<Option<String>, String> {
+    let (key, parents) = path.split_last().ok_or("no key to set")?;
+    let mut object = whole(text);
+    for (depth, parent) in parents.iter().enumerate() {
+        let found = members_at(text, object)?;
+        let Some(member) = last_member(&found, parent) else {
+            let nested = path[depth + 1..]
+                .iter()
+                .rev()
+                .fold(value.clone(), |inner, k| serde_json::json!({ *k: inner }));
+            return insert_member(text, object, &found, parent, &nested).map(Some);
+        };
+        if !text[member.value.start..].starts_with('{') {
+            return Err(format!(
+                "{} is not an object, so it was left alone",
+                path[..=depth].join(".")
+            ));
+        }
+        object = member.value;
+    }
     let found = members_at(text, object)?;
     if let Some(member) = last_member(&found, key) {
         let span = member.value;
@@ -432,6 +459,25 @@ mod tests {
             set("{\n}\n", "k", &json!(1)).unwrap().unwrap(),
             "{\n  \"k\": 1\n}\n"
         );
+    }
+
+    #[test]
+    fn a_nested_key_is_set_where_it_is_and_its_objects_made_when_missing() {
+        let path = ["projects", "/work", "hasTrustDialogAccepted"];
+        let entry = "{\n  \"projects\": {\n    \"/work\": {\n      \"allowedTools\": [],\n      \"hasTrustDialogAccepted\": false\n    }\n  }\n}\n";
+        let out = set_in(entry, &path, &json!(true)).unwrap().unwrap();
+        assert_eq!(out, entry.replace("false", "true"));
+        assert_eq!(set_in(&out, &path, &json!(true)).unwrap(), None);
+        let other = "{\"projects\":{\"/else\":{\"x\":1}},\"n\":2}";
+        assert_eq!(
+            set_in(other, &path, &json!(true)).unwrap().unwrap(),
+            "{\"projects\":{\"/else\":{\"x\":1},\"/work\":{\"hasTrustDialogAccepted\":true}},\"n\":2}"
+        );
+        assert_eq!(
+            set_in("{\"n\":2}", &path, &json!(true)).unwrap().unwrap(),
+            "{\"n\":2,\"projects\":{\"/work\":{\"hasTrustDialogAccepted\":true}}}"
+        );
+        assert!(set_in("{\"projects\":[]}", &path, &json!(true)).is_err());
     }
 
     #[test]

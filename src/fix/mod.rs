@@ -150,6 +150,18 @@ fn edit_for(action: &Action) -> Option<(PathBuf, u64, Edit)> {
                 }),
             ))
         }
+        Action::SetConfigPath { path, keys, value } => {
+            let (keys, value) = (keys.clone(), value.clone());
+            Some((
+                path.clone(),
+                CLAUDE_JSON_LIMIT,
+                Box::new(move |bytes| {
+                    let text = json_text(bytes)?;
+                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    Ok(json_edit::set_in(&text, &keys, &value)?.map(String::into_bytes))
+                }),
+            ))
+        }
         Action::ApproveApiKey { path, suffix } => {
             let suffix = suffix.expose().to_string();
             Some((
@@ -183,7 +195,7 @@ fn edit_for(action: &Action) -> Option<(PathBuf, u64, Edit)> {
                 }),
             ))
         }
-        Action::Chmod { .. } => None,
+        Action::Chmod { .. } | Action::Saved => None,
     }
 }
 
@@ -212,8 +224,21 @@ fn json_text(bytes: &[u8]) -> Result<String, String> {
 /// The content a new config file gets.
 fn new_config(keys: &[(String, Value)]) -> Vec<u8> {
     let object: serde_json::Map<String, Value> = keys.iter().cloned().collect();
-    let mut text =
-        serde_json::to_string_pretty(&Value::Object(object)).unwrap_or_else(|_| "{}".to_string());
+    pretty(&Value::Object(object))
+}
+
+/// A new config file holding one nested member.
+fn new_nested_config(keys: &[String], value: &Value) -> Vec<u8> {
+    let nested = keys
+        .iter()
+        .rev()
+        .fold(value.clone(), |inner, k| serde_json::json!({ k: inner }));
+    pretty(&nested)
+}
+
+/// A value as a new file holds it, with a trailing newline.
+fn pretty(value: &Value) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
     text.into_bytes()
 }
@@ -231,6 +256,11 @@ fn created(action: &Action) -> Option<Result<NewFile, String>> {
         Action::SetConfigKeys { path, keys } if is_absent(path) => Some(Ok(NewFile {
             path: path.clone(),
             content: new_config(keys),
+            mode: 0o600,
+        })),
+        Action::SetConfigPath { path, keys, value } if is_absent(path) => Some(Ok(NewFile {
+            path: path.clone(),
+            content: new_nested_config(keys, value),
             mode: 0o600,
         })),
         Action::AppendIgnoreLine {

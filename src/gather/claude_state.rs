@@ -550,14 +550,11 @@ impl ClaudeJson {
         (list("approved"), list("rejected"))
     }
 
-    /// True when the trust dialog was accepted for `dir` or a parent of it.
-    pub fn trusts(&self, dir: &Path) -> bool {
-        let Some(projects) = &self.projects else {
-            return false;
-        };
-        dir.ancestors().any(|d| {
+    /// True when `projects[<folder>].hasTrustDialogAccepted` is `true`.
+    pub fn trust_accepted(&self, folder: &Path) -> bool {
+        self.projects.as_ref().is_some_and(|projects| {
             projects
-                .get(d.to_string_lossy().as_ref())
+                .get(folder.to_string_lossy().as_ref())
                 .is_some_and(|p| p.has_trust_dialog_accepted)
         })
     }
@@ -1030,6 +1027,16 @@ pub struct Settings {
     pub env: Env,
     /// The `apiKeyHelper` command, kept masked: it may embed a key.
     pub api_key_helper: Option<Secret>,
+    /// `skipDangerousModePermissionPrompt: true`: the bypass-mode warning
+    /// dialog is not shown (the client reads it from user, local, flag and
+    /// managed settings, not from project settings).
+    pub skip_bypass_prompt: bool,
+    /// `permissions.defaultMode`, when it is a string (`bypassPermissions`
+    /// starts every session in bypass mode).
+    pub default_mode: Option<String>,
+    /// `forceLoginOrgUUID`: the organization(s) a managed machine requires,
+    /// joined with ", " when it is a list.
+    pub force_login_org: Option<String>,
 }
 
 /// One settings file, with its scope.
@@ -1073,8 +1080,38 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, LoadError> {
         Settings {
             env,
             api_key_helper,
+            skip_bypass_prompt: value
+                .get("skipDangerousModePermissionPrompt")
+                .is_some_and(js_truthy),
+            default_mode: value
+                .pointer("/permissions/defaultMode")
+                .and_then(Value::as_str)
+                .map(String::from),
+            force_login_org: value.get("forceLoginOrgUUID").and_then(org_ids),
         }
     })
+}
+
+/// `forceLoginOrgUUID` as a string or a list of strings; `None` for
+/// anything else or nothing.
+fn org_ids(value: &Value) -> Option<String> {
+    let ids = match value {
+        Value::String(id) => vec![id.clone()],
+        other => string_array(other)?,
+    };
+    (!ids.is_empty()).then(|| ids.join(", "))
+}
+
+/// A value's truth as JavaScript's `!!` sees it (the client tests
+/// `skipDangerousModePermissionPrompt` so).
+fn js_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
 }
 
 /// The strings of a JSON array, skipping other items; `None` when `value`

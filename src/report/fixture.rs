@@ -26,6 +26,7 @@ pub(crate) fn runtime() -> Runtime {
         os: None,
         kernel: None,
         sign_in: String::new(),
+        gates: String::new(),
     }
 }
 

@@ -149,6 +149,7 @@ fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
     );
     let rows = [
         ("sign-in", rt.sign_in.clone()),
+        ("gates", rt.gates.clone()),
         ("launched by", super::launch_line(rt.launch.as_ref())),
         ("place", place),
         ("user", user),
@@ -160,6 +161,9 @@ fn render_runtime(out: &mut String, rt: &Runtime, style: Style) {
         ("system", system),
     ];
     for (label, value) in rows {
+        if value.is_empty() {
+            continue; // a saved report from before ccauth showed gates
+        }
         let _ = writeln!(out, "  {:<12} {}", style.dim(label), escape::line(&value));
     }
 }

@@ -114,13 +114,17 @@ pub struct Runtime {
     pub(crate) kernel: Option<String>,
     /// Which credential the client uses, in one line (`ccauth status` has the detail).
     pub(crate) sign_in: String,
+    /// What stands between each mode and its prompt, in one line (`ccauth
+    /// status` has each gate's way through); empty in older reports.
+    #[serde(default)]
+    pub(crate) gates: String,
 }
 
 impl Runtime {
     /// Extracts the runtime facts from the snapshot; the sign-in line is
     /// decided before the report (`crate::status::one_line`), which only
     /// shows it.
-    pub fn from_context(ctx: &Context, sign_in: String) -> Self {
+    pub fn from_context(ctx: &Context, sign_in: String, gates: String) -> Self {
         Runtime {
             container: ctx
                 .markers
@@ -141,6 +145,7 @@ impl Runtime {
             os: ctx.os.os.clone(),
             kernel: ctx.os.kernel.clone(),
             sign_in,
+            gates,
         }
     }
 }
@@ -225,6 +230,7 @@ impl Report {
         }
         let rt = &mut self.runtime;
         rt.sign_in = scrubber.scrub(&rt.sign_in);
+        rt.gates = scrubber.scrub(&rt.gates);
         for marker in &mut rt.markers {
             marker.signal = scrubber.scrub(&marker.signal);
         }
@@ -335,6 +341,7 @@ pub(crate) mod sample {
             config_file: Some("/home/dev/.claude.json".into()),
             workspace: PathBuf::from(WORKSPACE),
             sign_in: "not logged in".into(),
+            gates: String::new(),
             ..super::fixture::runtime()
         }
     }

@@ -2,7 +2,7 @@
 
 use super::escape;
 use super::human::Style;
-use crate::status::{SourceRow, SourceState, StatusReport, Verdict};
+use crate::status::{Gate, SourceRow, SourceState, StatusReport, Verdict};
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use owo_colors::OwoColorize;
 use std::fmt::Write;
@@ -34,7 +34,30 @@ pub fn human(report: &StatusReport, style: Style) -> String {
     out.push('\n');
     write_verdict(&mut out, "claude -p", &report.verdicts.print, style);
     write_verdict(&mut out, "claude", &report.verdicts.interactive, style);
+    out.push('\n');
+    let title = "Before the prompt, in the order the client meets it";
+    let _ = writeln!(out, "{}", style.bold(title));
+    write_gates(&mut out, "claude", &report.gates.interactive, style);
+    write_gates(&mut out, "claude -p", &report.gates.print, style);
     out
+}
+
+/// One mode's gates, numbered, each with its way through and its check.
+fn write_gates(out: &mut String, mode: &str, gates: &[Gate], style: Style) {
+    let _ = writeln!(out, "{}", style.bold(mode));
+    for (n, gate) in gates.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {}. {}: {}",
+            n + 1,
+            gate.id.name(),
+            escape::line(&gate.title)
+        );
+        if let Some(check) = gate.check {
+            let _ = writeln!(out, "     way through: {}", escape::line(&gate.way_through));
+            let _ = writeln!(out, "     check: ccauth explain {check}");
+        }
+    }
 }
 
 fn table(rows: &[SourceRow]) -> Table {

@@ -9,6 +9,7 @@ mod common;
 
 mod api_key_approval;
 mod api_key_helper;
+mod bypass_permissions;
 mod claude_install;
 mod config_file;
 mod config_location;
@@ -25,6 +26,7 @@ mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
 mod localhost_resolution;
+mod nesting_guard;
 #[cfg(feature = "online")]
 mod network_reachability;
 mod oauth_callback_port;
@@ -32,6 +34,7 @@ mod onboarding_flag;
 mod root_user;
 #[cfg(feature = "online")]
 mod token_accepted;
+mod workspace_trust;
 
 use ccauth::checks::Finding;
 #[cfg(feature = "online")]

@@ -177,6 +177,12 @@ fn vscode_with_a_valid_stored_login() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing in devcontainer.json breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "CLAUDE_CONFIG_DIR is in containerEnv", None),
+                (
+                    "workspace-trust",
+                    V::Pass,
+                    "the workspace's trust record is in the config: no dialog",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );
@@ -244,6 +250,12 @@ fn vscode_with_an_expired_stored_login_behind_the_firewall() {
                     None,
                 ),
                 ("devcontainer-env", V::Pass, "containerEnv only", None),
+                (
+                    "workspace-trust",
+                    V::Pass,
+                    "the workspace's trust record is in the config: no dialog",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );
@@ -296,6 +308,12 @@ fn docker_desktop_macos_first_start() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "containerEnv only", None),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );

@@ -129,6 +129,12 @@ fn compose_exec_first_start() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "environment: reaches docker compose exec", None),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );

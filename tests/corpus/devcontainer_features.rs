@@ -92,6 +92,12 @@ fn claude_code_feature_with_a_token_in_container_env() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "containerEnv, and the value arrived", None),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );
@@ -131,6 +137,12 @@ fn claude_code_feature_without_a_token_on_the_host() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "containerEnv reaches every launcher; the empty value is credential-missing's", None),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );
@@ -243,6 +255,12 @@ fn firewall_feature_with_the_oauth_hosts_in_its_hosts_option() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "no credential variable passed", None),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );

@@ -98,6 +98,12 @@ fn env_file_through_local_workspace_folder() {
                     "the env file exists once ${localWorkspaceFolder} is read as the workspace",
                     None,
                 ),
+                (
+                    "workspace-trust",
+                    V::Pass,
+                    "the workspace's trust record is in the config: no dialog",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );

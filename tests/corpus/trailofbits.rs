@@ -151,6 +151,12 @@ fn devcontainer_exec_with_the_hosts_token() {
                     "the token is in remoteEnv, which devcontainer exec applies, and it is here",
                     Some("#16 item 2"),
                 ),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
+                ),
             ],
         },
     );
@@ -195,6 +201,12 @@ fn devcontainer_exec_without_a_token_on_the_host() {
                     V::Pass,
                     "remoteEnv is applied here and delivers what it names (an empty default); the empty value is credential-missing's",
                     None,
+                ),
+                (
+                    "workspace-trust",
+                    V::Warn,
+                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+                    Some("#17 workspace-trust"),
                 ),
             ],
         },

@@ -1,0 +1,53 @@
+//! `nesting-guard` against fixture worlds.
+
+use crate::common::World;
+use ccauth::checks::Status;
+
+/// The world with a native `claude` of this version first on PATH.
+fn with_claude(w: World, version: &str) -> World {
+    use std::os::unix::fs::PermissionsExt;
+    let target = w.home_file(
+        &format!(".local/share/claude/versions/{version}"),
+        "#!/bin/sh\n",
+    );
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = w.home().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(&target, bin.join("claude")).unwrap();
+    let path = bin.display().to_string();
+    w.with_env("PATH", &path)
+}
+
+const ID: &str = "nesting-guard";
+
+#[test]
+fn claudecode_in_containerenv_fails_at_its_entry() {
+    // FACTS §10: a public devcontainer sets CLAUDECODE in containerEnv; the
+    // world keeps that shape (the variable is also in the process, as the
+    // container gives it to every process).
+    let w = World::new().with_env("CLAUDECODE", "1");
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        "{\n  \"image\": \"node:22\",\n  \"containerEnv\": {\n    \"CLAUDECODE\": \"1\"\n  }\n}\n",
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Fail, "{}", f.cause);
+    assert!(f.cause.contains("cannot be launched inside another"));
+    assert!(f.cause.contains("from devcontainer.json"), "{}", f.cause);
+    insta::assert_json_snapshot!(crate::problems(&w, &crate::json_problems(&f)));
+}
+
+#[test]
+fn unset_it_skips_and_a_client_without_the_guard_warns() {
+    assert_eq!(World::new().check(ID).status, Status::Skip);
+    assert_eq!(
+        World::new().with_env("CLAUDECODE", "").check(ID).status,
+        Status::Skip
+    );
+    let w = with_claude(World::new().with_env("CLAUDECODE", "1"), "2.1.332");
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn, "{}", f.cause);
+    assert!(f.cause.contains("no nesting guard"), "{}", f.cause);
+    let w = with_claude(World::new().with_env("CLAUDECODE", "1"), "2.1.100");
+    assert_eq!(w.check(ID).status, Status::Fail);
+}
