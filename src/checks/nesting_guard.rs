@@ -61,7 +61,7 @@ impl Check for NestingGuard {
                 "set",
                 format!(
                     "{from}. claude {} exits at once, in both modes: \"{MESSAGE}\" (the guard came in 2.1.39; \
-                     2.1.332 no longer has it).",
+                     2.1.197 and 2.1.332 no longer have it).",
                     version.as_deref().unwrap_or("(version unknown)")
                 ),
                 fix(ctx),
@@ -93,11 +93,12 @@ pub(crate) fn is_set(ctx: &Context) -> bool {
     ctx.env.non_empty(VAR).is_some()
 }
 
-/// True for the installed clients known to lack the guard: the 2.1.332
-/// bundle has neither the message nor an exit on `CLAUDECODE`. An unknown
-/// version counts as guarded.
+/// True for the installed clients known to lack the guard: the 2.1.197 and
+/// 2.1.332 bundles have neither the message nor an exit on `CLAUDECODE`
+/// (both read here; the guard is reported from 2.1.39). An unknown version
+/// counts as guarded.
 pub(crate) fn guard_removed(version: Option<&str>) -> bool {
     version
         .and_then(parse_version)
-        .is_some_and(|v| v >= (2, 1, 332))
+        .is_some_and(|v| v >= (2, 1, 197))
 }

@@ -48,6 +48,9 @@ fn unset_it_skips_and_a_client_without_the_guard_warns() {
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn, "{}", f.cause);
     assert!(f.cause.contains("no nesting guard"), "{}", f.cause);
+    // 2.1.197's bundle has no guard either (read for this check).
+    let w = with_claude(World::new().with_env("CLAUDECODE", "1"), "2.1.197");
+    assert_eq!(w.check(ID).status, Status::Warn);
     let w = with_claude(World::new().with_env("CLAUDECODE", "1"), "2.1.100");
     assert_eq!(w.check(ID).status, Status::Fail);
 }
