@@ -9,14 +9,12 @@
 
 mod common;
 
+use common::client::{self, CLIENT_VERSION};
 use common::{API_KEY, OAUTH_TOKEN, World, login_json, now_ms};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The client version the rules were read from.
-const CLIENT_VERSION: &str = "2.1.332";
 const FIELDS: &[(&str, &str)] = &[
     ("loggedIn", "logged_in"),
     ("authMethod", "auth_method"),
@@ -25,55 +23,11 @@ const FIELDS: &[(&str, &str)] = &[
 ];
 
 fn say(line: &str) {
-    // Written past the test harness's capture on purpose: a skip must be seen.
-    let _ = writeln!(std::io::stderr(), "conformance: {line}");
+    client::say("conformance", line);
 }
 
-/// The pinned client, installed on first use.
 fn client() -> Result<PathBuf, String> {
-    let cache = std::env::var_os("CCAUTH_CLIENT_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/ccauth")))
-        .ok_or("no HOME and no CCAUTH_CLIENT_CACHE to cache the client in")?
-        .join(format!("claude-code-{CLIENT_VERSION}"));
-    let bin = cache.join("node_modules/.bin/claude");
-    if !bin.exists() {
-        say(&format!(
-            "installing @anthropic-ai/claude-code@{CLIENT_VERSION} into {}",
-            cache.display()
-        ));
-        std::fs::create_dir_all(&cache).map_err(|e| e.to_string())?;
-        let out = Command::new("npm")
-            .args([
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "--prefix",
-            ])
-            .arg(&cache)
-            .arg(format!("@anthropic-ai/claude-code@{CLIENT_VERSION}"))
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("npm could not be started: {e}"))?;
-        if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            return Err(format!(
-                "npm install failed: {}",
-                err.lines().last().unwrap_or("")
-            ));
-        }
-    }
-    let version = Command::new(&bin)
-        .arg("--version")
-        .env_clear()
-        .output()
-        .map_err(|e| format!("{} does not run: {e}", bin.display()))?;
-    let shown = String::from_utf8_lossy(&version.stdout);
-    if !shown.contains(CLIENT_VERSION) {
-        return Err(format!("{} reports version {shown:?}", bin.display()));
-    }
-    Ok(bin)
+    client::client("conformance")
 }
 
 fn valid_login() -> String {

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod client;
+
 use ccauth::checks::{self, Finding, Selection};
 use ccauth::gather::{self, Context, GatherInput, env::Env, launcher::Launcher};
 use std::path::{Path, PathBuf};
