@@ -208,7 +208,14 @@ const CASES: &[Case] = &[
     // "Unable to connect to Anthropic services" / "Failed to connect to
     // api.anthropic.com: ECONNREFUSED", then exit 1: with no credential at
     // all the wizard's network check runs too, before any login chooser.
-    case("nothing, no .claude.json", base, "network-check", None),
+    // After the fix (hasCompletedOnboarding merged in, for every credential
+    // kind): "Quick safety check".
+    case(
+        "nothing, no .claude.json",
+        base,
+        "network-check",
+        Some("folder-trust"),
+    ),
     // "Unable to connect to Anthropic services", exit 1. After the fix
     // (hasCompletedOnboarding merged in): "Quick safety check: Is this a
     // project you created or one you trust?"
@@ -219,8 +226,14 @@ const CASES: &[Case] = &[
         Some("folder-trust"),
     ),
     // "Unable to connect to Anthropic services", exit 1: the network check
-    // comes before the wizard's API-key step. doctor sets no flag for a key.
-    case("api key, no .claude.json", api_key, "network-check", None),
+    // comes before the wizard's API-key step. After the fix (the flag is
+    // set for a key too): "Quick safety check".
+    case(
+        "api key, no .claude.json",
+        api_key,
+        "network-check",
+        Some("folder-trust"),
+    ),
     // "Choose the text style that looks best with your terminal": no network
     // check for a gateway token. After the fix: "Quick safety check".
     case(
@@ -229,14 +242,14 @@ const CASES: &[Case] = &[
         "first-run-wizard",
         Some("folder-trust"),
     ),
-    // "Unable to connect to Anthropic services", exit 1. doctor --fix only
-    // narrows the credentials file to 0600 (the world writes it 0644), so
-    // the client stops at the same check.
+    // "Unable to connect to Anthropic services", exit 1. doctor --fix
+    // narrows the credentials file to 0600 (the world writes it 0644) and
+    // sets the flag: "Quick safety check".
     case(
         "stored /login, no .claude.json",
         || stored_login(base()),
         "network-check",
-        Some("network-check"),
+        Some("folder-trust"),
     ),
     // "Unable to connect to Anthropic services", exit 1: a token from the
     // settings env block is an env token too.
@@ -463,28 +476,29 @@ const CASES: &[Case] = &[
         Some("folder-trust"),
     ),
     // "Quick safety check": the client tests the flag for truthiness
-    // (`!o.hasCompletedOnboarding&&…` in the bundle), so a string passes.
-    // doctor --fix still rewrites it to `true` (onboarding-flag calls it not
-    // set); the gate after it is the same.
+    // (`!o.hasCompletedOnboarding&&…` in the bundle), so a string passes,
+    // and onboarding-flag reads it the same way: nothing to repair.
     case(
         "hasCompletedOnboarding \"true\" (a string)",
         || config(auth_token(), json!({"hasCompletedOnboarding": "true"})),
         "folder-trust",
-        Some("folder-trust"),
+        None,
     ),
     // "Quick safety check": even the string "false" is truthy.
     case(
         "hasCompletedOnboarding \"false\" (a string)",
         || config(auth_token(), json!({"hasCompletedOnboarding": "false"})),
         "folder-trust",
-        Some("folder-trust"),
+        None,
     ),
     // "Choose the text style": a third-party provider has no network check.
+    // After the fix (the flag set for every credential kind): "Quick safety
+    // check".
     case(
         "bedrock, no .claude.json",
         || base().with_env("CLAUDE_CODE_USE_BEDROCK", "1"),
         "first-run-wizard",
-        None,
+        Some("folder-trust"),
     ),
     // "mode on": a gateway that does not answer does not gate the REPL.
     case(
@@ -734,6 +748,10 @@ struct Outcome {
     first: Seen,
     fixed: Option<Seen>,
     doctor: String,
+    /// Where the folder trust dialog is what is left, the gate after the
+    /// user also names the trust repair (`--fix=workspace-trust`, their
+    /// security decision), and ccauth's prediction at that point.
+    trusted: Option<(Seen, Result<String, String>)>,
 }
 
 fn run_case(tmux: &Tmux, index: usize, case: &Case, claude: &Path) -> Outcome {
@@ -744,10 +762,20 @@ fn run_case(tmux: &Tmux, index: usize, case: &Case, claude: &Path) -> Outcome {
     let fixed = doctor
         .contains("[fixed]")
         .then(|| observe(tmux, &format!("w{index}-fixed"), &world, claude));
+    let left = fixed.as_ref().unwrap_or(&first).gate;
+    let trusted = (left == Some("folder-trust")).then(|| {
+        world
+            .ccauth(&["doctor", "--fix=workspace-trust"])
+            .output()
+            .unwrap();
+        let seen = observe(tmux, &format!("w{index}-trusted"), &world, claude);
+        (seen, predicted(&world))
+    });
     Outcome {
         first,
         fixed,
         doctor,
+        trusted,
     }
 }
 
@@ -794,6 +822,15 @@ fn differences(case: &Case, outcome: &Outcome) -> Vec<String> {
             case.first,
             shown(Some(&outcome.first)),
             outcome.first.screen.trim_end()
+        ));
+    }
+    if let Some((seen, prediction)) = &outcome.trusted
+        && prediction.as_deref().ok() != seen.gate
+    {
+        out.push(format!(
+            "{}: after --fix=workspace-trust ccauth predicts {prediction:?}, the client showed {}",
+            case.name,
+            shown(Some(seen))
         ));
     }
     let after = outcome.fixed.as_ref().map(|s| s.gate.unwrap_or("(none)"));
@@ -847,6 +884,28 @@ fn the_client_shows_the_recorded_first_gate() {
         cases.len(),
         begin.elapsed().as_secs_f64()
     ));
+    // Issue #17: where the repairs are safe (and the trust is the user's
+    // named decision), doctor --fix leads interactive claude to its prompt.
+    let prompt: Vec<&str> = cases
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| {
+            o.trusted
+                .as_ref()
+                .map_or(o.fixed.as_ref(), |(seen, _)| Some(seen))
+                .is_some_and(|s| s.gate == Some("prompt"))
+        })
+        .map(|(c, _)| c.name)
+        .collect();
+    say(&format!(
+        "{} worlds reach the prompt after doctor --fix (and --fix=workspace-trust where the trust dialog was left): {}",
+        prompt.len(),
+        prompt.join("; ")
+    ));
+    assert!(
+        prompt.len() >= 10,
+        "too few worlds reach the prompt after the repairs"
+    );
     assert!(CASES.len() >= 25);
     assert!(
         wrong.is_empty(),

@@ -18,6 +18,8 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum GateId {
+    /// Bypass mode as root without a sandbox: refused, exit 1.
+    RootRefusal,
     /// `CLAUDECODE` is set: guarded clients exit at once.
     NestingGuard,
     /// `hasCompletedOnboarding` is not `true`: theme, security notes.
@@ -32,8 +34,11 @@ pub(crate) enum GateId {
     Organization,
     /// "Quick safety check", default "No, exit".
     FolderTrust,
-    /// The bypass-mode warning, or the root refusal.
+    /// The bypass-mode warning, default "No, exit".
     BypassPermissions,
+    /// "Make auto mode your default permission mode?", shown instead of the
+    /// bypass warning once `skipDangerousModePermissionPrompt` skips it.
+    AutoModeOffer,
     /// Nothing left: the prompt.
     Prompt,
 }
@@ -92,6 +97,7 @@ impl GateId {
     /// The gate in words, for the runtime line and the table.
     pub(crate) fn name(self) -> &'static str {
         match self {
+            GateId::RootRefusal => "root refusal",
             GateId::NestingGuard => "nesting guard",
             GateId::FirstRunWizard => "first-run wizard",
             GateId::NetworkCheck => "network check",
@@ -100,31 +106,34 @@ impl GateId {
             GateId::Organization => "organization",
             GateId::FolderTrust => "folder trust",
             GateId::BypassPermissions => "bypass-permissions dialog",
+            GateId::AutoModeOffer => "auto-mode offer",
             GateId::Prompt => "prompt",
         }
     }
 }
 
-/// The gates of one mode, in the client's order (2.1.332: startup guards,
-/// the onboarding steps preflight → theme → api-key → oauth → security,
-/// then the trust dialog, then the bypass-mode dialog).
+/// The gates of one mode, in the order 2.1.332 was seen to meet them in
+/// tmux (tests/interactive.rs): the startup refusals, the wizard's network
+/// check (it comes before the wizard's first screen and exits offline),
+/// the wizard, the trust dialog, the API-key approval, then the bypass-mode
+/// dialog or the auto-mode offer. Interactive claude meets no login gate:
+/// without a credential its prompt says "Not logged in · run /login" (the
+/// wizard's login step is part of the wizard).
 fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     let resolution = auth::resolve(ctx, mode);
     let interactive = mode == Mode::Interactive;
     let wizard = interactive && wizard(ctx);
-    let approval = interactive.then(|| api_key(ctx)).flatten();
-    // An unapproved key is not used yet, but answering Yes signs in: the
-    // login is met only when there is no such key either.
-    let login_met = !resolution.logged_in && approval.is_none();
+    let print_login = !interactive && !resolution.logged_in;
     [
+        root_refusal(ctx),
         nesting(ctx),
-        wizard.then(|| first_run(ctx)),
         (wizard && oauth_path(&resolution)).then(network_check),
-        approval,
-        login_met.then(|| login(mode)),
+        wizard.then(|| first_run(ctx)),
+        print_login.then(|| login(mode)),
         organization(ctx),
         interactive.then(|| folder_trust(ctx)).flatten(),
-        bypass(ctx, mode),
+        interactive.then(|| api_key(ctx)).flatten(),
+        interactive.then(|| bypass(ctx)).flatten(),
         Some(prompt(mode, &resolution)),
     ]
     .into_iter()
@@ -143,7 +152,7 @@ fn gate(id: GateId, title: String, way_through: String, check: Option<&'static s
 
 fn nesting(ctx: &Context) -> Option<Gate> {
     let version = ctx.installs.first().and_then(|i| i.version.as_deref());
-    (nesting_guard::is_set(ctx) && !nesting_guard::guard_removed(version)).then(|| {
+    (nesting_guard::is_set(ctx) && nesting_guard::guard_present(version)).then(|| {
         gate(
             GateId::NestingGuard,
             format!("{} (exit 1)", nesting_guard::MESSAGE),
@@ -156,9 +165,9 @@ fn nesting(ctx: &Context) -> Option<Gate> {
     })
 }
 
-/// True when the effective config does not say `hasCompletedOnboarding:
-/// true`, whatever the credential (FACTS §9: a stored login, an API key
-/// or nothing meet the wizard too).
+/// True when the effective config's `hasCompletedOnboarding` is not truthy,
+/// whatever the credential (a stored login, an API key or nothing meet the
+/// wizard too).
 fn wizard(ctx: &Context) -> bool {
     !ctx.effective_config()
         .and_then(|c| c.ok())
@@ -294,24 +303,51 @@ fn folder_trust(ctx: &Context) -> Option<Gate> {
     ))
 }
 
-fn bypass(ctx: &Context, mode: Mode) -> Option<Gate> {
+/// Bypass mode from settings as root without a sandbox: refused at start,
+/// in both modes, like the command-line flag.
+fn root_refusal(ctx: &Context) -> Option<Gate> {
     bypass_permissions::bypass_setting(ctx)?;
-    if bypass_permissions::root_refused(ctx) {
-        return Some(gate(
-            GateId::BypassPermissions,
+    bypass_permissions::root_refused(ctx).then(|| {
+        gate(
+            GateId::RootRefusal,
             "\"--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons\" \
              and exit 1"
                 .to_string(),
             "run as a normal user, or IS_SANDBOX=1 in a disposable sandbox".to_string(),
             Some("bypass-permissions"),
-        ));
+        )
+    })
+}
+
+/// The bypass-mode warning, or, once `skipDangerousModePermissionPrompt`
+/// skips it, the offer to make auto mode the default (until answered).
+fn bypass(ctx: &Context) -> Option<Gate> {
+    bypass_permissions::bypass_setting(ctx)?;
+    if bypass_permissions::root_refused(ctx) {
+        return None;
     }
-    (mode == Mode::Interactive && bypass_permissions::skip_setting(ctx).is_none()).then(|| {
-        gate(
+    if bypass_permissions::skip_setting(ctx).is_none() {
+        return Some(gate(
             GateId::BypassPermissions,
             "\"WARNING: Claude Code running in Bypass Permissions mode\", default \"No, exit\"".to_string(),
             "answer \"Yes, I accept\", or \"skipDangerousModePermissionPrompt\": true in ~/.claude/settings.json"
                 .to_string(),
+            Some("bypass-permissions"),
+        ));
+    }
+    let seen = ctx
+        .effective_config()
+        .and_then(|c| c.ok())
+        .is_some_and(crate::gather::claude_state::ClaudeJson::auto_mode_offer_seen);
+    (!seen).then(|| {
+        gate(
+            GateId::AutoModeOffer,
+            "\"Make auto mode your default permission mode?\" (\"No, keep bypass permissions\" keeps it)"
+                .to_string(),
+            format!(
+                "answer it once (it records hasSeenAutoDefaultNudge in {})",
+                config_name(ctx)
+            ),
             Some("bypass-permissions"),
         )
     })

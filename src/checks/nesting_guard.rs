@@ -93,6 +93,15 @@ pub(crate) fn is_set(ctx: &Context) -> bool {
     ctx.env.non_empty(VAR).is_some()
 }
 
+/// True only for an installed client known to have the guard: 2.1.39 up
+/// to the bundles read without it. Used for the gates, which list only an
+/// exit that will happen.
+pub(crate) fn guard_present(version: Option<&str>) -> bool {
+    version
+        .and_then(parse_version)
+        .is_some_and(|v| v >= (2, 1, 39) && v < (2, 1, 197))
+}
+
 /// True for the installed clients known to lack the guard: the 2.1.197 and
 /// 2.1.332 bundles have neither the message nor an exit on `CLAUDECODE`
 /// (both read here; the guard is reported from 2.1.39). An unknown version

@@ -60,15 +60,13 @@ fn judge_flag(ctx: &Context) -> Finding {
         })
         .map(|c| c.describe())
         .collect();
-    let Some(first) = tokens.first() else {
-        return Finding::skip(
-            "Neither CLAUDE_CODE_OAUTH_TOKEN nor ANTHROPIC_AUTH_TOKEN is set, so the wizard's gate does not apply.",
-        );
-    };
     let Some(config) = ctx.effective_config() else {
         return Finding::skip(
             "Neither HOME nor CLAUDE_CONFIG_DIR is known, so there is no config file to read.",
         );
+    };
+    let Some(first) = tokens.first() else {
+        return first_run(ctx, config);
     };
     let finding = match flag_problem(ctx, config, first) {
         Some(problem) => Finding::problem(problem),
@@ -118,6 +116,47 @@ fn flag_problem(ctx: &Context, config: &Loaded<ClaudeJson>, token: &str) -> Opti
     Some(problem.at(place))
 }
 
+/// Without an env token the wizard still runs on a first start, for a
+/// stored login, an API key or nothing (seen in tmux with 2.1.332: its
+/// network check comes first and exits 1 offline). A person online gets
+/// through it, so this is a warning with the same safe repair.
+fn first_run(ctx: &Context, config: &Loaded<ClaudeJson>) -> Finding {
+    let path = config.path.display();
+    let state = match &config.content {
+        Ok(json) if json.onboarding_done() => {
+            return Finding::pass(format!(
+                "hasCompletedOnboarding is set in {path}{}: no first-run wizard.",
+                shadow_note(ctx)
+            ));
+        }
+        Ok(json) => format!("has hasCompletedOnboarding {}", describe_flag(json)),
+        Err(e) if e.is_missing() => "does not exist".to_string(),
+        Err(_) => {
+            return Finding::skip(format!(
+                "{path} cannot be read (config-file says why), so the flag cannot be judged."
+            ));
+        }
+    };
+    let fix = match &config.content {
+        Ok(_) => merge_fix(&config.path),
+        Err(_) => create_fix(ctx, &config.path),
+    };
+    let problem = Problem::warn(
+        "first-run",
+        format!(
+            "{path}{} {state}, so interactive claude starts with the first-run wizard. Unless the credential is \
+             ANTHROPIC_AUTH_TOKEN or a cloud provider, the wizard first checks the network and exits 1 with \
+             \"Unable to connect to Anthropic services\" when api.anthropic.com or platform.claude.com does \
+             not answer; online, a person picks a theme and goes on.",
+            shadow_note(ctx)
+        ),
+        fix,
+    )
+    .at(Place::file(&config.path).key(FLAG))
+    .repaired_by(set_flag(ctx, &config.path));
+    Finding::problem(problem)
+}
+
 /// The key the wizard's gate reads.
 const FLAG: &str = "hasCompletedOnboarding";
 
@@ -154,7 +193,7 @@ const GATE: &str = "Interactive `claude` will run the first-run wizard (and its 
 fn describe_flag(json: &ClaudeJson) -> String {
     match &json.has_completed_onboarding {
         None => "missing".to_string(),
-        Some(value) => format!("set to {value}, not true"),
+        Some(value) => format!("set to {value}, which the client reads as false"),
     }
 }
 

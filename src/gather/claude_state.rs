@@ -167,6 +167,9 @@ pub struct ClaudeJson {
     pub(crate) has_completed_onboarding: Option<Value>,
     /// The client version that completed onboarding.
     pub(crate) last_onboarding_version: Option<Value>,
+    /// Set once the "Make auto mode your default permission mode?" offer
+    /// was answered.
+    pub(crate) has_seen_auto_default_nudge: Option<Value>,
     /// Present after a `/login` whose profile fetch worked.
     pub(crate) oauth_account: Option<IgnoredAny>,
     /// Last 20 characters of approved and rejected API keys.
@@ -234,6 +237,7 @@ impl<'de> Visitor<'de> for ClaudeJsonVisitor {
             match key.as_slice() {
                 b"hasCompletedOnboarding" => config.has_completed_onboarding = kept(&mut map)?,
                 b"lastOnboardingVersion" => config.last_onboarding_version = kept(&mut map)?,
+                b"hasSeenAutoDefaultNudge" => config.has_seen_auto_default_nudge = kept(&mut map)?,
                 b"customApiKeyResponses" => config.custom_api_key_responses = kept(&mut map)?,
                 b"primaryApiKey" => config.primary_api_key = kept(&mut map)?,
                 b"installMethod" => config.install_method = kept(&mut map)?,
@@ -531,10 +535,35 @@ impl<'de> Visitor<'de> for IsTrue {
     }
 }
 
+/// JavaScript's truthiness of a JSON value (`!!` in the client, which
+/// tests `hasCompletedOnboarding` and `skipDangerousModePermissionPrompt`
+/// so): `false`, `0`, `""` and `null` are false, everything else (`"false"`
+/// included) is true.
+pub(crate) fn js_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
 impl ClaudeJson {
-    /// True only for the JSON value `true`, as the client tests it.
+    /// True when the flag is truthy the way JavaScript reads it, as the
+    /// client tests it (2.1.332: `!o.hasCompletedOnboarding`; the strings
+    /// `"true"` and even `"false"` skip the wizard, seen in tmux).
     pub fn onboarding_done(&self) -> bool {
-        self.has_completed_onboarding == Some(Value::Bool(true))
+        self.has_completed_onboarding
+            .as_ref()
+            .is_some_and(js_truthy)
+    }
+
+    /// `hasSeenAutoDefaultNudge`: the auto-mode offer was answered once.
+    pub(crate) fn auto_mode_offer_seen(&self) -> bool {
+        self.has_seen_auto_default_nudge
+            .as_ref()
+            .is_some_and(js_truthy)
     }
 
     /// `customApiKeyResponses.approved` and `.rejected`: the last 20
@@ -1100,18 +1129,6 @@ fn org_ids(value: &Value) -> Option<String> {
         other => string_array(other)?,
     };
     (!ids.is_empty()).then(|| ids.join(", "))
-}
-
-/// A value's truth as JavaScript's `!!` sees it (the client tests
-/// `skipDangerousModePermissionPrompt` so).
-fn js_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(_) | Value::Object(_) => true,
-    }
 }
 
 /// The strings of a JSON array, skipping other items; `None` when `value`

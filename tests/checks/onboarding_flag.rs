@@ -40,15 +40,30 @@ fn a_ci_job_runs_claude_p_which_the_wizard_does_not_gate() {
     );
 }
 
+/// Without an env token the first run still meets the wizard and its
+/// network check (2.1.332 in tmux, tests/interactive.rs: an API key, a
+/// stored login or nothing): a warning, with the same safe repair.
 #[test]
-fn skipped_without_an_env_token() {
-    let f = World::new()
-        .with_env(
-            "ANTHROPIC_API_KEY",
-            "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
-        )
-        .check(ID);
-    assert_eq!(f.status, Status::Skip);
+fn without_an_env_token_a_first_run_warns_with_the_repair() {
+    let w = World::new().with_env(
+        "ANTHROPIC_API_KEY",
+        "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+    );
+    let problems = w.problems(ID);
+    assert_eq!(
+        crate::common::codes(&problems),
+        ["onboarding-flag/first-run"]
+    );
+    let f = w.check(ID);
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.cause.contains("Unable to connect to Anthropic services"),
+        "{}",
+        f.cause
+    );
+    assert!(f.problems[0].repair.is_some(), "the flag is set by --fix");
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    assert_eq!(w.check(ID).status, Status::Pass);
 }
 
 #[test]
@@ -107,9 +122,12 @@ fn file_without_flag_fails_with_a_merge_that_keeps_keys() {
     assert!(fix.contains("wipes the account"), "{fix}");
 }
 
+/// The client tests the flag for truthiness (`!o.hasCompletedOnboarding` in
+/// the 2.1.332 bundle; "true" and "false" as strings skipped the wizard in
+/// tmux), so only JavaScript's false values fail.
 #[test]
-fn a_false_or_string_flag_fails() {
-    for value in ["false", "\"true\"", "1"] {
+fn only_a_falsy_flag_fails() {
+    for value in ["false", "0", "\"\"", "null"] {
         let w = with_token();
         w.home_file(
             ".claude.json",
@@ -117,7 +135,17 @@ fn a_false_or_string_flag_fails() {
         );
         let f = w.check(ID);
         assert_eq!(f.status, Status::Fail, "{value}");
-        assert!(f.cause.contains("not true"), "{}", f.cause);
+        // A JSON null is kept as no value: "missing".
+        let said = f.cause.contains("reads as false") || f.cause.contains("missing");
+        assert!(said, "{}", f.cause);
+    }
+    for value in ["\"true\"", "\"false\"", "1"] {
+        let w = with_token();
+        w.home_file(
+            ".claude.json",
+            &format!(r#"{{"hasCompletedOnboarding": {value}}}"#),
+        );
+        assert_eq!(w.check(ID).status, Status::Pass, "{value}");
     }
 }
 

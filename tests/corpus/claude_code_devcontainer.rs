@@ -183,6 +183,12 @@ fn vscode_with_a_valid_stored_login() {
                     "the workspace's trust record is in the config: no dialog",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Pass,
+                    "hasCompletedOnboarding is set: no wizard",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );
@@ -256,6 +262,12 @@ fn vscode_with_an_expired_stored_login_behind_the_firewall() {
                     "the workspace's trust record is in the config: no dialog",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Pass,
+                    "hasCompletedOnboarding is set: no wizard",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );
@@ -313,6 +325,12 @@ fn docker_desktop_macos_first_start() {
                     V::Warn,
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
+                ),
+                (
+                    "onboarding-flag",
+                    V::Warn,
+                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
+                    Some("#17 onboarding-flag first-run"),
                 ),
             ],
         },

@@ -135,6 +135,12 @@ fn compose_exec_first_start() {
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Warn,
+                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );

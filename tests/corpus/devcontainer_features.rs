@@ -143,6 +143,12 @@ fn claude_code_feature_without_a_token_on_the_host() {
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Warn,
+                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );
@@ -260,6 +266,12 @@ fn firewall_feature_with_the_oauth_hosts_in_its_hosts_option() {
                     V::Warn,
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
+                ),
+                (
+                    "onboarding-flag",
+                    V::Pass,
+                    "hasCompletedOnboarding is set: no wizard",
+                    Some("#17 onboarding-flag first-run"),
                 ),
             ],
         },

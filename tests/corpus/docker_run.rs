@@ -71,6 +71,12 @@ fn docker_run_as_root_with_a_dedicated_store() {
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Pass,
+                    "hasCompletedOnboarding is set: no wizard",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );
@@ -138,6 +144,12 @@ fn docker_run_with_the_macs_claude_dir_read_only() {
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Warn,
+                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );
@@ -194,6 +206,12 @@ fn shared_login_expect(mount: crate::container::Verdict) -> Vec<crate::container
             V::Warn,
             "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
             Some("#17 workspace-trust"),
+        ),
+        (
+            "onboarding-flag",
+            V::Pass,
+            "hasCompletedOnboarding is set: no wizard",
+            Some("#17 onboarding-flag first-run"),
         ),
     ]
 }

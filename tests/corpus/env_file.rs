@@ -104,6 +104,12 @@ fn env_file_through_local_workspace_folder() {
                     "the workspace's trust record is in the config: no dialog",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Pass,
+                    "hasCompletedOnboarding is set: no wizard",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );

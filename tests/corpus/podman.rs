@@ -65,6 +65,12 @@ fn rootless_podman_sharing_the_hosts_claude_dir() {
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Pass,
+                    "hasCompletedOnboarding is set: no wizard",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );

@@ -208,6 +208,12 @@ fn devcontainer_exec_without_a_token_on_the_host() {
                     "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
                     Some("#17 workspace-trust"),
                 ),
+                (
+                    "onboarding-flag",
+                    V::Warn,
+                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
+                    Some("#17 onboarding-flag first-run"),
+                ),
             ],
         },
     );
