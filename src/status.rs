@@ -33,6 +33,8 @@ pub struct StatusReport {
     /// What stands between each way of running the client and its prompt,
     /// in the order the client meets it.
     pub(crate) gates: Gates,
+    /// Who starts `claude` here, and so which mode matters.
+    pub(crate) launch: crate::gather::launcher::Launch,
 }
 
 /// The outcome for `claude -p` and for interactive `claude`.
@@ -125,6 +127,7 @@ impl StatusReport {
                 interactive: verdict(&interactive, onboarding_note(ctx, &interactive)),
             },
             gates: Gates::of(ctx),
+            launch: ctx.launch.clone(),
         }
     }
 }

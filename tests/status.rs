@@ -180,8 +180,8 @@ fn a_first_run_meets_the_wizard_for_every_credential_and_its_network_check_off_t
     assert_eq!(
         fresh("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
         [
-            "first-run-wizard",
             "network-check",
+            "first-run-wizard",
             "folder-trust",
             "prompt"
         ]
@@ -193,20 +193,21 @@ fn a_first_run_meets_the_wizard_for_every_credential_and_its_network_check_off_t
     assert_eq!(
         fresh("ANTHROPIC_API_KEY", API_KEY),
         [
-            "first-run-wizard",
             "network-check",
-            "api-key-approval",
+            "first-run-wizard",
             "folder-trust",
+            "api-key-approval",
             "prompt"
         ]
     );
     let (nothing, _) = status_json(&World::new());
     assert_eq!(
         gate_ids(&nothing, "interactive"),
+        // No login gate: without a credential interactive claude reaches its
+        // prompt, which says "Not logged in · run /login" (tmux, 2.1.332).
         [
-            "first-run-wizard",
             "network-check",
-            "login",
+            "first-run-wizard",
             "folder-trust",
             "prompt"
         ]
@@ -214,29 +215,47 @@ fn a_first_run_meets_the_wizard_for_every_credential_and_its_network_check_off_t
     assert_eq!(gate_ids(&nothing, "print"), ["login", "prompt"]);
 }
 
+/// The exits come first: a client with the nesting guard (2.1.39 up to
+/// 2.1.197), then bypass mode refused for root; the bypass dialog comes
+/// last before the prompt. Without a known guarded version no nesting gate
+/// is listed (2.1.197 and 2.1.332 have none).
 #[test]
 fn guards_that_exit_in_both_modes_come_first_and_last() {
-    let w = World::new()
-        .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
-        .with_env("CLAUDECODE", "1");
-    w.home_file(
-        ".claude/settings.json",
-        r#"{"permissions": {"defaultMode": "bypassPermissions"}}"#,
-    );
-    let (report, _) = status_json(&w);
+    let world = |version: Option<&str>| {
+        let w = World::new()
+            .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN)
+            .with_env("CLAUDECODE", "1")
+            .with_env("IS_SANDBOX", "1");
+        w.home_file(
+            ".claude/settings.json",
+            r#"{"permissions": {"defaultMode": "bypassPermissions"}}"#,
+        );
+        match version {
+            Some(v) => w.with_native_claude(v),
+            None => w,
+        }
+    };
+    let (report, _) = status_json(&world(Some("2.1.100")));
     let print = gate_ids(&report, "print");
-    assert_eq!(print.first().map(String::as_str), Some("nesting-guard"));
-    assert_eq!(print.last().map(String::as_str), Some("prompt"));
+    assert_eq!(print, ["nesting-guard", "prompt"]);
     let interactive = gate_ids(&report, "interactive");
     let n = interactive.len();
     assert_eq!(interactive[0], "nesting-guard");
     assert_eq!(interactive[n - 2], "bypass-permissions");
-    let doctor = w.ccauth(&["doctor"]).output().unwrap();
+    let (unguarded, _) = status_json(&world(Some("2.1.332")));
+    assert!(!gate_ids(&unguarded, "print").contains(&"nesting-guard".to_string()));
+    let doctor = world(Some("2.1.100")).ccauth(&["doctor"]).output().unwrap();
     let text = String::from_utf8_lossy(&doctor.stdout);
     assert!(
-        text.contains("gates        claude: nesting guard → first-run wizard"),
+        text.contains("gates        claude: nesting guard → network check → first-run wizard"),
         "{text}"
     );
+    if rustix::process::geteuid().is_root() {
+        let w = world(None).without_env("IS_SANDBOX");
+        let (report, _) = status_json(&w);
+        assert_eq!(gate_ids(&report, "print"), ["root-refusal", "prompt"]);
+        assert_eq!(gate_ids(&report, "interactive")[0], "root-refusal");
+    }
 }
 
 #[test]

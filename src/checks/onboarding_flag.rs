@@ -21,7 +21,7 @@ impl Check for OnboardingFlag {
     }
 
     fn title(&self) -> &'static str {
-        "The first-run wizard will not block an env token"
+        "The first-run wizard will not stop claude"
     }
 
     fn category(&self) -> Category {

@@ -37,6 +37,8 @@ pub fn human(report: &StatusReport, style: Style) -> String {
     out.push('\n');
     let title = "Before the prompt, in the order the client meets it";
     let _ = writeln!(out, "{}", style.bold(title));
+    let launched = super::launch_line(Some(&report.launch));
+    let _ = writeln!(out, "launched by {}", escape::line(&launched));
     write_gates(&mut out, "claude", &report.gates.interactive, style);
     write_gates(&mut out, "claude -p", &report.gates.print, style);
     out

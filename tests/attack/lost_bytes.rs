@@ -152,7 +152,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>)> {
 /// run.
 fn node_verdicts(files: &[PathBuf]) -> Result<Vec<Option<bool>>, String> {
     let script = "const fs=require('fs');for(const f of process.argv.slice(1)){let r;\
-        try{const v=JSON.parse(fs.readFileSync(f,'utf8').replace(/^\\uFEFF/,''));r=v!==null&&typeof v==='object'&&!Array.isArray(v)&&v.hasCompletedOnboarding===true}\
+        try{const v=JSON.parse(fs.readFileSync(f,'utf8').replace(/^\\uFEFF/,''));r=v!==null&&typeof v==='object'&&!Array.isArray(v)&&!!v.hasCompletedOnboarding}\
         catch(e){r=null}console.log(JSON.stringify(r))}";
     let out = std::process::Command::new("node")
         .arg("-e")
@@ -178,7 +178,8 @@ fn node_verdicts(files: &[PathBuf]) -> Result<Vec<Option<bool>>, String> {
 /// 100,000 deep, top levels that are not objects, one BOM, and 16 that are
 /// broken, two BOMs among them) are judged by node's `JSON.parse` and by ccauth; ccauth calls a
 /// file broken exactly when `JSON.parse` throws, and reads the onboarding
-/// flag as `=== true` does.
+/// flag as the client does, for truthiness (`!o.hasCompletedOnboarding` in
+/// 2.1.332).
 #[test]
 fn ccauth_calls_broken_exactly_what_json_parse_rejects() {
     let dir = tempfile::tempdir().unwrap();
@@ -237,21 +238,22 @@ fn a_config_with_a_duplicate_key_is_never_replaced_by_a_backup() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
 }
 
-/// A value of an unexpected type is a finding about that value: the
-/// wizard shows for `"yes"`, and the file is not called broken.
+/// A value of an unexpected type is read as the client reads it, for
+/// truthiness: `"yes"` skips the wizard (as `"true"` and `"false"` did in
+/// tmux with 2.1.332), `0` does not; the file is not called broken.
 #[test]
-fn a_flag_of_another_type_is_a_finding_about_the_value() {
-    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-    w.home_file(
-        ".claude.json",
-        r#"{"hasCompletedOnboarding": "yes", "projects": {"/w": 5}}"#,
-    );
-    let report = doctor(&w, &[]);
-    assert_eq!(common::finding(&report, "config-file")["status"], "pass");
-    let onboarding = common::finding(&report, "onboarding-flag");
-    assert_eq!(onboarding["status"], "fail");
-    let text = onboarding.to_string();
-    assert!(text.contains("\\\"yes\\\", not true"), "{text}");
+fn a_flag_of_another_type_is_read_as_the_client_reads_it() {
+    for (value, status) in [(r#""yes""#, "pass"), ("0", "fail")] {
+        let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+        w.home_file(
+            ".claude.json",
+            &format!(r#"{{"hasCompletedOnboarding": {value}, "projects": {{"/w": 5}}}}"#),
+        );
+        let report = doctor(&w, &[]);
+        assert_eq!(common::finding(&report, "config-file")["status"], "pass");
+        let onboarding = common::finding(&report, "onboarding-flag");
+        assert_eq!(onboarding["status"], status, "{value}");
+    }
 }
 
 // --- Repairs are byte edits -----------------------------------------------

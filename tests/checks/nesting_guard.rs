@@ -3,19 +3,8 @@
 use crate::common::World;
 use ccauth::checks::Status;
 
-/// The world with a native `claude` of this version first on PATH.
 fn with_claude(w: World, version: &str) -> World {
-    use std::os::unix::fs::PermissionsExt;
-    let target = w.home_file(
-        &format!(".local/share/claude/versions/{version}"),
-        "#!/bin/sh\n",
-    );
-    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin = w.home().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(&target, bin.join("claude")).unwrap();
-    let path = bin.display().to_string();
-    w.with_env("PATH", &path)
+    w.with_native_claude(version)
 }
 
 const ID: &str = "nesting-guard";

@@ -90,6 +90,22 @@ impl World {
         self
     }
 
+    /// A native `claude` of this version first on PATH (a symlink into
+    /// `~/.local/share/claude/versions/`, as the installer makes it).
+    pub fn with_native_claude(self, version: &str) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let target = self.home_file(
+            &format!(".local/share/claude/versions/{version}"),
+            "#!/bin/sh\n",
+        );
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let bin = self.home().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(&target, bin.join("claude")).unwrap();
+        let path = bin.display().to_string();
+        self.with_env("PATH", &path)
+    }
+
     /// Removes an environment variable of the world.
     pub fn without_env(mut self, name: &str) -> Self {
         self.env.retain(|(k, _)| k != name);
