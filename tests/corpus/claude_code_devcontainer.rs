@@ -177,18 +177,8 @@ fn vscode_with_a_valid_stored_login() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing in devcontainer.json breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "CLAUDE_CONFIG_DIR is in containerEnv", None),
-                (
-                    "workspace-trust",
-                    V::Pass,
-                    "the workspace's trust record is in the config: no dialog",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Pass,
-                    "hasCompletedOnboarding is set: no wizard",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUSTED,
+                crate::container::ONBOARDED,
             ],
         },
     );
@@ -256,18 +246,8 @@ fn vscode_with_an_expired_stored_login_behind_the_firewall() {
                     None,
                 ),
                 ("devcontainer-env", V::Pass, "containerEnv only", None),
-                (
-                    "workspace-trust",
-                    V::Pass,
-                    "the workspace's trust record is in the config: no dialog",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Pass,
-                    "hasCompletedOnboarding is set: no wizard",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUSTED,
+                crate::container::ONBOARDED,
             ],
         },
     );
@@ -320,18 +300,8 @@ fn docker_desktop_macos_first_start() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "containerEnv only", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Warn,
-                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::FIRST_RUN,
             ],
         },
     );

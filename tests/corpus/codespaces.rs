@@ -102,12 +102,7 @@ fn codespace_with_a_codespaces_secret() {
                     "no credential passed through the file",
                     None,
                 ),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
+                crate::container::TRUST_TO_ASK,
             ],
         },
     );

@@ -129,18 +129,8 @@ fn compose_exec_first_start() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "environment: reaches docker compose exec", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Warn,
-                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::FIRST_RUN,
             ],
         },
     );

@@ -59,6 +59,37 @@ impl V {
 /// item that made ccauth say it (a failure there is a regression of it).
 pub(crate) type Verdict = (&'static str, V, &'static str, Option<&'static str>);
 
+/// The folder trust dialog a person meets on a world's first interactive
+/// start (2.1.332 in tmux, tests/interactive.rs).
+pub(crate) const TRUST_TO_ASK: Verdict = (
+    "workspace-trust",
+    V::Warn,
+    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
+    Some("#17 workspace-trust"),
+);
+/// A world whose config already trusts the workspace.
+pub(crate) const TRUSTED: Verdict = (
+    "workspace-trust",
+    V::Pass,
+    "the workspace's trust record is in the config: no dialog",
+    Some("#17 workspace-trust"),
+);
+/// A first interactive start: the wizard and its network check, for every
+/// credential kind.
+pub(crate) const FIRST_RUN: Verdict = (
+    "onboarding-flag",
+    V::Warn,
+    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
+    Some("#17 onboarding-flag first-run"),
+);
+/// A config that says onboarding is done.
+pub(crate) const ONBOARDED: Verdict = (
+    "onboarding-flag",
+    V::Pass,
+    "hasCompletedOnboarding is set: no wizard",
+    Some("#17 onboarding-flag first-run"),
+);
+
 /// What a world expects of `ccauth doctor`: the launcher it detects, the
 /// exit code, and the verdict of every check that is not skipped (any check
 /// not listed must skip).

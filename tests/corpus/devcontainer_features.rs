@@ -92,12 +92,7 @@ fn claude_code_feature_with_a_token_in_container_env() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "containerEnv, and the value arrived", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
+                crate::container::TRUST_TO_ASK,
             ],
         },
     );
@@ -137,18 +132,8 @@ fn claude_code_feature_without_a_token_on_the_host() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "containerEnv reaches every launcher; the empty value is credential-missing's", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Warn,
-                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::FIRST_RUN,
             ],
         },
     );
@@ -261,18 +246,8 @@ fn firewall_feature_with_the_oauth_hosts_in_its_hosts_option() {
                 ("root-user", V::Pass, "uid 1000", None),
                 ("devcontainer-config", V::Pass, "nothing breaks sign-in", None),
                 ("devcontainer-env", V::Pass, "no credential variable passed", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Pass,
-                    "hasCompletedOnboarding is set: no wizard",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::ONBOARDED,
             ],
         },
     );

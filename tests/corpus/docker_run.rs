@@ -65,18 +65,8 @@ fn docker_run_as_root_with_a_dedicated_store() {
                 ("config-persistence", V::Pass, "both are on mounted storage", None),
                 ("file-ownership", V::Pass, "root owns root's state", None),
                 ("root-user", V::Warn, "root: --dangerously-skip-permissions is refused without IS_SANDBOX=1", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Pass,
-                    "hasCompletedOnboarding is set: no wizard",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::ONBOARDED,
             ],
         },
     );
@@ -138,18 +128,8 @@ fn docker_run_with_the_macs_claude_dir_read_only() {
                 ),
                 ("file-ownership", V::Pass, "fakeowner shows the files as the user's", None),
                 ("root-user", V::Pass, "uid 1000", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Warn,
-                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::FIRST_RUN,
             ],
         },
     );
@@ -201,18 +181,8 @@ fn shared_login_expect(mount: crate::container::Verdict) -> Vec<crate::container
         ),
         ("file-ownership", V::Pass, "node's", None),
         ("root-user", V::Pass, "uid 1000", None),
-        (
-            "workspace-trust",
-            V::Warn,
-            "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-            Some("#17 workspace-trust"),
-        ),
-        (
-            "onboarding-flag",
-            V::Pass,
-            "hasCompletedOnboarding is set: no wizard",
-            Some("#17 onboarding-flag first-run"),
-        ),
+        crate::container::TRUST_TO_ASK,
+        crate::container::ONBOARDED,
     ]
 }
 

@@ -98,18 +98,8 @@ fn env_file_through_local_workspace_folder() {
                     "the env file exists once ${localWorkspaceFolder} is read as the workspace",
                     None,
                 ),
-                (
-                    "workspace-trust",
-                    V::Pass,
-                    "the workspace's trust record is in the config: no dialog",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Pass,
-                    "hasCompletedOnboarding is set: no wizard",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUSTED,
+                crate::container::ONBOARDED,
             ],
         },
     );

@@ -59,18 +59,8 @@ fn rootless_podman_sharing_the_hosts_claude_dir() {
                 ("config-persistence", V::Pass, "the host keeps it", None),
                 ("file-ownership", V::Pass, "keep-id maps the host user to uid 1000", None),
                 ("root-user", V::Pass, "uid 1000", None),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Pass,
-                    "hasCompletedOnboarding is set: no wizard",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::ONBOARDED,
             ],
         },
     );

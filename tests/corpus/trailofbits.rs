@@ -151,12 +151,7 @@ fn devcontainer_exec_with_the_hosts_token() {
                     "the token is in remoteEnv, which devcontainer exec applies, and it is here",
                     Some("#16 item 2"),
                 ),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
+                crate::container::TRUST_TO_ASK,
             ],
         },
     );
@@ -202,18 +197,8 @@ fn devcontainer_exec_without_a_token_on_the_host() {
                     "remoteEnv is applied here and delivers what it names (an empty default); the empty value is credential-missing's",
                     None,
                 ),
-                (
-                    "workspace-trust",
-                    V::Warn,
-                    "interactive claude meets the folder trust dialog: no hasTrustDialogAccepted record for the workspace yet (a person answers it once)",
-                    Some("#17 workspace-trust"),
-                ),
-                (
-                    "onboarding-flag",
-                    V::Warn,
-                    "a first start: interactive claude meets the wizard and its network check for every credential kind (2.1.332 in tmux)",
-                    Some("#17 onboarding-flag first-run"),
-                ),
+                crate::container::TRUST_TO_ASK,
+                crate::container::FIRST_RUN,
             ],
         },
     );
