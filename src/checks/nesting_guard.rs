@@ -99,7 +99,7 @@ pub(crate) fn is_set(ctx: &Context) -> bool {
 pub(crate) fn guard_present(version: Option<&str>) -> bool {
     version
         .and_then(parse_version)
-        .is_some_and(|v| v >= (2, 1, 39) && v < (2, 1, 197))
+        .is_some_and(|v| ((2, 1, 39)..(2, 1, 197)).contains(&v))
 }
 
 /// True for the installed clients known to lack the guard: the 2.1.197 and
