@@ -111,6 +111,15 @@ fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
             w
         }
         "nesting-guard" => World::new().with_env("CLAUDECODE", "1"),
+        "bypass-permissions" => {
+            // Bypass mode from the project's settings, as a user who is not root.
+            let w = World::new().judged_as_uid(1000);
+            w.workspace_file(
+                ".claude/settings.json",
+                r#"{"permissions": {"defaultMode": "bypassPermissions"}}"#,
+            );
+            w
+        }
         "devcontainer-config" => {
             let w = World::new();
             w.workspace_file(".devcontainer/devcontainer.json", "{\"a\": 1 \"b\": 2}");
@@ -770,4 +779,512 @@ fn force_color_colours_a_pipe_and_no_color_wins() {
         .ccauth(&["why", "Not logged in · Please run /login"])
         .assert()
         .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+/// The sign-in messages of the pinned client, as it prints them, each with
+/// the checks that can cause it. Every one was found in the 2.1.332 binary
+/// (`grep -a -F` on `@anthropic-ai/claude-code-linux-x64/claude`, where the
+/// bundle writes `·` as `\xB7`): the error table (`var Jyr="Not logged in
+/// \xB7 Please run /login",…,V$n="Invalid API key \xB7 Fix external API
+/// key",…,Mqn="Login expired \xB7 Please run /login"`), the status bar
+/// (`"Not logged in \xB7 run /login"`), the wizard, the gates and the
+/// organization check (`Unable to verify organization for the current
+/// authentication token.\nThis machine requires …`).
+const CLIENT_SIGN_IN_MESSAGES: &[(&str, &[&str])] = &[
+    ("Not logged in · Please run /login", NOT_LOGGED_IN),
+    ("Not logged in · run /login", NOT_LOGGED_IN),
+    (
+        "Invalid API key · Fix external API key",
+        &["credential-format", "token-accepted"],
+    ),
+    (
+        "Login expired · Please run /login",
+        &["credentials-file", "host-credentials-mount"],
+    ),
+    (
+        "Failed to authenticate: OAuth session expired and could not be refreshed",
+        &["credentials-file"],
+    ),
+    ("Your apiKeyHelper script is failing", &["api-key-helper"]),
+    (
+        "Your ANTHROPIC_API_KEY belongs to a disabled organization · Unset the environment variable to use your subscription instead",
+        &["credential-conflict"],
+    ),
+    (
+        "Credit balance is too low",
+        &["credential-conflict", "token-accepted"],
+    ),
+    ("Invalid bearer token", &["credential-format", "gateway"]),
+    (
+        "Detected a custom API key in your environment",
+        &["api-key-approval"],
+    ),
+    ("Select login method:", &["credential-missing"]),
+    ("Welcome to Claude Code", &["onboarding-flag"]),
+    (
+        "Choose the text style that looks best with your terminal",
+        &["config-persistence"],
+    ),
+    (
+        "Unable to connect to Anthropic services",
+        &[
+            "onboarding-flag",
+            "firewall-allowlist",
+            "network-reachability",
+        ],
+    ),
+    (
+        "Failed to connect to api.anthropic.com: ENOTFOUND",
+        &["onboarding-flag", "network-reachability"],
+    ),
+    (
+        "Quick safety check: Is this a project you created or one you trust?",
+        &["workspace-trust"],
+    ),
+    (
+        "Claude Code didn't start because this folder isn't trusted.",
+        &["workspace-trust"],
+    ),
+    (
+        "WARNING: Claude Code running in Bypass Permissions mode",
+        &["bypass-permissions"],
+    ),
+    (
+        "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons",
+        &["bypass-permissions", "root-user"],
+    ),
+    (
+        "Unable to verify organization for the current authentication token.",
+        &["token-accepted", "network-reachability"],
+    ),
+    (
+        "Two Claude Code config files exist: this run uses /home/node/.claude/.config.json, not /home/node/.claude.json.",
+        &["config-file"],
+    ),
+    (
+        "EISDIR: illegal operation on a directory, read",
+        &["credentials-file", "config-file"],
+    ),
+];
+
+/// Every check that can make the client say it is not logged in.
+const NOT_LOGGED_IN: &[&str] = &[
+    "credential-missing",
+    "api-key-approval",
+    "credentials-file",
+    "config-location",
+    "devcontainer-env",
+];
+
+/// Documented messages that the 2.1.332 binary does not hold, and who
+/// prints them instead; anything else a doc quotes must be in the client.
+const OTHERS_WORDS: &[(&str, &str)] = &[
+    (
+        "API Error: 401 Invalid authentication credentials",
+        "the API's answer, echoed",
+    ),
+    (
+        r#"API Error: 401 {"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#,
+        "the API's answer, echoed",
+    ),
+    (
+        "OAuth token has expired. Please obtain a new token or refresh your existing token.",
+        "the API's answer, echoed (CLIENT-FACTS §3)",
+    ),
+    (
+        "OAuth authentication is currently not supported.",
+        "the API's answer, before 1.0.88",
+    ),
+    ("This organization has been disabled.", "the API's answer"),
+    (
+        "OAuth error: Request failed with status code 403",
+        "`OAuth error: ${message}` around the HTTP client's text",
+    ),
+    (
+        "Redirect URI … is not supported by client",
+        "the sign-in page (2.1.240)",
+    ),
+    (
+        "Auth conflict: Using ANTHROPIC_API_KEY instead of Anthropic Console key. Either unset ANTHROPIC_API_KEY, or run claude /logout.",
+        "older clients (#34141; FACTS: not in 2.1.332)",
+    ),
+    (
+        "Auth conflict: Both a token (claude.ai) and an API key (ANTHROPIC_API_KEY) are set.",
+        "older clients (FACTS: not in 2.1.332)",
+    ),
+    (
+        "Error: Claude Code cannot be launched inside another Claude Code session.",
+        "clients before 2.1.197 (FACTS §10)",
+    ),
+    (
+        "Do you trust the files in this folder?",
+        "older clients' trust dialog",
+    ),
+    (
+        "The configuration file at …/.claude.json contains invalid JSON.",
+        "older clients (#18543)",
+    ),
+    (
+        "Login failed: Socket is closed",
+        "older clients (FAILURE-MODES: docker/sbx-releases)",
+    ),
+    (
+        "Connection refused — a firewall or proxy may be blocking it (ConnectionRefused)",
+        "the docs' error page",
+    ),
+    (
+        "No internet route — check your connection or VPN (EHOSTUNREACH)",
+        "the docs' error page",
+    ),
+    (
+        "apiKeyHelper failed: /bin/sh: 1: op: not found",
+        "older clients around the shell's words",
+    ),
+    (
+        "EACCES: permission denied, open '…/.claude.json'",
+        "the runtime, with the path",
+    ),
+    (
+        "EACCES: permission denied, open '/.claude.json'",
+        "the runtime, with the path",
+    ),
+    (
+        "EACCES: permission denied, open '/home/node/.claude.json'",
+        "the runtime, with the path",
+    ),
+    (
+        "EACCES: permission denied, mkdir '/home/node/.claude/debug'",
+        "the runtime, with the path",
+    ),
+    (
+        "EACCES: permission denied, open '…/.credentials.json'",
+        "the runtime, with the path",
+    ),
+    (
+        "EBUSY: resource busy or locked, rename '…/.claude.json.tmp…' -> '…/.claude.json'",
+        "the runtime, with the paths",
+    ),
+    ("EROFS: read-only file system", "the runtime"),
+    ("This site can't be reached", "the browser"),
+    ("localhost refused to connect", "the browser"),
+    ("ERR_CONNECTION_REFUSED", "the browser"),
+    ("Waiting for localhost…", "the browser"),
+    ("claude: command not found", "the shell"),
+    (
+        "docker: open .devcontainer/api.env: no such file or directory.",
+        "Docker",
+    ),
+    (
+        "Dev container configuration '…/devcontainer.json' file is not valid",
+        "VS Code",
+    ),
+    ("Reopen in Container", "VS Code"),
+    (
+        "Failed to retrieve auth status after login",
+        "the VS Code extension",
+    ),
+];
+
+/// The literal runs of a message that the client's binary must hold: the
+/// pieces between `…`, cut again at values the client fills in (paths, host
+/// names), each long enough to tell.
+fn literal_runs(message: &str) -> Vec<String> {
+    let is_value = |word: &str| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '/' && c != '.');
+        word.contains("/.") || (word.contains('.') && !word.ends_with('.') && !word.contains(' '))
+    };
+    let mut runs = Vec::new();
+    for piece in message.split('…') {
+        let mut run: Vec<&str> = Vec::new();
+        for word in piece.split(' ').chain([""]) {
+            if word.is_empty() || is_value(word) {
+                let text = run.join(" ");
+                let text = text.trim_matches(|c: char| c == ' ' || c == '\'' || c == ',');
+                if text.chars().filter(|c| c.is_alphanumeric()).count() >= 4 {
+                    runs.push(text.to_string());
+                }
+                run.clear();
+            } else {
+                run.push(word);
+            }
+        }
+    }
+    runs
+}
+
+/// The forms a literal takes in the bundle's JavaScript: as is, with
+/// non-ASCII letters escaped (`\xB7`, `\u2014`), and with quotes escaped.
+fn bundle_forms(literal: &str) -> Vec<String> {
+    let escape = |upper: bool| -> String {
+        literal
+            .chars()
+            .map(|c| match (c as u32, upper) {
+                (0..=127, _) => c.to_string(),
+                (n @ 128..=255, true) => format!("\\x{n:02X}"),
+                (n @ 128..=255, false) => format!("\\x{n:02x}"),
+                (n, true) => format!("\\u{n:04X}"),
+                (n, false) => format!("\\u{n:04x}"),
+            })
+            .collect()
+    };
+    let wide = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if (c as u32) > 127 {
+                    format!("\\u{:04X}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let mut forms = vec![
+        literal.to_string(),
+        escape(true),
+        escape(false),
+        wide(literal),
+    ];
+    for form in forms.clone() {
+        forms.push(form.replace('\'', "\\'"));
+        forms.push(form.replace('"', "\\\""));
+    }
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// Which of the patterns occur in the file, read in pieces (the binary is
+/// about 400 MB) with an overlap as long as the longest pattern.
+fn found_in(file: &std::path::Path, patterns: &[String]) -> Vec<bool> {
+    use std::io::Read;
+    let matcher = aho_corasick::AhoCorasick::new(patterns).unwrap();
+    let overlap = patterns.iter().map(String::len).max().unwrap_or(0);
+    let mut found = vec![false; patterns.len()];
+    let mut input = std::fs::File::open(file).unwrap();
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut piece = vec![0u8; 16 << 20];
+    loop {
+        let n = input.read(&mut piece).unwrap();
+        if n == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&piece[..n]);
+        for m in matcher.find_overlapping_iter(&buffer) {
+            found[m.pattern().as_usize()] = true;
+        }
+        let keep = buffer.len().saturating_sub(overlap);
+        buffer.drain(..keep);
+    }
+    found
+}
+
+/// For each message, whether every literal run of it is in the binary.
+fn in_the_client(binary: &std::path::Path, messages: &[&str]) -> Vec<bool> {
+    let runs: Vec<Vec<String>> = messages.iter().map(|m| literal_runs(m)).collect();
+    let mut patterns: Vec<String> = Vec::new();
+    let mut owner: Vec<(usize, usize)> = Vec::new();
+    for (message, message_runs) in runs.iter().enumerate() {
+        for (run, literal) in message_runs.iter().enumerate() {
+            for form in bundle_forms(literal) {
+                patterns.push(form);
+                owner.push((message, run));
+            }
+        }
+    }
+    let found = found_in(binary, &patterns);
+    let mut run_found: Vec<Vec<bool>> = runs.iter().map(|r| vec![false; r.len()]).collect();
+    for (at, hit) in found.iter().enumerate() {
+        if *hit {
+            run_found[owner[at].0][owner[at].1] = true;
+        }
+    }
+    run_found
+        .iter()
+        .map(|r| !r.is_empty() && r.iter().all(|f| *f))
+        .collect()
+}
+
+#[test]
+fn literal_runs_leave_out_what_the_client_fills_in() {
+    assert_eq!(
+        literal_runs("Failed to connect to api.anthropic.com: ENOTFOUND"),
+        ["Failed to connect to", "ENOTFOUND"]
+    );
+    assert_eq!(
+        literal_runs(
+            "Two Claude Code config files exist: this run uses …/.config.json, not …/.claude.json."
+        ),
+        ["Two Claude Code config files exist: this run uses"]
+    );
+    assert_eq!(
+        literal_runs("Not logged in · Please run /login"),
+        ["Not logged in · Please run /login"]
+    );
+    assert!(
+        bundle_forms("Not logged in · run /login")
+            .contains(&"Not logged in \\xB7 run /login".to_string())
+    );
+}
+
+#[test]
+fn the_documented_messages_are_the_words_of_the_pinned_client() {
+    let bin = match common::client::client("why") {
+        Ok(bin) => bin,
+        Err(why) => {
+            common::client::say("why", &format!("skipped: the pinned client: {why}"));
+            return;
+        }
+    };
+    // `.bin/claude` leads to the native binary that npm linked in place.
+    let binary = std::fs::canonicalize(&bin).unwrap();
+    let documented: Vec<String> = CHECKS.iter().flat_map(|c| why::symptoms(*c)).collect();
+    let mut messages: Vec<&str> = documented.iter().map(String::as_str).collect();
+    messages.extend(CLIENT_SIGN_IN_MESSAGES.iter().map(|(m, _)| *m));
+    messages.extend(OTHERS_WORDS.iter().map(|(m, _)| *m));
+    messages.sort_unstable();
+    messages.dedup();
+    let held = in_the_client(&binary, &messages);
+    let held = |message: &str| held[messages.iter().position(|m| *m == message).unwrap()];
+    let others = |message: &str| OTHERS_WORDS.iter().any(|(m, _)| *m == message);
+    let gone: Vec<&String> = documented
+        .iter()
+        .filter(|m| !held(m) && !others(m))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "documented as the client's words, not in {}: {gone:#?}",
+        binary.display()
+    );
+    let stale: Vec<String> = OTHERS_WORDS
+        .iter()
+        .filter_map(|(message, by)| {
+            if !documented.iter().any(|d| d == message) {
+                Some(format!("{message:?} is documented nowhere"))
+            } else if held(message) {
+                Some(format!("{message:?} is in the client now, not only {by}'s"))
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(stale.is_empty(), "{stale:#?}");
+    let missing: Vec<&str> = CLIENT_SIGN_IN_MESSAGES
+        .iter()
+        .map(|(m, _)| *m)
+        .filter(|m| !held(m))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in {}: {missing:#?}",
+        binary.display()
+    );
+}
+
+#[test]
+fn every_sign_in_message_of_the_client_leads_to_the_checks_that_cause_it() {
+    let ctx = World::new().context();
+    for (message, causes) in CLIENT_SIGN_IN_MESSAGES {
+        let report = why::diagnose(&ctx, None, message);
+        let named: Vec<&str> = report.matches.iter().map(|m| m.id).collect();
+        assert!(!named.is_empty(), "{message:?} leads to no check");
+        for cause in *causes {
+            assert!(
+                named.contains(cause),
+                "{message:?} names {named:?}, not {cause}"
+            );
+        }
+    }
+    // The bare words, as the prompt and `claude auth status --text` start them.
+    let report = why::diagnose(&ctx, None, "Not logged in");
+    let named: Vec<&str> = report.matches.iter().map(|m| m.id).collect();
+    for cause in NOT_LOGGED_IN {
+        assert!(
+            named.contains(cause),
+            "Not logged in names {named:?}, not {cause}"
+        );
+    }
+}
+
+/// The client's words that issue #17 found leading nowhere, each in the
+/// world of a cause: `ccauth why` names that check, and it holds there.
+#[test]
+fn the_clients_words_name_their_check_where_its_cause_holds() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "Quick safety check: Is this a project you created or one you trust?",
+            "workspace-trust",
+        ),
+        (
+            "Claude Code didn't start because this folder isn't trusted.",
+            "workspace-trust",
+        ),
+        (
+            "WARNING: Claude Code running in Bypass Permissions mode",
+            "bypass-permissions",
+        ),
+        (
+            "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons",
+            "root-user",
+        ),
+        (
+            "--dangerously-skip-permissions cannot be used with root/sudo privileges for security reasons",
+            "bypass-permissions",
+        ),
+        // Not in 2.1.332 (see OTHERS_WORDS): the guard of older clients.
+        (
+            "Error: Claude Code cannot be launched inside another Claude Code session.",
+            "nesting-guard",
+        ),
+        (
+            "Unable to verify organization for the current authentication token.",
+            "network-reachability",
+        ),
+        (
+            "Unable to verify organization for the current authentication token.",
+            "token-accepted",
+        ),
+        (
+            "Detected a custom API key in your environment",
+            "api-key-approval",
+        ),
+        ("Not logged in", "credentials-file"),
+        ("Not logged in · Please run /login", "credentials-file"),
+    ];
+    let not_logged_in = NOT_LOGGED_IN.iter().flat_map(|id| {
+        [
+            ("Not logged in · run /login", *id),
+            ("Not logged in · Please run /login", *id),
+        ]
+    });
+    for (message, id) in cases.iter().copied().chain(not_logged_in) {
+        let (w, facts) = world_where_it_holds(id).unwrap_or_else(|| panic!("no world for {id}"));
+        let (named, verdict) = match facts {
+            // The binary, as a person runs it.
+            None => {
+                let out = w
+                    .ccauth(&["why", message, "--format", "json"])
+                    .output()
+                    .unwrap();
+                let report = common::parse_output(&out.stdout);
+                let found = report["matches"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["id"] == id)
+                    .cloned();
+                (found.is_some(), found.map(|m| m["verdict"].to_string()))
+            }
+            // Probe results cannot be handed to the binary: the library.
+            Some(facts) => {
+                let report = why::diagnose(&w.context(), Some(&facts), message);
+                let found = report.matches.iter().find(|m| m.id == id);
+                (found.is_some(), found.map(|m| format!("{:?}", m.holds())))
+            }
+        };
+        assert!(named, "{message:?} does not name {id}");
+        assert!(
+            matches!(verdict.as_deref(), Some("\"holds\"") | Some("true")),
+            "{message:?}: {id} does not hold in its world ({verdict:?})"
+        );
+    }
 }

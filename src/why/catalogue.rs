@@ -29,6 +29,10 @@ pub(crate) struct Symptom {
     total: usize,
     /// Its words that carry meaning (no placeholders, three letters or more).
     words: Vec<String>,
+    /// What a client message says before its first `·`, normalized, when
+    /// that is long enough to tell: a line holding only it (`Not logged in`,
+    /// the status bar cut short) is that message.
+    head: Option<String>,
 }
 
 /// How well one symptom matched one window of text.
@@ -185,12 +189,17 @@ impl Symptom {
                 words.push(word.to_string());
             }
         }
+        let head = text
+            .split_once('·')
+            .map(|(head, _)| normalize(head))
+            .filter(|h| h.len() >= MIN_MATCHED_CHARS);
         Symptom {
             check,
             text,
             fragments: pieces.iter().map(|f| format!(" {f} ")).collect(),
             total,
             words,
+            head,
         }
     }
 
@@ -209,19 +218,27 @@ impl Symptom {
                 (left_out as f64) < MIN_SHARE * self.total as f64 || left_out < MIN_MATCHED_CHARS
             })
             .collect::<Vec<_>>();
-        needed
-            .into_iter()
-            .filter_map(|f| {
-                f.split(' ')
-                    .filter(|w| !w.is_empty() && !is_placeholder(w))
-                    .max_by_key(|w| w.len())
-                    .map(str::to_string)
-            })
-            .collect()
+        let longest_word = |f: &str| {
+            f.split(' ')
+                .filter(|w| !w.is_empty() && !is_placeholder(w))
+                .max_by_key(|w| w.len())
+                .map(str::to_string)
+        };
+        let mut literals: Vec<String> =
+            needed.into_iter().filter_map(|f| longest_word(f)).collect();
+        literals.extend(self.head.as_deref().and_then(longest_word));
+        literals
     }
 
-    /// How much of the symptom occurs in the padded normalized text.
+    /// How much of the symptom occurs in the padded normalized text; a text
+    /// that is only the symptom's head scores what the head is worth.
     fn score(&self, padded: &str) -> Option<Score> {
+        if let Some(head) = self.head.as_deref().filter(|h| padded.trim() == *h) {
+            return Some(Score {
+                share: (head.len() as f64 / self.total.max(1) as f64 * 100.0).round() / 100.0,
+                chars: head.len(),
+            });
+        }
         let chars: usize = self
             .fragments
             .iter()
@@ -272,12 +289,20 @@ fn reads_like_a_message(span: &str) -> bool {
     !command && (words >= 3 || code)
 }
 
-/// Lower case, punctuation and separators dropped, tokens, paths and numbers
-/// replaced by placeholders, whitespace collapsed.
+/// Words the client leaves out of its shorter forms: the status bar says
+/// `Not logged in · run /login` where the error says `Not logged in · Please
+/// run /login` (2.1.332), so neither side keeps them.
+const FILLER_WORDS: &[&str] = &["please"];
+
+/// Lower case, punctuation, separators and [`FILLER_WORDS`] dropped, tokens,
+/// paths and numbers replaced by placeholders, whitespace collapsed.
 pub(crate) fn normalize(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for raw in text.split_whitespace() {
         let word = raw.trim_matches(|c: char| !(c.is_alphanumeric() || "/~._-".contains(c)));
+        if FILLER_WORDS.iter().any(|f| word.eq_ignore_ascii_case(f)) {
+            continue;
+        }
         if word.contains("sk-ant-") {
             out.push("<token>".into());
         } else if word.starts_with('/')
@@ -310,7 +335,12 @@ mod tests {
     fn normalizing_ignores_what_varies() {
         assert_eq!(
             normalize("Not logged in · Please run /login"),
-            "not logged in please run <path>"
+            "not logged in run <path>"
+        );
+        assert_eq!(
+            normalize("Not logged in · run /login"),
+            normalize("Not logged in · Please run /login"),
+            "the status bar's shorter form"
         );
         assert_eq!(
             normalize("EACCES: permission denied, open '/home/x/.claude.json'"),
@@ -349,6 +379,8 @@ mod tests {
         assert!(symptom.score(&format!(" {text} ")).is_some());
         let other = Symptom::new(0, "Invalid API key · Please run /login".into());
         assert!(other.score(" something else entirely ").is_none());
+        assert!(other.score(" error invalid api key ").is_none());
+        assert!(other.score(" invalid api key ").is_some(), "the head alone");
     }
 
     #[test]
