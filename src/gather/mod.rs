@@ -17,6 +17,7 @@ pub mod helper;
 pub(crate) mod install;
 mod known_secrets;
 pub(crate) mod legacy_config;
+pub(crate) mod stray;
 pub mod launcher;
 pub mod listeners;
 pub mod mountinfo;
@@ -105,6 +106,10 @@ pub struct Context {
     pub(crate) launch: launcher::Launch,
     /// The workspace's devcontainer and env files.
     pub(crate) workspace: Workspace,
+    /// Credentials written where the client never looks (a config file of
+    /// another tool's shape, an unnamed workspace `.env`, a lifecycle
+    /// command's `export`).
+    pub(crate) stray_credentials: Vec<stray::StrayCredential>,
     /// Every `claude` on PATH, first one first.
     pub(crate) installs: Vec<ClaudeInstall>,
     /// OS and kernel, for the runtime section.
@@ -243,6 +248,7 @@ pub fn gather(input: GatherInput) -> Context {
         mounts: read_mounts(&sysroot),
         markers,
         launch,
+        stray_credentials: stray::find(&env, paths.home.as_deref(), &workspace),
         workspace,
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),
