@@ -273,7 +273,9 @@ fn write_problems(ctx: &Context, path: &Path) -> Vec<Problem> {
                  a new file over it at its first save (seen on 2.1.332), so the mode protects nothing and saves \
                  still land."
             ),
-            format!("If the file is meant to stay as it is, mount it read-only instead; else: chmod u+rw {q}"),
+            format!(
+                "If the file is meant to stay as it is, mount it read-only instead; else: chmod u+rw {q}"
+            ),
         ),
         (true, false, false) => Problem::warn(
             "not-writable",
@@ -291,7 +293,10 @@ fn write_problems(ctx: &Context, path: &Path) -> Vec<Problem> {
                  claude 2.1.332 rewrites the file in place; saves still land and sign-in works, but not \
                  atomically (a crash mid-write can cut the file short)."
             ),
-            format!("chmod u+w {}", shell_quote(&shown_parent)),
+            format!(
+                "chmod u+w {} (ccauth's own --fix keeps a backup beside the file, so it refuses until then)",
+                shell_quote(&shown_parent)
+            ),
         ),
         (false, _, _) => Problem::warn(
             "directory-not-writable",

@@ -106,7 +106,9 @@ fn never_read(ctx: &Context, stray: &StrayCredential, first: bool) -> Problem {
         _ => ctx.workspace.display(&stray.place.file),
     };
     let why = match &stray.kind {
-        StrayKind::UnreadFile => format!("{file} holds {name}, but Claude Code never reads that file"),
+        StrayKind::UnreadFile => {
+            format!("{file} holds {name}, but Claude Code never reads that file")
+        }
         StrayKind::WorkspaceDotEnv => format!(
             "{file} sets {name}, but nothing loads a workspace .env into claude's environment: no shell reads \
              it, and Docker Compose uses it only to fill in ${{…}} in the compose file"
@@ -124,7 +126,9 @@ fn never_read(ctx: &Context, stray: &StrayCredential, first: bool) -> Problem {
         ctx.paths
             .credentials
             .as_ref()
-            .map_or("<config dir>/.credentials.json".to_string(), |p| p.display().to_string()),
+            .map_or("<config dir>/.credentials.json".to_string(), |p| p
+                .display()
+                .to_string()),
     );
     Problem::warn(
         "never-read",

@@ -99,7 +99,10 @@ const CONFIG_FILE: &str = "the config file";
 
 /// The directory the config file is renamed into can be written here.
 fn config_dir_writable(ctx: &Context) -> bool {
-    ctx.meta.config_file_dir.as_ref().is_some_and(|d| d.writable)
+    ctx.meta
+        .config_file_dir
+        .as_ref()
+        .is_some_and(|d| d.writable)
 }
 
 /// A config file of another uid in a directory this process can write:

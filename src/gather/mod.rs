@@ -16,11 +16,11 @@ pub mod git;
 pub mod helper;
 pub(crate) mod install;
 mod known_secrets;
-pub(crate) mod legacy_config;
-pub(crate) mod stray;
 pub mod launcher;
+pub(crate) mod legacy_config;
 pub mod listeners;
 pub mod mountinfo;
+pub(crate) mod stray;
 pub(crate) mod system;
 pub mod workspace;
 

@@ -116,7 +116,8 @@ fn json_credentials(value: &Value, each: &mut impl FnMut(&str, &str)) {
     match value {
         Value::Object(map) => {
             for (key, value) in map {
-                let named = CREDENTIAL_VARS.contains(&key.as_str()) || JSON_KEYS.contains(&key.as_str());
+                let named =
+                    CREDENTIAL_VARS.contains(&key.as_str()) || JSON_KEYS.contains(&key.as_str());
                 match value {
                     Value::String(s) if named => each(key, s),
                     other => json_credentials(other, each),
@@ -215,7 +216,9 @@ mod tests {
 
     #[test]
     fn exports_are_read_from_each_segment() {
-        let found = exports("npm ci && export ANTHROPIC_API_KEY='sk-ant-x' FOO=1; export CLAUDE_CODE_OAUTH_TOKEN=");
+        let found = exports(
+            "npm ci && export ANTHROPIC_API_KEY='sk-ant-x' FOO=1; export CLAUDE_CODE_OAUTH_TOKEN=",
+        );
         let names: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["ANTHROPIC_API_KEY"]);
         assert_eq!(found[0].1.expose(), "sk-ant-x");

@@ -78,7 +78,11 @@ fn a_single_file_mount_and_a_read_only_mount_warn_that_state_may_not_persist() {
     assert_eq!(f.status, Status::Warn, "{}", f.cause);
     assert_eq!(codes_of(&f), ["config-file/single-file-mount"]);
     assert!(f.cause.contains("EBUSY"), "{}", f.cause);
-    assert!(f.cause.contains("rewrites the file in place"), "{}", f.cause);
+    assert!(
+        f.cause.contains("rewrites the file in place"),
+        "{}",
+        f.cause
+    );
     assert!(f.cause.contains("sign-in works"), "{}", f.cause);
 
     let w = World::new();
@@ -190,14 +194,22 @@ fn an_empty_legacy_file_is_read_when_claude_json_is_missing() {
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn, "{}", f.cause);
     assert_eq!(codes_of(&f), ["config-file/empty-legacy"]);
-    assert!(f.cause.contains(&legacy.display().to_string()), "{}", f.cause);
+    assert!(
+        f.cause.contains(&legacy.display().to_string()),
+        "{}",
+        f.cause
+    );
     assert!(f.fix.unwrap().contains("rm "));
 
     // With no write bit the client ignores it, and .claude.json is new.
     std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o444)).unwrap();
     let f = w.check(ID);
     assert_eq!(f.status, Status::Pass, "{}", f.cause);
-    assert!(f.cause.contains(".claude.json does not exist yet"), "{}", f.cause);
+    assert!(
+        f.cause.contains(".claude.json does not exist yet"),
+        "{}",
+        f.cause
+    );
 
     // Beside a .claude.json, an empty legacy file is ignored.
     std::fs::set_permissions(&legacy, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -214,14 +226,22 @@ fn a_legacy_file_over_an_empty_claude_json_is_read_without_the_warning() {
     let legacy = w.home_file(".claude/.config.json", "{}");
     let f = w.check(ID);
     assert_eq!(f.status, Status::Pass, "{}", f.cause);
-    assert!(f.cause.contains(&legacy.display().to_string()), "{}", f.cause);
+    assert!(
+        f.cause.contains(&legacy.display().to_string()),
+        "{}",
+        f.cause
+    );
 
     // A directory named .config.json is no config file to the client.
     let w = World::new();
     std::fs::create_dir_all(w.home().join(".claude/.config.json")).unwrap();
     let f = w.check(ID);
     assert_eq!(f.status, Status::Pass, "{}", f.cause);
-    assert!(f.cause.contains(".claude.json does not exist yet"), "{}", f.cause);
+    assert!(
+        f.cause.contains(".claude.json does not exist yet"),
+        "{}",
+        f.cause
+    );
 }
 
 /// A compose service mounting `./.claude.json` from a project folder where
@@ -309,4 +329,46 @@ fn other_checks_do_not_edit_that_directory_with_jq() {
     let approval = w.check("api-key-approval");
     assert_eq!(approval.status, Status::Skip, "{}", approval.cause);
     assert!(approval.fix.unwrap_or_default().is_empty());
+}
+
+/// No check names a legacy `.config.json` that is not there (issue #17):
+/// every check's output, in worlds whose `.claude.json` is broken, missing,
+/// a directory, read-only, or another uid's.
+#[test]
+fn no_output_names_a_legacy_file_that_does_not_exist() {
+    let worlds: Vec<World> = vec![
+        World::new(),
+        {
+            let w = World::new();
+            w.home_file(".claude.json", "{\"projects\": {");
+            w
+        },
+        {
+            let w = World::new();
+            std::fs::create_dir_all(w.home().join(".claude.json")).unwrap();
+            w
+        },
+        {
+            let w = World::new().with_env("ANTHROPIC_API_KEY", crate::common::API_KEY);
+            w.home_file(".claude.json", "{}");
+            w
+        },
+    ];
+    for w in &worlds {
+        let out = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(".config.json"), "{text}");
+    }
+    let w = World::new();
+    let file = w.home_file(".claude.json", "{}");
+    std::os::unix::fs::chown(&file, Some(501), Some(20)).ok();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if crate::finding_as_uid_1000(&w, "file-ownership").is_some() {
+        let out = w
+            .ccauth_as_uid_1000(&["doctor", "--format", "json"], std::path::Path::new("/"))
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("config-replaced"), "{text}");
+        assert!(!text.contains(".config.json"), "{text}");
+    }
 }

@@ -366,15 +366,35 @@ fn credentials_where_the_client_never_looks_are_named_not_shown() {
         assert_eq!(p["status"], "warn");
     }
     // Where the client does look, said once.
-    assert!(cause(0).contains("The client looks only in its environment"), "{}", cause(0));
+    assert!(
+        cause(0).contains("The client looks only in its environment"),
+        "{}",
+        cause(0)
+    );
     assert!(cause(0).contains(".credentials.json"), "{}", cause(0));
     assert!(!cause(1).contains("The client looks"), "{}", cause(1));
     assert!(cause(0).contains("never reads that file"), "{}", cause(0));
-    assert!(cause(1).contains("nothing loads a workspace .env"), "{}", cause(1));
+    assert!(
+        cause(1).contains("nothing loads a workspace .env"),
+        "{}",
+        cause(1)
+    );
     assert!(cause(2).contains("postCreateCommand"), "{}", cause(2));
-    common::assert_place(&never[0]["places"][0], &config.display().to_string(), Some(2));
-    common::assert_place(&never[1]["places"][0], &dot_env.display().to_string(), Some(2));
-    common::assert_place(&never[2]["places"][0], &devcontainer.display().to_string(), Some(3));
+    common::assert_place(
+        &never[0]["places"][0],
+        &config.display().to_string(),
+        Some(2),
+    );
+    common::assert_place(
+        &never[1]["places"][0],
+        &dot_env.display().to_string(),
+        Some(2),
+    );
+    common::assert_place(
+        &never[2]["places"][0],
+        &devcontainer.display().to_string(),
+        Some(3),
+    );
 
     let out = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -400,7 +420,9 @@ fn a_named_env_file_and_a_profile_write_are_not_strays() {
     );
     let found = w.problems(ID);
     assert!(
-        found.iter().all(|p| p["code"] != "credential-missing/never-read"),
+        found
+            .iter()
+            .all(|p| p["code"] != "credential-missing/never-read"),
         "{found:?}"
     );
 }

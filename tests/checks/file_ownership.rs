@@ -118,11 +118,20 @@ fn a_foreign_config_file_in_a_writable_home_is_said_to_be_replaced() {
     let found = f["problems"].as_array().unwrap();
     assert_eq!(codes(found), ["file-ownership/config-replaced"], "{f}");
     let cause = f["cause"].as_str().unwrap();
-    assert!(cause.contains("owned by uid 501, you are uid 1000"), "{cause}");
-    assert!(cause.contains("replaces the file with a new one"), "{cause}");
+    assert!(
+        cause.contains("owned by uid 501, you are uid 1000"),
+        "{cause}"
+    );
+    assert!(
+        cause.contains("replaces the file with a new one"),
+        "{cause}"
+    );
     assert!(cause.contains("is lost"), "{cause}");
     assert!(!cause.contains("EACCES"), "{cause}");
-    assert!(!cause.contains(".config.json"), "no legacy file exists: {cause}");
+    assert!(
+        !cause.contains(".config.json"),
+        "no legacy file exists: {cause}"
+    );
     let fix = f["fix"].as_str().unwrap();
     assert!(fix.contains(".claude.json.kept"), "{fix}");
     assert!(fix.contains("run claude as the owner"), "{fix}");
