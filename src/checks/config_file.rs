@@ -136,7 +136,12 @@ impl ConfigFile {
             ),
             Ok(_) => {}
         }
-        if own {
+        // On a read-only mount nothing is writable: read-only-mount says it once.
+        let read_only = ctx
+            .mounts
+            .as_ref()
+            .is_ok_and(|t| t.covering(path).is_some_and(|m| m.read_only));
+        if own && !read_only {
             problems.extend(write_problems(ctx, path));
         }
         if let Ok(table) = &ctx.mounts {
@@ -302,8 +307,8 @@ fn write_problems(ctx: &Context, path: &Path) -> Vec<Problem> {
             "directory-not-writable",
             format!(
                 "{shown_parent} is not writable and {shown} does not exist: the client cannot create it, so \
-                 every save fails silently; sign-in works, but the onboarding flag, trusted folders and approved \
-                 keys are never kept."
+                 every save fails; as on a read-only mount (seen on 2.1.332) it carries on, so sign-in works, \
+                 but the onboarding flag, trusted folders and approved keys are never kept."
             ),
             format!("chmod u+w {}", shell_quote(&shown_parent)),
         ),

@@ -372,3 +372,30 @@ fn no_output_names_a_legacy_file_that_does_not_exist() {
         assert!(!text.contains(".config.json"), "{text}");
     }
 }
+
+/// A real read-only bind mount of HOME (in a private mount namespace), so
+/// the kernel also says "not writable": read-only-mount is said once, not
+/// again as not-writable and directory-not-writable.
+#[test]
+fn a_real_read_only_mount_is_said_once() {
+    if !crate::common::can_unshare("-m") {
+        return;
+    }
+    let w = World::new();
+    w.home_file(".claude.json", "{}");
+    let home = w.home().display().to_string();
+    w.sys_file(
+        "proc/self/mountinfo",
+        &format!(
+            "1 0 0:31 / / rw - overlay overlay rw\n2 1 8:1 /home/ann {home} ro,relatime - ext4 /dev/sda1 rw\n"
+        ),
+    );
+    let script = format!(
+        "mount --bind {home} {home} && mount -o remount,bind,ro {home} && exec \"$1\" doctor --format json --only {ID}"
+    );
+    let out = w.in_mount_namespace(&script);
+    let report = crate::common::parse_output(&out.stdout);
+    let f = crate::common::finding(&report, ID);
+    assert_eq!(f["status"], "warn", "{f}");
+    assert_eq!(codes_in(f), ["config-file/read-only-mount"], "{f}");
+}
