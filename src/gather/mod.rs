@@ -248,7 +248,16 @@ pub fn gather(input: GatherInput) -> Context {
         mounts: read_mounts(&sysroot),
         markers,
         launch,
-        stray_credentials: stray::find(&env, paths.home.as_deref(), &workspace),
+        stray_credentials: stray::find(
+            &env,
+            paths.home.as_deref(),
+            paths
+                .config_dir
+                .as_ref()
+                .map(|d| d.join("settings.json"))
+                .as_deref(),
+            &workspace,
+        ),
         workspace,
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),

@@ -48,11 +48,20 @@ pub(crate) struct StrayCredential {
     pub(crate) kind: StrayKind,
 }
 
-/// Every stray credential of the snapshot.
-pub(crate) fn find(env: &Env, home: Option<&Path>, workspace: &Workspace) -> Vec<StrayCredential> {
+/// Every stray credential of the snapshot. `read_settings` is the user
+/// settings file the client does read (`CLAUDE_CONFIG_DIR` may point at
+/// `~/.config/claude`), which is never called stray.
+pub(crate) fn find(
+    env: &Env,
+    home: Option<&Path>,
+    read_settings: Option<&Path>,
+    workspace: &Workspace,
+) -> Vec<StrayCredential> {
     let mut found = Vec::new();
     for path in unread_files(env, home) {
-        found.extend(in_json_file(&path));
+        if Some(path.as_path()) != read_settings {
+            found.extend(in_json_file(&path));
+        }
     }
     found.extend(in_workspace_dot_env(workspace));
     found.extend(in_lifecycle_commands(workspace));
@@ -136,12 +145,12 @@ fn in_workspace_dot_env(workspace: &Workspace) -> Vec<StrayCredential> {
         let base = workspace.repo.as_ref().map_or(&workspace.root, |r| &r.root);
         base.join(&f.rel_path) == path
     });
-    let Ok(text) = fsread::read_text_bounded(&path, LIMIT) else {
-        return Vec::new();
-    };
     if named {
         return Vec::new();
     }
+    let Ok(text) = fsread::read_text_bounded(&path, LIMIT) else {
+        return Vec::new();
+    };
     parse_env_file(&text)
         .into_iter()
         .map(|(name, value)| {

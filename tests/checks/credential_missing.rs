@@ -454,3 +454,28 @@ fn the_scrubber_knows_stray_values_without_a_known_shape() {
         .count();
     assert_eq!(never, 2, "{found:?}");
 }
+
+/// `CLAUDE_CONFIG_DIR=~/.config/claude` makes its `settings.json` a file
+/// the client reads: a broken credential there is no stray.
+#[test]
+fn the_config_dirs_own_settings_are_never_strays() {
+    let w = World::new();
+    let dir = w.home().join(".config/claude");
+    w.home_file(
+        ".config/claude/settings.json",
+        r#"{"env": {"ANTHROPIC_API_KEY": ""}}"#,
+    );
+    w.home_file(
+        ".config/claude/config.json",
+        &format!(r#"{{"apiKey": "{API_KEY}"}}"#),
+    );
+    let w = w.with_env("CLAUDE_CONFIG_DIR", &dir.display().to_string());
+    let found = w.problems(ID);
+    let strays: Vec<&str> = found
+        .iter()
+        .filter(|p| p["code"] == "credential-missing/never-read")
+        .filter_map(|p| p["places"][0]["file"].as_str())
+        .collect();
+    assert_eq!(strays.len(), 1, "{found:?}");
+    assert!(strays[0].ends_with("config.json") && !strays[0].ends_with("settings.json"));
+}
