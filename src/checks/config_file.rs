@@ -244,9 +244,11 @@ fn mount_problems(ctx: &Context, table: &MountTable, path: &Path, directory: boo
 }
 
 /// What a file or directory of this user's that cannot be written costs,
-/// as 2.1.332 was seen to write: a rename replaces a read-only file in a
-/// writable directory, a writable file in a read-only directory is
-/// rewritten in place, and when neither works the saves fail silently.
+/// as 2.1.332 was seen to write (`claude auth status` as uid 1000 in
+/// throwaway homes, 2026-12-02): a read-only file of its own in a writable
+/// directory is still rewritten (mode kept), a writable file in a read-only
+/// directory is rewritten in place (same inode), and with both read-only,
+/// or no file in a read-only directory, nothing is saved and it carries on.
 /// Each is a warning: sign-in works, state may not persist.
 fn write_problems(ctx: &Context, path: &Path) -> Vec<Problem> {
     let shown = path.display();
@@ -274,9 +276,9 @@ fn write_problems(ctx: &Context, path: &Path) -> Vec<Problem> {
         (true, false, true) => Problem::warn(
             "not-writable",
             format!(
-                "{shown} is not writable by uid {uid} (mode {mode:04o}), but its directory is: the client renames \
-                 a new file over it at its first save (seen on 2.1.332), so the mode protects nothing and saves \
-                 still land."
+                "{shown} is not writable by uid {uid} (mode {mode:04o}), but it is this user's and its directory \
+                 is writable: claude 2.1.332 still rewrote such a file at its first save (keeping the mode), so \
+                 the mode protects nothing and saves still land."
             ),
             format!(
                 "If the file is meant to stay as it is, mount it read-only instead; else: chmod u+rw {q}"

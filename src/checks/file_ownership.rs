@@ -106,8 +106,9 @@ fn config_dir_writable(ctx: &Context) -> bool {
 }
 
 /// A config file of another uid in a directory this process can write:
-/// 2.1.332 was seen (tmux, throwaway home) to replace it with a new file of
-/// its own, so what it held is lost when the client could not read it, and
+/// 2.1.332 was seen (tmux, throwaway home; and `claude auth status` as uid
+/// 1000, 2026-12-02: a new inode of uid 1000 for both a 0600 and a 0644
+/// file of uid 501) to replace it with a new file of its own, so what it held is lost when the client could not read it, and
 /// the owner loses the file when it could.
 fn replaced_config(ctx: &Context, path: &Path, meta: &FileMeta, line: String) -> Problem {
     let uid = ctx.user.uid;
@@ -115,7 +116,7 @@ fn replaced_config(ctx: &Context, path: &Path, meta: &FileMeta, line: String) ->
     let cause = if meta.readable {
         format!(
             "{line}, and you cannot write it, but you can write its directory: the client renames a new file \
-             over it at its first save, so the content stays but the file becomes uid {uid}'s (uid {} may no \
+             over it at its first save (seen on 2.1.332), so the content stays but the file becomes uid {uid}'s (uid {} may no \
              longer read it, e.g. through a bind mount from the host).",
             meta.uid
         )
