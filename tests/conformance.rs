@@ -425,6 +425,20 @@ fn scenarios() -> Vec<Scenario> {
             );
             with_file(w, ".claude/.config.json", "{}")
         }),
+        // 2.1.332 ignores a legacy .config.json that is no regular file
+        // (its sE(), run 2026-12-02), so .claude.json's key counts.
+        scenario(
+            "a directory named .config.json beside primaryApiKey",
+            || {
+                let w = with_file(
+                    World::new(),
+                    ".claude.json",
+                    &json!({"primaryApiKey": API_KEY}).to_string(),
+                );
+                std::fs::create_dir_all(w.home().join(".claude/.config.json")).unwrap();
+                w
+            },
+        ),
         scenario("bare mode with an oauth token", || {
             env(&[
                 ("CLAUDE_CODE_SIMPLE", "1"),

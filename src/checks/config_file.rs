@@ -46,9 +46,8 @@ impl ConfigFile {
         let q = shell_quote(&shown);
         let uid = ctx.user.uid;
         let mut problems: Vec<Problem> = Vec::new();
-        if ctx.legacy_config.is_some()
+        if ctx.legacy_shadows
             && let Some(normal) = &ctx.claude_json
-            && !matches!(&normal.content, Err(e) if e.is_missing())
         {
             let problem = Problem::warn(
                 "two-config-files",
@@ -111,6 +110,16 @@ impl ConfigFile {
                     "Check that the client reads it (claude -p hi), and keep a copy before editing it: cp {q} {q}.kept"
                 ),
             ),
+            Err(LoadError::Empty) if ctx.legacy_config.is_some() => add(
+                Status::Warn,
+                "empty-legacy",
+                format!(
+                    "{shown} is an empty legacy config file that claude 2.1.332 reads instead of .claude.json \
+                     (which is missing): its first save goes there, and from then on a .claude.json made \
+                     by hand or by a tool is ignored (\"Two Claude Code config files exist\")."
+                ),
+                format!("It holds nothing: remove it, so the client uses .claude.json: rm {q}"),
+            ),
             Err(LoadError::Empty) => add(
                 Status::Warn,
                 "empty",
@@ -127,40 +136,13 @@ impl ConfigFile {
             ),
             Ok(_) => {}
         }
-        if own
-            && ctx
-                .meta
-                .config_file
-                .as_ref()
-                .is_some_and(|m| m.kind == FileKind::Regular && !m.writable)
-        {
-            add(
-                Status::Fail,
-                "not-writable",
-                format!(
-                    "{shown} is not writable by uid {uid} (mode {:04o}).",
-                    ctx.meta.config_file.as_ref().map_or(0, |m| m.mode)
-                ),
-                format!("chmod u+rw {q}"),
-            );
-        }
-        if let Some(dir) = &ctx.meta.config_file_dir
-            && dir.uid == uid
-            && !dir.writable
-        {
-            let parent = path
-                .parent()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            let problem = Problem::fail(
-                "directory-not-writable",
-                format!(
-                    "{parent} is not writable: the client writes its config to a temporary file there and renames \
-                     it over {shown}, so every save fails."
-                ),
-                format!("chmod u+w {}", shell_quote(&parent)),
-            );
-            problems.push(problem.at_all(path.parent().map(Place::file)));
+        // On a read-only mount nothing is writable: read-only-mount says it once.
+        let read_only = ctx
+            .mounts
+            .as_ref()
+            .is_ok_and(|t| t.covering(path).is_some_and(|m| m.read_only));
+        if own && !read_only {
+            problems.extend(write_problems(ctx, path));
         }
         if let Ok(table) = &ctx.mounts {
             problems = problems
@@ -223,12 +205,14 @@ fn mount_problems(ctx: &Context, table: &MountTable, path: &Path, directory: boo
     // A directory mounted there is is-a-directory's cause, said once.
     if let Some(mount) = table.at(path).filter(|_| !directory) {
         problems.push(
-            Problem::fail(
+            Problem::warn(
                 "single-file-mount",
                 format!(
                     "{shown} is itself a mount point (a single-file bind mount): the client's rename onto it \
-                     fails with EBUSY (\"resource busy or locked\"), and host-side rewrites leave the container \
-                     holding a stale copy."
+                     fails with EBUSY, and claude 2.1.332 then rewrites the file in place, so saves still land \
+                     (on the host too) and sign-in works. What is lost: the save is no longer atomic (a crash \
+                     mid-write can cut the file short), and a host-side program that replaces the file (an \
+                     editor, a host claude renaming its own copy over it) leaves the container on the old copy."
                 ),
                 "Mount the directory instead (a named volume with CLAUDE_CONFIG_DIR pointing at it), or copy \
                  the file in at start from a read-only staging path.",
@@ -239,19 +223,100 @@ fn mount_problems(ctx: &Context, table: &MountTable, path: &Path, directory: boo
     }
     if let Some(mount) = table.covering(path).filter(|m| m.read_only) {
         problems.push(
-            Problem::fail(
+            Problem::warn(
                 "read-only-mount",
                 format!(
-                    "{shown} is on a read-only mount ({}): every save fails with EROFS.",
+                    "{shown} is on a read-only mount ({}): every save fails with EROFS, and claude 2.1.332 says \
+                     nothing and carries on, so sign-in works, but what it would save is lost when it exits (the \
+                     onboarding flag after a first run, a folder trusted, a key approved); only what the file \
+                     already holds counts.",
                     mount.mount_point.display()
                 ),
-                "Mount it read-write, or point CLAUDE_CONFIG_DIR at a writable volume.",
+                "If a read-only, pre-seeded config is meant, make sure it already holds hasCompletedOnboarding and \
+                 the trusted project; otherwise mount it read-write, or point CLAUDE_CONFIG_DIR at a writable \
+                 volume.",
             )
             .at(Place::file(path))
             .at(mount_place(ctx, &mount)),
         );
     }
     problems
+}
+
+/// What a file or directory of this user's that cannot be written costs,
+/// as 2.1.332 was seen to write (`claude auth status` as uid 1000 in
+/// throwaway homes, 2026-12-02): a read-only file of its own in a writable
+/// directory is still rewritten (mode kept), a writable file in a read-only
+/// directory is rewritten in place (same inode), and with both read-only,
+/// or no file in a read-only directory, nothing is saved and it carries on.
+/// Each is a warning: sign-in works, state may not persist.
+fn write_problems(ctx: &Context, path: &Path) -> Vec<Problem> {
+    let shown = path.display();
+    let q = shell_quote(&shown.to_string());
+    let uid = ctx.user.uid;
+    let file = ctx
+        .meta
+        .config_file
+        .as_ref()
+        .filter(|m| m.kind == FileKind::Regular);
+    let file_writable = file.is_none_or(|m| m.writable);
+    let parent = path.parent();
+    let shown_parent = parent.map(|p| p.display().to_string()).unwrap_or_default();
+    let dir_writable = ctx
+        .meta
+        .config_file_dir
+        .as_ref()
+        .is_none_or(|d| d.uid != uid || d.writable);
+    let mode = file.map_or(0, |m| m.mode);
+    let exists = ctx.meta.config_file.is_some();
+    let problem = match (file.is_some(), file_writable, dir_writable) {
+        (_, true, true) => return Vec::new(),
+        // Not a regular file: is-a-directory or unreadable says it.
+        (false, _, _) if exists => return Vec::new(),
+        (true, false, true) => Problem::warn(
+            "not-writable",
+            format!(
+                "{shown} is not writable by uid {uid} (mode {mode:04o}), but it is this user's and its directory \
+                 is writable: claude 2.1.332 still rewrote such a file at its first save (keeping the mode), so \
+                 the mode protects nothing and saves still land."
+            ),
+            format!(
+                "If the file is meant to stay as it is, mount it read-only instead; else: chmod u+rw {q}"
+            ),
+        ),
+        (true, false, false) => Problem::warn(
+            "not-writable",
+            format!(
+                "{shown} is not writable by uid {uid} (mode {mode:04o}), and neither is {shown_parent}: every \
+                 save fails, and the client carries on without saying so (as with a read-only mount, seen on \
+                 2.1.332), so sign-in works but nothing it would save is kept."
+            ),
+            format!("chmod u+rw {q} {}", shell_quote(&shown_parent)),
+        ),
+        (true, true, false) => Problem::warn(
+            "directory-not-writable",
+            format!(
+                "{shown_parent} is not writable: the client cannot put its temporary file beside {shown}, so \
+                 claude 2.1.332 rewrites the file in place; saves still land and sign-in works, but not \
+                 atomically (a crash mid-write can cut the file short)."
+            ),
+            format!(
+                "chmod u+w {} (ccauth's own --fix keeps a backup beside the file, so it refuses until then)",
+                shell_quote(&shown_parent)
+            ),
+        ),
+        (false, _, _) => Problem::warn(
+            "directory-not-writable",
+            format!(
+                "{shown_parent} is not writable and {shown} does not exist: the client cannot create it, so \
+                 every save fails; as on a read-only mount (seen on 2.1.332) it carries on, so sign-in works, \
+                 but the onboarding flag, trusted folders and approved keys are never kept."
+            ),
+            format!("chmod u+w {}", shell_quote(&shown_parent)),
+        ),
+    };
+    let dir_place = parent.filter(|_| !dir_writable).map(Place::file);
+    vec![problem.at(Place::file(path)).at_all(dir_place)]
 }
 
 /// Restore the newest backup that parses, or start afresh.

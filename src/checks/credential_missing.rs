@@ -4,6 +4,7 @@ use super::{Category, Check, Finding, Problem, join_words, launch, places};
 use crate::auth::{self, Credential, Mode, SourceKind};
 use crate::devcontainer;
 use crate::gather::Context;
+use crate::gather::stray::{StrayCredential, StrayKind};
 
 /// Fails when no source of FACTS §2 provides a usable credential.
 pub(crate) struct CredentialMissing;
@@ -62,6 +63,12 @@ impl Check for CredentialMissing {
         if !bare_only.is_empty() {
             problems.push(bare_mode(ctx, &bare_only));
         }
+        problems.extend(
+            ctx.stray_credentials
+                .iter()
+                .enumerate()
+                .map(|(i, c)| never_read(ctx, c, i == 0)),
+        );
         problems
             .into_iter()
             .fold(Finding::problem(none), Finding::and)
@@ -88,6 +95,55 @@ fn unusable(ctx: &Context, credential: &Credential) -> Problem {
         ("unusable", cause)
     };
     Problem::fail(kind, cause, fix(ctx)).at_all(places)
+}
+
+/// A credential written where the client never looks; the first one also
+/// says where it does look. The value is never shown.
+fn never_read(ctx: &Context, stray: &StrayCredential, first: bool) -> Problem {
+    let name = &stray.name;
+    let file = match &stray.kind {
+        StrayKind::UnreadFile => stray.place.file.display().to_string(),
+        _ => ctx.workspace.display(&stray.place.file),
+    };
+    let why = match &stray.kind {
+        StrayKind::UnreadFile => {
+            format!("{file} holds {name}, but Claude Code never reads that file")
+        }
+        StrayKind::WorkspaceDotEnv => format!(
+            "{file} sets {name}, but nothing loads a workspace .env into claude's environment: no shell reads \
+             it, and Docker Compose uses it only to fill in ${{…}} in the compose file"
+        ),
+        StrayKind::LifecycleExport { hook } => format!(
+            "{hook} in {file} exports {name}, but an export lives only in the shell that runs the command, \
+             which exits before claude starts"
+        ),
+    };
+    let looks = format!(
+        " The client looks only in its environment, the env block of its settings files ({}/settings.json, \
+         .claude/settings.json, .claude/settings.local.json, managed-settings.json), apiKeyHelper, {} and \
+         primaryApiKey in .claude.json.",
+        config_dir(ctx),
+        ctx.paths
+            .credentials
+            .as_ref()
+            .map_or("<config dir>/.credentials.json".to_string(), |p| p
+                .display()
+                .to_string()),
+    );
+    Problem::warn(
+        "never-read",
+        format!("{why}.{}", if first { looks.as_str() } else { "" }),
+        fix(ctx),
+    )
+    .at(stray.place.clone())
+}
+
+/// The config dir as the client resolves it, for the settings file's path.
+fn config_dir(ctx: &Context) -> String {
+    ctx.paths
+        .config_dir
+        .as_ref()
+        .map_or("~/.claude".to_string(), |d| d.display().to_string())
 }
 
 /// `CLAUDE_CODE_SIMPLE` (`--bare`) ignores every credential but the API key.

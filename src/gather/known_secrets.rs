@@ -5,7 +5,9 @@
 //! snapshot: credential and secret-named variables of the process and of
 //! every settings `env` block, `apiKeyHelper` assignments, `.credentials.json`
 //! tokens, `primaryApiKey` and the remembered key suffixes, env-file
-//! credentials, devcontainer `containerEnv`/`remoteEnv`/`runArgs` values,
+//! credentials, devcontainer `containerEnv`/`remoteEnv`/`runArgs` values
+//! and lifecycle commands' assignments, credentials where the client never
+//! looks (`super::stray`),
 //! compose `environment` values, `${localEnv:NAME:default}` defaults of
 //! secret names, and the password of every URL among them.
 
@@ -63,7 +65,15 @@ fn known_secret_values(ctx: &Context) -> Vec<String> {
     }
     for (_, config) in ctx.workspace.parsed_devcontainers() {
         devcontainer_values(config, &mut found);
+        for (_, command) in crate::devcontainer::lifecycle_commands(config) {
+            command_words(&command, &mut found);
+        }
     }
+    found.extend(
+        ctx.stray_credentials
+            .iter()
+            .map(|c| c.value.expose().to_string()),
+    );
     for service in ctx.workspace.compose.iter().filter_map(Loaded::ok) {
         for (name, value) in &service.environment {
             if let Some(value) = value {

@@ -17,8 +17,10 @@ pub mod helper;
 pub(crate) mod install;
 mod known_secrets;
 pub mod launcher;
+pub(crate) mod legacy_config;
 pub mod listeners;
 pub mod mountinfo;
+pub(crate) mod stray;
 pub(crate) mod system;
 pub mod workspace;
 
@@ -73,8 +75,12 @@ pub struct Context {
     pub(crate) paths: ClaudePaths,
     /// `.claude.json` (or its `CLAUDE_CONFIG_DIR` / suffix variant).
     pub(crate) claude_json: Option<Loaded<ClaudeJson>>,
-    /// The legacy `.config.json`, only when it exists and is not empty.
+    /// The legacy `.config.json`, only when the client reads it instead of
+    /// `.claude.json` ([`legacy_config::choose`]).
     pub(crate) legacy_config: Option<Loaded<ClaudeJson>>,
+    /// The legacy file is read over a non-empty `.claude.json`, and the
+    /// client says "Two Claude Code config files exist".
+    pub(crate) legacy_shadows: bool,
     /// `.credentials.json`.
     pub(crate) credentials: Option<Loaded<StoredLogin>>,
     /// `stat` of the state files and directories: owner, mode, access.
@@ -100,6 +106,10 @@ pub struct Context {
     pub(crate) launch: launcher::Launch,
     /// The workspace's devcontainer and env files.
     pub(crate) workspace: Workspace,
+    /// Credentials written where the client never looks (a config file of
+    /// another tool's shape, an unnamed workspace `.env`, a lifecycle
+    /// command's `export`).
+    pub(crate) stray_credentials: Vec<stray::StrayCredential>,
     /// Every `claude` on PATH, first one first.
     pub(crate) installs: Vec<ClaudeInstall>,
     /// OS and kernel, for the runtime section.
@@ -145,8 +155,9 @@ const BACKUPS_TO_TRY: usize = 5;
 const BACKUP_DIR_ENTRIES_LIMIT: usize = 10_000;
 
 impl Context {
-    /// The config file the client actually reads: a non-empty legacy
-    /// `.config.json` replaces `.claude.json` (CLIENT-FACTS fact 16).
+    /// The config file the client actually reads: a legacy `.config.json`
+    /// replaces `.claude.json` when the client's rule says so (CLIENT-FACTS
+    /// fact 16; an empty one with a write bit when `.claude.json` is missing).
     pub(crate) fn effective_config(&self) -> Option<&Loaded<ClaudeJson>> {
         self.legacy_config.as_ref().or(self.claude_json.as_ref())
     }
@@ -197,7 +208,15 @@ pub fn gather(input: GatherInput) -> Context {
         .claude_json
         .as_deref()
         .map(claude_state::load_claude_json);
-    let legacy_config = paths.legacy_config.as_deref().and_then(load_legacy_config);
+    let choice = match (&paths.legacy_config, &paths.claude_json) {
+        (Some(legacy), Some(normal)) => legacy_config::choose_at(legacy, normal),
+        _ => legacy_config::Choice::Normal,
+    };
+    let legacy_config = paths
+        .legacy_config
+        .as_deref()
+        .filter(|_| choice != legacy_config::Choice::Normal)
+        .map(claude_state::load_claude_json);
     // Backups matter only when the config is broken; they can be as large as it.
     let broken = legacy_config
         .as_ref()
@@ -210,7 +229,8 @@ pub fn gather(input: GatherInput) -> Context {
             .credentials
             .as_deref()
             .map(claude_state::load_credentials),
-        meta: state_meta(&paths),
+        meta: state_meta(&paths, choice != legacy_config::Choice::Normal),
+        legacy_shadows: choice == legacy_config::Choice::Legacy { shadows: true },
         backups: paths
             .config_dir
             .as_deref()
@@ -228,6 +248,16 @@ pub fn gather(input: GatherInput) -> Context {
         mounts: read_mounts(&sysroot),
         markers,
         launch,
+        stray_credentials: stray::find(
+            &env,
+            paths.home.as_deref(),
+            paths
+                .config_dir
+                .as_ref()
+                .map(|d| d.join("settings.json"))
+                .as_deref(),
+            &workspace,
+        ),
         workspace,
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),
@@ -239,15 +269,6 @@ pub fn gather(input: GatherInput) -> Context {
         env,
         now,
         sysroot,
-    }
-}
-
-/// The legacy file counts only when it exists and is not empty.
-fn load_legacy_config(path: &Path) -> Option<Loaded<ClaudeJson>> {
-    let loaded = claude_state::load_claude_json(path);
-    match &loaded.content {
-        Err(LoadError::File(fsread::FileProblem::Missing) | LoadError::Empty) => None,
-        _ => Some(loaded),
     }
 }
 
@@ -303,13 +324,8 @@ fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
     fds
 }
 
-fn state_meta(paths: &ClaudePaths) -> StateMeta {
+fn state_meta(paths: &ClaudePaths, legacy_in_use: bool) -> StateMeta {
     let meta = |p: &Option<PathBuf>| p.as_deref().and_then(fsread::file_meta);
-    let legacy_in_use = paths
-        .legacy_config
-        .as_deref()
-        .and_then(fsread::file_meta)
-        .is_some_and(|m| m.size > 0);
     let config_file = if legacy_in_use {
         &paths.legacy_config
     } else {

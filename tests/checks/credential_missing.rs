@@ -337,3 +337,145 @@ fn a_whitespace_only_bearer_token_is_no_credential() {
     assert_eq!(f.status, Status::Pass, "{}", f.cause);
     assert!(f.cause.contains("ANTHROPIC_API_KEY"), "{}", f.cause);
 }
+
+/// Three places a key is often put that 2.1.332 never reads: a config file
+/// of another tool's shape, a workspace-root `.env` nothing names, and an
+/// `export` in `postCreateCommand` (issue #17). Each is named, placed and
+/// never shown; the cause says where the client does look.
+#[test]
+fn credentials_where_the_client_never_looks_are_named_not_shown() {
+    let w = World::new();
+    let config = w.home_file(
+        ".config/claude/config.json",
+        &format!("{{\n  \"apiKey\": \"{API_KEY}\"\n}}\n"),
+    );
+    let dot_env = w.workspace_file(".env", &format!("# local\nANTHROPIC_API_KEY={API_KEY}\n"));
+    let devcontainer = w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        &format!("{{\n  \"image\": \"node:22\",\n  \"postCreateCommand\": \"npm ci && export ANTHROPIC_API_KEY={OAUTH_TOKEN}\"\n}}\n"),
+    );
+    assert_eq!(w.check(ID).status, Status::Fail);
+    let found = w.problems(ID);
+    let never: Vec<&serde_json::Value> = found
+        .iter()
+        .filter(|p| p["code"] == "credential-missing/never-read")
+        .collect();
+    assert_eq!(never.len(), 3, "{found:?}");
+    let cause = |i: usize| never[i]["cause"].as_str().unwrap();
+    for p in &never {
+        assert_eq!(p["status"], "warn");
+    }
+    // Where the client does look, said once.
+    assert!(
+        cause(0).contains("The client looks only in its environment"),
+        "{}",
+        cause(0)
+    );
+    assert!(cause(0).contains(".credentials.json"), "{}", cause(0));
+    assert!(!cause(1).contains("The client looks"), "{}", cause(1));
+    assert!(cause(0).contains("never reads that file"), "{}", cause(0));
+    assert!(
+        cause(1).contains("nothing loads a workspace .env"),
+        "{}",
+        cause(1)
+    );
+    assert!(cause(2).contains("postCreateCommand"), "{}", cause(2));
+    common::assert_place(
+        &never[0]["places"][0],
+        &config.display().to_string(),
+        Some(2),
+    );
+    common::assert_place(
+        &never[1]["places"][0],
+        &dot_env.display().to_string(),
+        Some(2),
+    );
+    common::assert_place(
+        &never[2]["places"][0],
+        &devcontainer.display().to_string(),
+        Some(3),
+    );
+
+    let out = w.ccauth(&["doctor", "--format", "json"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("credential-missing/never-read"), "{text}");
+    for secret in [API_KEY, OAUTH_TOKEN, &API_KEY[14..], &OAUTH_TOKEN[14..]] {
+        assert!(!text.contains(secret), "a value leaked: {text}");
+    }
+}
+
+/// A `.env` an `--env-file` names does reach the container, and a
+/// lifecycle command that writes the export into a shell profile reaches
+/// later shells: neither is called never read.
+#[test]
+fn a_named_env_file_and_a_profile_write_are_not_strays() {
+    let w = World::new();
+    w.workspace_file(".env", &format!("ANTHROPIC_API_KEY={API_KEY}\n"));
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        &format!(
+            r#"{{"image": "node:22", "runArgs": ["--env-file", ".env"],
+               "postCreateCommand": "echo 'export ANTHROPIC_API_KEY={API_KEY}' >> ~/.bashrc"}}"#
+        ),
+    );
+    let found = w.problems(ID);
+    assert!(
+        found
+            .iter()
+            .all(|p| p["code"] != "credential-missing/never-read"),
+        "{found:?}"
+    );
+}
+
+/// The scrubber knows a stray value that has no known shape, so no output
+/// could print it even by accident.
+#[test]
+fn the_scrubber_knows_stray_values_without_a_known_shape() {
+    let w = World::new();
+    let plain = "Plain0Stray1Gateway2Value3Without4Prefix";
+    w.home_file(
+        ".config/claude-code/settings.json",
+        &format!(r#"{{"env": {{"ANTHROPIC_AUTH_TOKEN": "{plain}"}}}}"#),
+    );
+    w.workspace_file(
+        ".devcontainer/devcontainer.json",
+        r#"{"image": "x", "postStartCommand": "export CLAUDE_CODE_OAUTH_TOKEN=Lifecycle0Value1Without2Prefix3xyz"}"#,
+    );
+    let scrubbed = w
+        .context()
+        .scrubber()
+        .scrub(&format!("a {plain} b Lifecycle0Value1Without2Prefix3xyz c"));
+    assert!(!scrubbed.contains(plain), "{scrubbed}");
+    assert!(!scrubbed.contains("Lifecycle0Value1"), "{scrubbed}");
+    let found = w.problems(ID);
+    let never = found
+        .iter()
+        .filter(|p| p["code"] == "credential-missing/never-read")
+        .count();
+    assert_eq!(never, 2, "{found:?}");
+}
+
+/// `CLAUDE_CONFIG_DIR=~/.config/claude` makes its `settings.json` a file
+/// the client reads: a broken credential there is no stray.
+#[test]
+fn the_config_dirs_own_settings_are_never_strays() {
+    let w = World::new();
+    let dir = w.home().join(".config/claude");
+    w.home_file(
+        ".config/claude/settings.json",
+        r#"{"env": {"ANTHROPIC_API_KEY": ""}}"#,
+    );
+    w.home_file(
+        ".config/claude/config.json",
+        &format!(r#"{{"apiKey": "{API_KEY}"}}"#),
+    );
+    let w = w.with_env("CLAUDE_CONFIG_DIR", &dir.display().to_string());
+    let found = w.problems(ID);
+    let strays: Vec<&str> = found
+        .iter()
+        .filter(|p| p["code"] == "credential-missing/never-read")
+        .filter_map(|p| p["places"][0]["file"].as_str())
+        .collect();
+    assert_eq!(strays.len(), 1, "{found:?}");
+    assert!(strays[0].ends_with("config.json") && !strays[0].ends_with("settings.json"));
+}

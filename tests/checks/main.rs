@@ -141,3 +141,43 @@ fn json_problems(finding: &Finding) -> Vec<Value> {
     let finding = serde_json::to_value(finding).expect("a finding serializes");
     finding["problems"].as_array().cloned().unwrap_or_default()
 }
+
+/// The world's home handed to uid 1000 (and its root opened so uid 1000 can
+/// reach it), then one check run by the binary as uid 1000: what modes and
+/// owners mean for a real unprivileged process. `None` where that cannot be
+/// arranged (not root, or no `setpriv`).
+fn finding_as_uid_1000(w: &World, id: &str) -> Option<Value> {
+    if !is_root() {
+        eprintln!("skipped: handing a home to uid 1000 needs root");
+        return None;
+    }
+    let root = w.home().parent().expect("world root").to_path_buf();
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for entry in walk(&w.home()) {
+        let owned_by_test = std::fs::symlink_metadata(&entry)
+            .is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+        if owned_by_test {
+            std::os::unix::fs::lchown(&entry, Some(1000), Some(1000)).unwrap();
+        }
+    }
+    let out = w.ccauth_as_uid_1000(
+        &["doctor", "--format", "json", "--only", id],
+        std::path::Path::new("/"),
+    )?;
+    let report = common::parse_output(&out.stdout);
+    Some(common::finding(&report, id).clone())
+}
+
+/// A directory and everything under it (the world's few files).
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

@@ -39,7 +39,7 @@ fn docker_run_as_root_with_a_dedicated_store() {
         &[],
         &Expect {
             launcher: "docker",
-            exit: 1,
+            exit: 0,
             exit_item: None,
             verdicts: &[
                 ("credential-missing", V::Pass, "the login in the store", None),
@@ -57,9 +57,9 @@ fn docker_run_as_root_with_a_dedicated_store() {
                 ),
                 (
                     "config-file",
-                    V::Fail,
-                    ".claude.json is a single-file bind mount: the client's write-and-rename fails with EBUSY",
-                    None,
+                    V::Warn,
+                    ".claude.json is a single-file bind mount: the rename fails with EBUSY and 2.1.332 writes the file in place, so saves land (not atomically) and sign-in works",
+                    Some("#17 config-file"),
                 ),
                 ("config-location", V::Pass, "default", None),
                 ("config-persistence", V::Pass, "both are on mounted storage", None),
