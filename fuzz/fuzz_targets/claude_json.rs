@@ -10,6 +10,6 @@ fuzz_target!(|bytes: &[u8]| {
     assert_eq!(read, stream_claude_json(bytes));
     if let Ok(config) = read {
         let _ = (config.onboarding_done(), config.primary_api_key(), config.api_key_responses());
-        let _ = config.trusts(std::path::Path::new("/workspaces/app"));
+        let _ = config.trust_accepted(std::path::Path::new("/workspaces/app"));
     }
 });

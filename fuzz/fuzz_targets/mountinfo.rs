@@ -7,7 +7,7 @@ use std::path::Path;
 fuzz_target!(|text: &str| {
     let table = MountTable::parse(text);
     for mount in table.mounts() {
-        let _ = (mount.origin(), mount.host_os_hint());
+        let _ = (mount.origin(), mount.host_path(&mount.mount_point.join(".claude")));
         assert!(table.covering(&mount.mount_point).is_some());
     }
     let _ = table.covering(Path::new("/home/node/.claude/.credentials.json"));

@@ -151,7 +151,7 @@ impl Mount {
     /// spells it: `/Users/ann/.claude` for Docker Desktop's macOS share
     /// (`/ann/.claude` on `fakeowner /run/host_mark/Users`), `C:\Users\ann`
     /// for a Windows drive (`9p C:\134`, `/run/desktop/mnt/host/c/…`).
-    pub(crate) fn host_path(&self, path: &Path) -> HostPath {
+    pub fn host_path(&self, path: &Path) -> HostPath {
         let rel = path
             .strip_prefix(&self.mount_point)
             .unwrap_or(Path::new(""));
@@ -227,7 +227,7 @@ impl serde::Serialize for HostOs {
 /// A path on the host, as the host spells it, and the OS that spelling
 /// points to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct HostPath {
+pub struct HostPath {
     /// `macOS` for `/Users/…`, `Windows` for `C:\…`; `None` when the path
     /// does not tell.
     pub(crate) os: Option<HostOs>,
