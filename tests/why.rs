@@ -960,11 +960,6 @@ const OTHERS_WORDS: &[(&str, &str)] = &[
         "EACCES: permission denied, open '…/.credentials.json'",
         "the runtime, with the path",
     ),
-    (
-        "EBUSY: resource busy or locked, rename '…/.claude.json.tmp…' -> '…/.claude.json'",
-        "the runtime, with the paths",
-    ),
-    ("EROFS: read-only file system", "the runtime"),
     ("This site can't be reached", "the browser"),
     ("localhost refused to connect", "the browser"),
     ("ERR_CONNECTION_REFUSED", "the browser"),
