@@ -83,6 +83,9 @@ pub(crate) enum Verdict {
     Holds,
     /// Only a network probe can tell, and none was made.
     NeedsOnline,
+    /// The check passes here, but a cause it cannot see (how `claude` is
+    /// started) would bring the same message: [`WhyMatch::out_of_sight`].
+    OutOfSight,
     /// The check passes or does not apply here.
     RuledOut,
 }
@@ -111,6 +114,8 @@ pub struct WhyMatch {
     pub lines: Vec<SeenLine>,
     /// For [`Verdict::NeedsOnline`]: the command that would tell.
     pub(crate) online_command: Option<String>,
+    /// For [`Verdict::OutOfSight`]: the cause ccauth cannot see, and its fix.
+    pub(crate) out_of_sight: Option<String>,
     /// The check's finding here.
     #[serde(flatten)]
     pub(crate) finding: Finding,
@@ -182,6 +187,7 @@ fn judge(
             let mut result = result.clone();
             crate::checks::mask::mask_finding(&mut result.finding, &scrubber);
             Some(one_match(
+                ctx,
                 online.is_some(),
                 catalogue,
                 check,
@@ -217,6 +223,7 @@ fn judge(
 }
 
 fn one_match(
+    ctx: &Context,
     probed: bool,
     catalogue: &Catalogue,
     check: usize,
@@ -224,7 +231,13 @@ fn one_match(
     result: &CheckResult,
     lines: u64,
 ) -> WhyMatch {
-    let verdict = verdict(probed, check, &result.finding);
+    let mut verdict = verdict(probed, check, &result.finding);
+    let out_of_sight = (verdict == Verdict::RuledOut)
+        .then(|| CHECKS[check].out_of_sight(ctx))
+        .flatten();
+    if out_of_sight.is_some() {
+        verdict = Verdict::OutOfSight;
+    }
     let id = CHECKS[check].id();
     WhyMatch {
         id,
@@ -239,6 +252,7 @@ fn one_match(
         lines: sightings.recent.iter().cloned().collect(),
         online_command: (verdict == Verdict::NeedsOnline)
             .then(|| format!("ccauth doctor --online --only {id}")),
+        out_of_sight,
         finding: result.finding.clone(),
     }
 }

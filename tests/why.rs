@@ -266,6 +266,59 @@ fn causes_that_do_not_hold_are_listed_in_one_line_each() {
     ));
 }
 
+/// `claude --bare -p hi` with a valid-looking CLAUDE_CODE_OAUTH_TOKEN and
+/// nothing else said "Not logged in · Please run /login" and exited 1
+/// (2.1.332, offline, a throwaway home, 2026-12-02). ccauth cannot see the
+/// command line, so with an OAuth credential winning it names `--bare`
+/// rather than ruling the cause out; with an API key it does not (bare mode
+/// reads the key).
+#[test]
+fn bare_mode_on_the_command_line_is_named_when_an_oauth_credential_wins() {
+    let message = "Not logged in · Please run /login";
+    let oauth = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    let out = oauth
+        .ccauth(&["why", message, "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let unseen = text.find("Cannot be seen from here:").expect(&text);
+    assert!(
+        text[unseen..].contains("  - credential-missing: if claude is started with --bare"),
+        "{text}"
+    );
+    assert!(text[unseen..].contains("CLAUDE_CODE_OAUTH_TOKEN"), "{text}");
+    assert!(!text.contains(OAUTH_TOKEN), "{text}");
+    let out = oauth
+        .ccauth(&["why", message, "--format", "json"])
+        .output()
+        .unwrap();
+    let report = common::parse_output(&out.stdout);
+    let missing = report["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "credential-missing")
+        .unwrap();
+    assert_eq!(missing["verdict"], "out-of-sight");
+    assert_eq!(missing["status"], "pass");
+    assert!(missing["out_of_sight"].as_str().unwrap().contains("drop --bare"));
+
+    let key = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    let out = key
+        .ccauth(&["why", message, "--format", "json"])
+        .output()
+        .unwrap();
+    let report = common::parse_output(&out.stdout);
+    let missing = report["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "credential-missing")
+        .unwrap();
+    assert_eq!(missing["verdict"], "ruled-out");
+    assert!(missing["out_of_sight"].is_null());
+}
+
 #[test]
 fn a_message_read_from_stdin_and_json_output() {
     let out = World::new()

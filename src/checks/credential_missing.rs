@@ -26,6 +26,20 @@ impl Check for CredentialMissing {
         include_str!("../../checks/credential-missing.md")
     }
 
+    /// `claude --bare` reads `ANTHROPIC_API_KEY` alone (2.1.332 says "Not
+    /// logged in · Please run /login" with a valid CLAUDE_CODE_OAUTH_TOKEN),
+    /// and a flag on the command line is not in the snapshot.
+    fn out_of_sight(&self, ctx: &Context) -> Option<String> {
+        let winner = auth::resolve(ctx, Mode::Print).winner?;
+        (winner.kind != SourceKind::ApiKey).then(|| {
+            format!(
+                "if claude is started with --bare, it reads ANTHROPIC_API_KEY alone and ignores {}, then says \
+                 \"Not logged in\" (ccauth cannot see the command line): drop --bare, or give it ANTHROPIC_API_KEY.",
+                winner.describe()
+            )
+        })
+    }
+
     fn run(&self, ctx: &Context) -> Finding {
         let all = auth::credentials(ctx);
         let resolution = auth::resolve(ctx, Mode::Print);

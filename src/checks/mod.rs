@@ -79,6 +79,14 @@ pub trait Check: Sync {
     fn needs_online(&self) -> bool {
         false
     }
+    /// A cause the snapshot cannot show because it lies in how `claude` is
+    /// started (its command line), which would still bring this check's
+    /// messages on screen while its finding passes; `ccauth why` names it
+    /// instead of ruling the check out.
+    fn out_of_sight(&self, ctx: &Context) -> Option<String> {
+        let _ = ctx;
+        None
+    }
 }
 
 /// Every check, in report order.

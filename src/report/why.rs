@@ -51,6 +51,13 @@ pub(crate) fn human(report: &WhyReport, style: Style) -> String {
     write_group(
         &mut out,
         report,
+        (Verdict::OutOfSight, "Cannot be seen from here:"),
+        style,
+        |m| m.out_of_sight.clone().unwrap_or_default(),
+    );
+    write_group(
+        &mut out,
+        report,
         (Verdict::RuledOut, "Not the cause here:"),
         style,
         |m| m.finding.cause.lines().next().unwrap_or("").to_string(),
