@@ -275,3 +275,30 @@ fn a_managed_organization_pin_is_a_gate_of_both_modes() {
     let title = report["gates"]["print"][0]["title"].as_str().unwrap();
     assert!(title.contains("Unable to verify organization"), "{title}");
 }
+
+/// 2.1.332 with `{"forceLoginOrgUUID": …}` in /etc/claude-code and only
+/// ANTHROPIC_API_KEY (offline, a throwaway home, 2026-12-02): `claude -p hi`
+/// exits 1 with "This machine's managed settings require a first-party
+/// login: they pin Anthropic sign-ins to your organization
+/// (forceLoginOrgUUID), and this session is configured with an API key from
+/// ANTHROPIC_API_KEY"; interactive `claude` first shows "Detected a custom
+/// API key in your environment".
+#[test]
+fn a_managed_organization_pin_refuses_an_api_key_after_its_approval() {
+    let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.sys_file(
+        "etc/claude-code/managed-settings.json",
+        r#"{"forceLoginOrgUUID": "00000000-0000-4000-8000-000000000001"}"#,
+    );
+    let (report, _) = status_json(&w);
+    assert_eq!(gate_ids(&report, "print"), ["organization", "prompt"]);
+    assert_eq!(
+        gate_ids(&report, "interactive"),
+        ["folder-trust", "api-key-approval", "organization", "prompt"]
+    );
+    let title = report["gates"]["print"][0]["title"].as_str().unwrap();
+    assert!(title.contains("require a first-party login"), "{title}");
+    let way = report["gates"]["print"][0]["way_through"].as_str().unwrap();
+    assert!(way.starts_with("unset ANTHROPIC_API_KEY"), "{way}");
+}

@@ -301,7 +301,12 @@ fn bare_mode_on_the_command_line_is_named_when_an_oauth_credential_wins() {
         .unwrap();
     assert_eq!(missing["verdict"], "out-of-sight");
     assert_eq!(missing["status"], "pass");
-    assert!(missing["out_of_sight"].as_str().unwrap().contains("drop --bare"));
+    assert!(
+        missing["out_of_sight"]
+            .as_str()
+            .unwrap()
+            .contains("drop --bare")
+    );
 
     let key = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
     let out = key

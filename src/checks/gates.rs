@@ -124,15 +124,20 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     let interactive = mode == Mode::Interactive;
     let wizard = interactive && wizard(ctx);
     let print_login = !interactive && !resolution.logged_in;
+    // The organization pin refuses an API key only once the key is in use:
+    // interactive claude asks to approve the key first (2.1.332), so a key
+    // waiting for its answer counts as the key in use.
+    let key_wins = api_key_wins(&resolution) || (interactive && api_key(ctx).is_some());
     [
         root_refusal(ctx),
         nesting(ctx),
         (wizard && oauth_path(&resolution)).then(network_check),
         wizard.then(|| first_run(ctx)),
         print_login.then(|| login(mode)),
-        organization(ctx),
+        (!key_wins).then(|| organization(ctx, false)).flatten(),
         interactive.then(|| folder_trust(ctx)).flatten(),
         interactive.then(|| api_key(ctx)).flatten(),
+        key_wins.then(|| organization(ctx, true)).flatten(),
         interactive.then(|| bypass(ctx)).flatten(),
         Some(prompt(mode, &resolution)),
     ]
@@ -253,24 +258,41 @@ fn login(mode: Mode) -> Gate {
     )
 }
 
+fn api_key_wins(resolution: &Resolution) -> bool {
+    resolution
+        .winner
+        .as_ref()
+        .is_some_and(|w| w.kind == SourceKind::ApiKey)
+}
+
 /// Managed settings that pin an organization: both modes verify the
-/// token's organization and exit 1 when they cannot (FACTS §9).
-fn organization(ctx: &Context) -> Option<Gate> {
+/// token's organization and exit 1 when they cannot (FACTS §9); an API key
+/// is refused outright, since only a first-party login has an organization
+/// (2.1.332, `claude -p` with ANTHROPIC_API_KEY under forceLoginOrgUUID).
+fn organization(ctx: &Context, api_key: bool) -> Option<Gate> {
     let org = ctx
         .settings
         .iter()
         .filter(|l| l.scope == SettingsScope::Managed)
         .find_map(|l| l.file.ok()?.force_login_org.clone())?;
-    Some(gate(
-        GateId::Organization,
-        format!(
-            "This machine requires organization {org}: \"Unable to verify organization for the current \
-             authentication token.\" and exit 1 when the token's organization cannot be verified"
-        ),
-        "sign in with an account of that organization (claude auth login), with the network to verify it"
-            .to_string(),
-        None,
-    ))
+    let (title, way) = if api_key {
+        (
+            format!(
+                "This machine requires organization {org}: \"This machine's managed settings require a \
+                 first-party login\" and exit 1, since this session uses ANTHROPIC_API_KEY"
+            ),
+            "unset ANTHROPIC_API_KEY, then claude auth login with an account of that organization",
+        )
+    } else {
+        (
+            format!(
+                "This machine requires organization {org}: \"Unable to verify organization for the current \
+                 authentication token.\" and exit 1 when the token's organization cannot be verified"
+            ),
+            "sign in with an account of that organization (claude auth login), with the network to verify it",
+        )
+    };
+    Some(gate(GateId::Organization, title, way.to_string(), None))
 }
 
 fn folder_trust(ctx: &Context) -> Option<Gate> {
