@@ -302,3 +302,36 @@ fn a_managed_organization_pin_refuses_an_api_key_after_its_approval() {
     let way = report["gates"]["print"][0]["way_through"].as_str().unwrap();
     assert!(way.starts_with("unset ANTHROPIC_API_KEY"), "{way}");
 }
+
+/// 2.1.332 with `{"forceLoginMethod": "claudeai"}` in /etc/claude-code
+/// (offline, 2026-12-02): with ANTHROPIC_API_KEY, `claude -p hi` exits 1
+/// with "This machine's managed settings require a first-party login: they
+/// require a claude.ai or Console sign-in (forceLoginMethod), and this
+/// session is configured with an API key from ANTHROPIC_API_KEY"; with a
+/// stored claude.ai login (or, under "console", a CLAUDE_CODE_OAUTH_TOKEN)
+/// interactive claude reached its prompt.
+#[test]
+fn a_managed_login_method_refuses_an_api_key_and_lets_a_login_through() {
+    let key = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+    key.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    key.sys_file(
+        "etc/claude-code/managed-settings.json",
+        r#"{"forceLoginMethod": "claudeai"}"#,
+    );
+    let (report, _) = status_json(&key);
+    assert_eq!(gate_ids(&report, "print"), ["organization", "prompt"]);
+    let title = report["gates"]["print"][0]["title"].as_str().unwrap();
+    assert!(
+        title.contains("a claudeai sign-in (forceLoginMethod)"),
+        "{title}"
+    );
+
+    let token = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
+    token.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    token.sys_file(
+        "etc/claude-code/managed-settings.json",
+        r#"{"forceLoginMethod": "console"}"#,
+    );
+    let (report, _) = status_json(&token);
+    assert_eq!(gate_ids(&report, "print"), ["prompt"]);
+}

@@ -30,7 +30,8 @@ pub(crate) enum GateId {
     ApiKeyApproval,
     /// No credential: the login chooser, or "Not logged in".
     Login,
-    /// Managed settings require an organization (`forceLoginOrgUUID`).
+    /// Managed settings require an organization (`forceLoginOrgUUID`) or,
+    /// for an API key, any first-party sign-in (`forceLoginMethod` too).
     Organization,
     /// "Quick safety check", default "No, exit".
     FolderTrust,
@@ -265,34 +266,49 @@ fn api_key_wins(resolution: &Resolution) -> bool {
         .is_some_and(|w| w.kind == SourceKind::ApiKey)
 }
 
-/// Managed settings that pin an organization: both modes verify the
-/// token's organization and exit 1 when they cannot (FACTS §9); an API key
-/// is refused outright, since only a first-party login has an organization
-/// (2.1.332, `claude -p` with ANTHROPIC_API_KEY under forceLoginOrgUUID).
+/// Managed settings that require a sign-in. `forceLoginOrgUUID`: both
+/// modes verify the token's organization and exit 1 when they cannot
+/// (FACTS §9). An API key is refused outright under it or under
+/// `forceLoginMethod`, since only a first-party login can be checked
+/// against the policy (2.1.332, `claude -p` with ANTHROPIC_API_KEY under
+/// each); a login under `forceLoginMethod` alone met no gate offline.
 fn organization(ctx: &Context, api_key: bool) -> Option<Gate> {
-    let org = ctx
-        .settings
-        .iter()
-        .filter(|l| l.scope == SettingsScope::Managed)
-        .find_map(|l| l.file.ok()?.force_login_org.clone())?;
-    let (title, way) = if api_key {
-        (
-            format!(
-                "This machine requires organization {org}: \"This machine's managed settings require a \
-                 first-party login\" and exit 1, since this session uses ANTHROPIC_API_KEY"
-            ),
-            "unset ANTHROPIC_API_KEY, then claude auth login with an account of that organization",
-        )
-    } else {
-        (
-            format!(
-                "This machine requires organization {org}: \"Unable to verify organization for the current \
-                 authentication token.\" and exit 1 when the token's organization cannot be verified"
-            ),
-            "sign in with an account of that organization (claude auth login), with the network to verify it",
-        )
+    let managed = || {
+        ctx.settings
+            .iter()
+            .filter(|l| l.scope == SettingsScope::Managed)
+            .filter_map(|l| l.file.ok())
     };
-    Some(gate(GateId::Organization, title, way.to_string(), None))
+    let org = managed().find_map(|s| s.force_login_org.clone());
+    let method = managed().find_map(|s| s.force_login_method.clone());
+    if api_key {
+        let policy = match (&org, &method) {
+            (Some(org), _) => format!("organization {org} (forceLoginOrgUUID)"),
+            (None, Some(method)) => format!("a {method} sign-in (forceLoginMethod)"),
+            (None, None) => return None,
+        };
+        return Some(gate(
+            GateId::Organization,
+            format!(
+                "This machine requires {policy}: \"This machine's managed settings require a first-party \
+                 login\" and exit 1, since this session uses ANTHROPIC_API_KEY"
+            ),
+            "unset ANTHROPIC_API_KEY, then claude auth login with an account the policy allows"
+                .to_string(),
+            None,
+        ));
+    }
+    let org = org?;
+    Some(gate(
+        GateId::Organization,
+        format!(
+            "This machine requires organization {org}: \"Unable to verify organization for the current \
+             authentication token.\" and exit 1 when the token's organization cannot be verified"
+        ),
+        "sign in with an account of that organization (claude auth login), with the network to verify it"
+            .to_string(),
+        None,
+    ))
 }
 
 fn folder_trust(ctx: &Context) -> Option<Gate> {

@@ -1066,6 +1066,10 @@ pub struct Settings {
     /// `forceLoginOrgUUID`: the organization(s) a managed machine requires,
     /// joined with ", " when it is a list.
     pub force_login_org: Option<String>,
+    /// `forceLoginMethod` (`claudeai`, `console`, `gateway`): the sign-in a
+    /// managed machine requires; with it, as with `forceLoginOrgUUID`,
+    /// 2.1.332 refuses an API key ("require a first-party login").
+    pub force_login_method: Option<String>,
 }
 
 /// One settings file, with its scope.
@@ -1117,6 +1121,10 @@ pub fn parse_settings(bytes: &[u8]) -> Result<Settings, LoadError> {
                 .and_then(Value::as_str)
                 .map(String::from),
             force_login_org: value.get("forceLoginOrgUUID").and_then(org_ids),
+            force_login_method: value
+                .get("forceLoginMethod")
+                .and_then(Value::as_str)
+                .map(String::from),
         }
     })
 }
