@@ -258,12 +258,20 @@ fn guards_that_exit_in_both_modes_come_first_and_last() {
     }
 }
 
+/// An onboarded world with one credential variable, on a machine whose
+/// managed settings say `managed`.
+fn managed_world(var: &str, value: &str, managed: &str) -> World {
+    let w = World::new().with_env(var, value);
+    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
+    w.sys_file("etc/claude-code/managed-settings.json", managed);
+    w
+}
+
 #[test]
 fn a_managed_organization_pin_is_a_gate_of_both_modes() {
-    let w = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
-    w.sys_file(
-        "etc/claude-code/managed-settings.json",
+    let w = managed_world(
+        "CLAUDE_CODE_OAUTH_TOKEN",
+        OAUTH_TOKEN,
         r#"{"forceLoginOrgUUID": "00000000-0000-4000-8000-000000000001"}"#,
     );
     let (report, _) = status_json(&w);
@@ -285,10 +293,9 @@ fn a_managed_organization_pin_is_a_gate_of_both_modes() {
 /// API key in your environment".
 #[test]
 fn a_managed_organization_pin_refuses_an_api_key_after_its_approval() {
-    let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
-    w.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
-    w.sys_file(
-        "etc/claude-code/managed-settings.json",
+    let w = managed_world(
+        "ANTHROPIC_API_KEY",
+        API_KEY,
         r#"{"forceLoginOrgUUID": "00000000-0000-4000-8000-000000000001"}"#,
     );
     let (report, _) = status_json(&w);
@@ -312,10 +319,9 @@ fn a_managed_organization_pin_refuses_an_api_key_after_its_approval() {
 /// interactive claude reached its prompt.
 #[test]
 fn a_managed_login_method_refuses_an_api_key_and_lets_a_login_through() {
-    let key = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
-    key.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
-    key.sys_file(
-        "etc/claude-code/managed-settings.json",
+    let key = managed_world(
+        "ANTHROPIC_API_KEY",
+        API_KEY,
         r#"{"forceLoginMethod": "claudeai"}"#,
     );
     let (report, _) = status_json(&key);
@@ -326,10 +332,9 @@ fn a_managed_login_method_refuses_an_api_key_and_lets_a_login_through() {
         "{title}"
     );
 
-    let token = World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN);
-    token.home_file(".claude.json", r#"{"hasCompletedOnboarding": true}"#);
-    token.sys_file(
-        "etc/claude-code/managed-settings.json",
+    let token = managed_world(
+        "CLAUDE_CODE_OAUTH_TOKEN",
+        OAUTH_TOKEN,
         r#"{"forceLoginMethod": "console"}"#,
     );
     let (report, _) = status_json(&token);

@@ -266,6 +266,25 @@ fn causes_that_do_not_hold_are_listed_in_one_line_each() {
     ));
 }
 
+/// `ccauth why MESSAGE --format json` in `world`, parsed.
+fn why_json(world: &World, message: &str) -> serde_json::Value {
+    let out = world
+        .ccauth(&["why", message, "--format", "json"])
+        .output()
+        .unwrap();
+    common::parse_output(&out.stdout)
+}
+
+/// The match of check `id` in a `why --format json` report.
+fn match_of<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no match for {id}: {report}"))
+}
+
 /// `claude --bare -p hi` with a valid-looking CLAUDE_CODE_OAUTH_TOKEN and
 /// nothing else said "Not logged in · Please run /login" and exited 1
 /// (2.1.332, offline, a throwaway home, 2026-12-02). ccauth cannot see the
@@ -288,17 +307,8 @@ fn bare_mode_on_the_command_line_is_named_when_an_oauth_credential_wins() {
     );
     assert!(text[unseen..].contains("CLAUDE_CODE_OAUTH_TOKEN"), "{text}");
     assert!(!text.contains(OAUTH_TOKEN), "{text}");
-    let out = oauth
-        .ccauth(&["why", message, "--format", "json"])
-        .output()
-        .unwrap();
-    let report = common::parse_output(&out.stdout);
-    let missing = report["matches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "credential-missing")
-        .unwrap();
+    let report = why_json(&oauth, message);
+    let missing = match_of(&report, "credential-missing");
     assert_eq!(missing["verdict"], "out-of-sight");
     assert_eq!(missing["status"], "pass");
     assert!(
@@ -309,17 +319,8 @@ fn bare_mode_on_the_command_line_is_named_when_an_oauth_credential_wins() {
     );
 
     let key = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
-    let out = key
-        .ccauth(&["why", message, "--format", "json"])
-        .output()
-        .unwrap();
-    let report = common::parse_output(&out.stdout);
-    let missing = report["matches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "credential-missing")
-        .unwrap();
+    let report = why_json(&key, message);
+    let missing = match_of(&report, "credential-missing");
     assert_eq!(missing["verdict"], "ruled-out");
     assert!(missing["out_of_sight"].is_null());
 }
