@@ -125,20 +125,23 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     let interactive = mode == Mode::Interactive;
     let wizard = interactive && wizard(ctx);
     let print_login = !interactive && !resolution.logged_in;
+    let approval = interactive.then(|| api_key(ctx)).flatten();
     // The organization pin refuses an API key only once the key is in use:
     // interactive claude asks to approve the key first (2.1.332), so a key
     // waiting for its answer counts as the key in use.
-    let key_wins = api_key_wins(&resolution) || (interactive && api_key(ctx).is_some());
+    let key_in_use = api_key_wins(&resolution) || approval.is_some();
+    let pin = organization(ctx, key_in_use);
+    let (pin_before_trust, pin_after_approval) = if key_in_use { (None, pin) } else { (pin, None) };
     [
         root_refusal(ctx),
         nesting(ctx),
         (wizard && oauth_path(&resolution)).then(network_check),
         wizard.then(|| first_run(ctx)),
         print_login.then(|| login(mode)),
-        (!key_wins).then(|| organization(ctx, false)).flatten(),
+        pin_before_trust,
         interactive.then(|| folder_trust(ctx)).flatten(),
-        interactive.then(|| api_key(ctx)).flatten(),
-        key_wins.then(|| organization(ctx, true)).flatten(),
+        approval,
+        pin_after_approval,
         interactive.then(|| bypass(ctx)).flatten(),
         Some(prompt(mode, &resolution)),
     ]
