@@ -506,17 +506,8 @@ fn causes_only_a_probe_can_tell_are_a_group_of_their_own() {
         "{text}"
     );
     assert!(!text[ruled_out..].contains("token-accepted"), "{text}");
-    let out = w
-        .ccauth(&["why", message, "--format", "json"])
-        .output()
-        .unwrap();
-    let report = common::parse_output(&out.stdout);
-    let token = report["matches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["id"] == "token-accepted")
-        .unwrap();
+    let report = why_json(&w, message);
+    let token = match_of(&report, "token-accepted");
     assert_eq!(token["verdict"], "needs-online");
     assert_eq!(
         token["online_command"],
@@ -1315,11 +1306,7 @@ fn the_clients_words_name_their_check_where_its_cause_holds() {
         let (named, verdict) = match facts {
             // The binary, as a person runs it.
             None => {
-                let out = w
-                    .ccauth(&["why", message, "--format", "json"])
-                    .output()
-                    .unwrap();
-                let report = common::parse_output(&out.stdout);
+                let report = why_json(&w, message);
                 let found = report["matches"]
                     .as_array()
                     .unwrap()
