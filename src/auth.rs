@@ -530,16 +530,9 @@ fn primary_api_key(ctx: &Context) -> Option<Credential> {
     })
 }
 
-/// How the client is run: the approval of `ANTHROPIC_API_KEY` applies only
-/// to the interactive TUI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum Mode {
-    /// `claude` in a terminal.
-    Interactive,
-    /// `claude -p`, the SDK, `claude auth status`.
-    Print,
-}
+/// How the client is run, the launcher's own mode: the approval of
+/// `ANTHROPIC_API_KEY` applies only to the interactive TUI.
+pub(crate) use crate::gather::launcher::Mode;
 
 /// Whether the interactive client will use `ANTHROPIC_API_KEY`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -608,11 +601,7 @@ pub(crate) fn session_winner(ctx: &Context) -> Option<Credential> {
 /// interactive session, or a job's `claude -p`. For findings that hold only
 /// when one credential is the one in use (a shared refresh token).
 pub(crate) fn launch_winner(ctx: &Context) -> Option<Credential> {
-    let mode = match ctx.launch.mode {
-        crate::gather::launcher::Mode::Interactive => Mode::Interactive,
-        crate::gather::launcher::Mode::Print => Mode::Print,
-    };
-    resolve(ctx, mode).winner
+    resolve(ctx, ctx.launch.mode).winner
 }
 
 /// The client's precedence, first wins (2.1.332, `claude auth status`): a

@@ -56,6 +56,14 @@ fn world_where_it_holds(id: &str) -> Option<(World, Option<OnlineFacts>)> {
         }
         "onboarding-flag" => World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
         "oauth-callback-port" => World::new().docker(),
+        "login-policy" => {
+            let w = World::new().with_env("ANTHROPIC_API_KEY", API_KEY);
+            w.sys_file(
+                "etc/claude-code/managed-settings.json",
+                r#"{"forceLoginOrgUUID": "00000000-0000-4000-8000-000000000001"}"#,
+            );
+            w
+        }
         "claude-install" => World::new()
             .with_env("PATH", "/nonexistent")
             .with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
@@ -905,7 +913,11 @@ const CLIENT_SIGN_IN_MESSAGES: &[(&str, &[&str])] = &[
     ),
     (
         "Unable to verify organization for the current authentication token.",
-        &["token-accepted", "network-reachability"],
+        &["token-accepted", "network-reachability", "login-policy"],
+    ),
+    (
+        "This machine's managed settings require a first-party login",
+        &["login-policy"],
     ),
     (
         "Two Claude Code config files exist: this run uses /home/node/.claude/.config.json, not /home/node/.claude.json.",
@@ -924,6 +936,7 @@ const NOT_LOGGED_IN: &[&str] = &[
     "credentials-file",
     "config-location",
     "devcontainer-env",
+    "login-policy",
 ];
 
 /// Documented messages that the 2.1.332 binary does not hold, and who
@@ -1287,6 +1300,14 @@ fn the_clients_words_name_their_check_where_its_cause_holds() {
         (
             "Unable to verify organization for the current authentication token.",
             "token-accepted",
+        ),
+        (
+            "Unable to verify organization for the current authentication token.",
+            "login-policy",
+        ),
+        (
+            "This machine's managed settings require a first-party login",
+            "login-policy",
         ),
         (
             "Detected a custom API key in your environment",

@@ -8,10 +8,9 @@
 //! it. It judges, so it sits beside the checks and reuses their rules;
 //! `ccauth status` and the doctor's runtime lines show what it says.
 
-use super::{bypass_permissions, nesting_guard, workspace_trust};
-use crate::auth::{self, Approval, Mode, Resolution, SourceKind};
+use super::{bypass_permissions, login_policy, nesting_guard, workspace_trust};
+use crate::auth::{self, Approval, Credential, Mode, Resolution, SourceKind};
 use crate::gather::Context;
-use crate::gather::claude_state::SettingsScope;
 use serde::Serialize;
 
 /// A gate's stable id, as `status --format json` spells it.
@@ -89,8 +88,8 @@ pub(crate) fn one_line(ctx: &Context) -> String {
     let interactive = format!("claude: {}", names(&gates.interactive));
     let print = format!("claude -p: {}", names(&gates.print));
     match ctx.launch.mode {
-        crate::gather::launcher::Mode::Interactive => format!("{interactive}; {print}"),
-        crate::gather::launcher::Mode::Print => format!("{print}; {interactive}"),
+        Mode::Interactive => format!("{interactive}; {print}"),
+        Mode::Print => format!("{print}; {interactive}"),
     }
 }
 
@@ -126,12 +125,25 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     let wizard = interactive && wizard(ctx);
     let print_login = !interactive && !resolution.logged_in;
     let approval = interactive.then(|| api_key(ctx)).flatten();
-    // The organization pin refuses an API key only once the key is in use:
-    // interactive claude asks to approve the key first (2.1.332), so a key
-    // waiting for its answer counts as the key in use.
-    let key_in_use = api_key_wins(&resolution) || approval.is_some();
-    let pin = organization(ctx, key_in_use);
-    let (pin_before_trust, pin_after_approval) = if key_in_use { (None, pin) } else { (pin, None) };
+    // The policy refuses a key, a gateway token or a helper once it is in
+    // use: interactive claude asks to approve a key first (2.1.332), so a
+    // key waiting for its answer counts as in use, and is refused after it.
+    let refused = resolution
+        .winner
+        .clone()
+        .filter(|w| login_policy::refused(w.kind))
+        .or_else(|| {
+            approval.as_ref()?;
+            auth::present(ctx)
+                .into_iter()
+                .find(|c| c.kind == SourceKind::ApiKey)
+        });
+    let pin = organization(ctx, refused.as_ref());
+    let (pin_before_trust, pin_after_approval) = if refused.is_some() {
+        (None, pin)
+    } else {
+        (pin, None)
+    };
     [
         root_refusal(ctx),
         nesting(ctx),
@@ -160,18 +172,18 @@ fn gate(id: GateId, title: String, way_through: String, check: Option<&'static s
 }
 
 fn nesting(ctx: &Context) -> Option<Gate> {
-    let version = ctx.installs.first().and_then(|i| i.version.as_deref());
-    (nesting_guard::is_set(ctx) && nesting_guard::guard_present(version)).then(|| {
-        gate(
-            GateId::NestingGuard,
-            format!("{} (exit 1)", nesting_guard::MESSAGE),
-            format!(
-                "unset {0}, and remove it from devcontainer.json's containerEnv/remoteEnv",
-                nesting_guard::VAR
-            ),
-            Some("nesting-guard"),
-        )
-    })
+    (nesting_guard::is_set(ctx) && nesting_guard::Guard::of(ctx) == nesting_guard::Guard::Present)
+        .then(|| {
+            gate(
+                GateId::NestingGuard,
+                format!("{} (exit 1)", nesting_guard::MESSAGE),
+                format!(
+                    "unset {0}, and remove it from devcontainer.json's containerEnv/remoteEnv",
+                    nesting_guard::VAR
+                ),
+                Some("nesting-guard"),
+            )
+        })
 }
 
 /// True when the effective config's `hasCompletedOnboarding` is not truthy,
@@ -262,55 +274,43 @@ fn login(mode: Mode) -> Gate {
     )
 }
 
-fn api_key_wins(resolution: &Resolution) -> bool {
-    resolution
-        .winner
-        .as_ref()
-        .is_some_and(|w| w.kind == SourceKind::ApiKey)
-}
-
-/// Managed settings that require a sign-in. `forceLoginOrgUUID`: both
-/// modes verify the token's organization and exit 1 when they cannot
-/// (FACTS §9). An API key is refused outright under it or under
-/// `forceLoginMethod`, since only a first-party login can be checked
-/// against the policy (2.1.332, `claude -p` with ANTHROPIC_API_KEY under
-/// each); a login under `forceLoginMethod` alone met no gate offline.
-fn organization(ctx: &Context, api_key: bool) -> Option<Gate> {
-    let managed = || {
-        ctx.settings
-            .iter()
-            .filter(|l| l.scope == SettingsScope::Managed)
-            .filter_map(|l| l.file.ok())
-    };
-    let org = managed().find_map(|s| s.force_login_org.clone());
-    let method = managed().find_map(|s| s.force_login_method.clone());
-    if api_key {
-        let policy = match (&org, &method) {
-            (Some(org), _) => format!("organization {org} (forceLoginOrgUUID)"),
-            (None, Some(method)) => format!("a {method} sign-in (forceLoginMethod)"),
-            (None, None) => return None,
-        };
+/// Managed settings that require a sign-in ([`login_policy`]). Under
+/// `forceLoginOrgUUID` both modes verify the token's organization and exit
+/// 1 when they cannot (FACTS §9). An API key, a gateway token or an
+/// apiKeyHelper is refused outright under it or under `forceLoginMethod`,
+/// since only a first-party login can be checked against the policy
+/// (2.1.332, `claude -p` with each); a login under `forceLoginMethod` alone
+/// met no gate offline.
+fn organization(ctx: &Context, refused: Option<&Credential>) -> Option<Gate> {
+    let policy = login_policy::Policy::of(ctx);
+    if let Some(credential) = refused {
+        let wanted = policy.describe()?;
         return Some(gate(
             GateId::Organization,
             format!(
-                "This machine requires {policy}: \"This machine's managed settings require a first-party \
-                 login\" and exit 1, since this session uses ANTHROPIC_API_KEY"
+                "This machine requires {wanted}: \"{}\" and exit 1, since this session uses {}",
+                login_policy::REFUSAL,
+                credential.name
             ),
-            "unset ANTHROPIC_API_KEY, then claude auth login with an account the policy allows"
-                .to_string(),
-            None,
+            format!(
+                "{}, then claude auth login with an account the policy allows",
+                login_policy::first_step(credential)
+            ),
+            Some("login-policy"),
         ));
     }
-    let org = org?;
+    let org = policy.org?;
     Some(gate(
         GateId::Organization,
         format!(
-            "This machine requires organization {org}: \"Unable to verify organization for the current \
-             authentication token.\" and exit 1 when the token's organization cannot be verified"
+            "This machine requires organization {}: \"{}\" and exit 1 when the token's organization cannot \
+             be verified",
+            org.value,
+            login_policy::UNVERIFIED
         ),
         "sign in with an account of that organization (claude auth login), with the network to verify it"
             .to_string(),
-        None,
+        Some("login-policy"),
     ))
 }
 

@@ -31,6 +31,7 @@ mod gateway;
 mod host_credentials_mount;
 pub(crate) mod launch;
 pub mod localhost_resolution;
+mod login_policy;
 pub(crate) mod mask;
 mod nesting_guard;
 mod network_reachability;
@@ -101,6 +102,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &token_accepted::TokenAccepted,
     &onboarding_flag::OnboardingFlag,
     &workspace_trust::WorkspaceTrust,
+    &login_policy::LoginPolicy,
     &oauth_callback_port::OauthCallbackPort,
     &claude_install::ClaudeInstall,
     &localhost_resolution::LocalhostResolution,

@@ -45,7 +45,7 @@ impl Check for NestingGuard {
             ),
         };
         let version = ctx.installs.first().and_then(|i| i.version.clone());
-        let problem = if guard_removed(version.as_deref()) {
+        let problem = if Guard::of(ctx) == Guard::Absent {
             Problem::warn(
                 "set",
                 format!(
@@ -93,21 +93,28 @@ pub(crate) fn is_set(ctx: &Context) -> bool {
     ctx.env.non_empty(VAR).is_some()
 }
 
-/// True only for an installed client known to have the guard: 2.1.39 up
-/// to the bundles read without it. Used for the gates, which list only an
-/// exit that will happen.
-pub(crate) fn guard_present(version: Option<&str>) -> bool {
-    version
-        .and_then(parse_version)
-        .is_some_and(|v| ((2, 1, 39)..(2, 1, 197)).contains(&v))
+/// What the installed client does under the marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Guard {
+    /// Known to exit: 2.1.39 (the changelog's guard) up to the bundles read
+    /// without it.
+    Present,
+    /// Known to start: the 2.1.197 and 2.1.332 bundles have neither the
+    /// message nor an exit on `CLAUDECODE` (both read here).
+    Absent,
+    /// No version, or one older than the guard's changelog entry, which was
+    /// not verified: the check counts it as guarded, the gates do not list it.
+    Unknown,
 }
 
-/// True for the installed clients known to lack the guard: the 2.1.197 and
-/// 2.1.332 bundles have neither the message nor an exit on `CLAUDECODE`
-/// (both read here; the guard is reported from 2.1.39). An unknown version
-/// counts as guarded.
-pub(crate) fn guard_removed(version: Option<&str>) -> bool {
-    version
-        .and_then(parse_version)
-        .is_some_and(|v| v >= (2, 1, 197))
+impl Guard {
+    /// The guard of the first installed client.
+    pub(crate) fn of(ctx: &Context) -> Self {
+        let version = ctx.installs.first().and_then(|i| i.version.as_deref());
+        match version.and_then(parse_version) {
+            Some(v) if v >= (2, 1, 197) => Guard::Absent,
+            Some(v) if v >= (2, 1, 39) => Guard::Present,
+            _ => Guard::Unknown,
+        }
+    }
 }

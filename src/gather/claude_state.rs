@@ -1033,7 +1033,8 @@ pub(crate) enum SettingsScope {
     Project,
     /// `<workspace>/.claude/settings.local.json`.
     Local,
-    /// `/etc/claude-code/managed-settings.json`, highest precedence.
+    /// `/etc/claude-code/managed-settings.json` and its `managed-settings.d/`
+    /// drop-ins, highest precedence.
     Managed,
 }
 

@@ -291,13 +291,48 @@ fn load_settings_layers(
     ));
     candidates.push((
         SettingsScope::Managed,
-        system::under(sysroot, "/etc/claude-code/managed-settings.json"),
+        system::under(sysroot, MANAGED_SETTINGS),
     ));
+    candidates.extend(
+        managed_drop_ins(&system::under(sysroot, MANAGED_DROP_INS))
+            .into_iter()
+            .map(|path| (SettingsScope::Managed, path)),
+    );
     candidates
         .into_iter()
         .map(|(scope, path)| claude_state::load_settings(scope, &path))
         .filter(|layer| !matches!(&layer.file.content, Err(e) if e.is_missing()))
         .collect()
+}
+
+/// The managed settings file of Linux and WSL.
+pub(crate) const MANAGED_SETTINGS: &str = "/etc/claude-code/managed-settings.json";
+
+/// Its drop-in folder: each `*.json` (not hidden) is merged over the file,
+/// in name order, a later one winning (2.1.332: a drop-in's
+/// `forceLoginOrgUUID` beat the file's, seen in `claude -p`).
+pub(crate) const MANAGED_DROP_INS: &str = "/etc/claude-code/managed-settings.d";
+
+/// The most drop-ins read; a policy folder holds a handful.
+const MANAGED_DROP_INS_LIMIT: usize = 256;
+
+/// The drop-ins the client reads, in the order it merges them: entries
+/// whose names end in `.json` and do not start with a dot, sorted by name.
+fn managed_drop_ins(dir: &Path) -> Vec<PathBuf> {
+    let mut names: Vec<_> = fsread::dir_entries(dir, MANAGED_DROP_INS_LIMIT)
+        .filter(|entry| {
+            entry
+                .file_type()
+                .is_ok_and(|t| t.is_file() || t.is_symlink())
+        })
+        .map(|entry| entry.file_name())
+        .filter(|name| {
+            let name = name.as_encoded_bytes();
+            name.ends_with(b".json") && !name.starts_with(b".")
+        })
+        .collect();
+    names.sort();
+    names.into_iter().map(|name| dir.join(name)).collect()
 }
 
 fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {

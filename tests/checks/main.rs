@@ -26,6 +26,7 @@ mod firewall_allowlist;
 mod gateway;
 mod host_credentials_mount;
 mod localhost_resolution;
+mod login_policy;
 mod nesting_guard;
 #[cfg(feature = "online")]
 mod network_reachability;
