@@ -96,9 +96,12 @@ fn unapproved(ctx: &Context, key: &Credential, config: &str, answer: Approval) -
             ),
             format!(
                 "In claude, open /config and turn \"Use custom API key\" on. Or move it to the approved list \
-                 from a shell that has the key set (the key itself is never printed):\n  \
-                 jq '(env.ANTHROPIC_API_KEY | .[-20:]) as $k | .customApiKeyResponses.rejected -= [$k] | \
-                 .customApiKeyResponses.approved += [$k]' {q} > /tmp/c.json && cat /tmp/c.json > {q}"
+                 from a shell that has the key set (the key itself is never printed):\n  {}",
+                super::jq_in_place(
+                    "'(env.ANTHROPIC_API_KEY | .[-20:]) as $k | .customApiKeyResponses.rejected -= [$k] | \
+                     .customApiKeyResponses.approved += [$k]'",
+                    &q
+                )
             ),
         )
     } else {
@@ -111,9 +114,11 @@ fn unapproved(ctx: &Context, key: &Credential, config: &str, answer: Approval) -
                 key.describe()
             ),
             format!(
-                "Answer Yes when claude asks, or approve it ahead of time from a shell that has the key set:\n  \
-                 jq '(env.ANTHROPIC_API_KEY | .[-20:]) as $k | .customApiKeyResponses.approved += [$k]' {q} \
-                 > /tmp/c.json && cat /tmp/c.json > {q}"
+                "Answer Yes when claude asks, or approve it ahead of time from a shell that has the key set:\n  {}",
+                super::jq_in_place(
+                    "'(env.ANTHROPIC_API_KEY | .[-20:]) as $k | .customApiKeyResponses.approved += [$k]'",
+                    &q
+                )
             ),
         )
     };

@@ -481,6 +481,17 @@ pub(crate) fn shell_quote(word: &str) -> String {
     }
 }
 
+/// A shell line that applies a jq program to a JSON file and writes the
+/// result back into the same file (same inode, so a bind-mounted file stays
+/// the host's), through a private temporary file beside it: the config can
+/// hold account data, so it never passes through a shared `/tmp`. `file` is
+/// given as it should appear in the shell (quoted, or `~/…`).
+pub(crate) fn jq_in_place(program: &str, file: &str) -> String {
+    format!(
+        "t=$(mktemp {file}.XXXXXX) && jq {program} {file} > \"$t\" && cat \"$t\" > {file}; rm -f \"$t\""
+    )
+}
+
 /// Joins phrases as "a", "a and b", "a, b and c".
 pub(crate) fn join_words<S: AsRef<str>>(items: &[S]) -> String {
     match items {

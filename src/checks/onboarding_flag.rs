@@ -289,4 +289,4 @@ fn overwrite_problem(commands: &[Overwrite]) -> Option<Problem> {
 const OVERWRITE_FIX: &str = "\
 Only create the file when it is missing, or merge the flag into it:
   \"postCreateCommand\": \"test -e ~/.claude.json || echo '{\\\"hasCompletedOnboarding\\\": true}' > ~/.claude.json\"
-  (or: jq '.hasCompletedOnboarding = true' ~/.claude.json > /tmp/c.json && cat /tmp/c.json > ~/.claude.json)";
+  (or merge it from a shell: t=$(mktemp ~/.claude.json.XXXXXX) && jq '.hasCompletedOnboarding = true' ~/.claude.json > \"$t\" && cat \"$t\" > ~/.claude.json; rm -f \"$t\")";

@@ -125,12 +125,16 @@ fn untrusted(ctx: &Context, config: &Path, record: &TrustRecord) -> Problem {
     );
     let fix = format!(
         "Trusting a folder is a security decision: it lets the project's settings, hooks and MCP servers run. \
-         If you trust it, run claude here once and answer Yes, or record it ahead of time:\n  \
-         jq --arg p {q} '.projects[$p].{FLAG} = true' {c} > /tmp/c.json && cat /tmp/c.json > {c}\n\
+         If you trust it, run claude here once and answer Yes, or record it ahead of time:\n  {jq}\n\
          (ccauth doctor --fix=workspace-trust does the same; it runs only when named.) In a disposable \
          sandbox, CLAUDE_CODE_SANDBOXED=1 skips the dialog.",
-        q = super::shell_quote(&folder),
-        c = super::shell_quote(&config.display().to_string()),
+        jq = super::jq_in_place(
+            &format!(
+                "--arg p {} '.projects[$p].{FLAG} = true'",
+                super::shell_quote(&folder)
+            ),
+            &super::shell_quote(&config.display().to_string())
+        ),
     );
     Problem::warn("not-trusted", cause, fix)
         .at(Place::file(config).key(format!("projects.{folder}.{FLAG}")))
