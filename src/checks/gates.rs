@@ -299,13 +299,12 @@ fn organization(ctx: &Context, refused: Option<&Credential>) -> Option<Gate> {
             Some("login-policy"),
         ));
     }
-    let org = policy.org?;
+    let org = policy.pinned()?;
     Some(gate(
         GateId::Organization,
         format!(
-            "This machine requires organization {}: \"{}\" and exit 1 when the token's organization cannot \
-             be verified",
-            org.value,
+            "This machine requires {org}: \"{}\" and exit 1 when the token's organization cannot be \
+             verified",
             login_policy::UNVERIFIED
         ),
         "sign in with an account of that organization (claude auth login), with the network to verify it"

@@ -100,10 +100,15 @@ impl<'a> Policy<'a> {
     /// The policy in words, the pin first: the client names the pin when both are set.
     pub(crate) fn describe(&self) -> Option<String> {
         match (self.org, self.method) {
-            (Some(org), _) => Some(format!("organization {} (forceLoginOrgUUID)", org.value)),
+            (Some(org), _) => Some(format!("{} (forceLoginOrgUUID)", organizations(org.value))),
             (None, Some(method)) => Some(format!("a {} sign-in (forceLoginMethod)", method.value)),
             (None, None) => None,
         }
+    }
+
+    /// The pinned organization in words, for the gate and the findings.
+    pub(crate) fn pinned(&self) -> Option<String> {
+        self.org.map(|org| organizations(org.value))
     }
 
     fn places(&self) -> Vec<Place> {
@@ -130,6 +135,15 @@ fn unread_managed(ctx: &Context) -> String {
             ))
         })
         .collect()
+}
+
+/// "organization <id>", or "one of the organizations <id>, <id>" for a list.
+fn organizations(value: &str) -> String {
+    if value.contains(", ") {
+        format!("one of the organizations {value}")
+    } else {
+        format!("organization {value}")
+    }
 }
 
 fn rule<'a>(
@@ -247,12 +261,12 @@ fn organization_unverified(ctx: &Context, policy: &Policy) -> Option<Problem> {
         Problem::warn(
             "organization-unverified",
             format!(
-                "This machine requires organization {} (forceLoginOrgUUID), so every start of claude, in both \
+                "This machine requires {} (forceLoginOrgUUID), so every start of claude, in both \
                  modes, asks Anthropic which organization {} belongs to. Where api.anthropic.com cannot be reached \
                  (offline, a firewall, a proxy that refuses it) or the token was revoked, it exits 1 with \
                  \"{UNVERIFIED}\", while `claude auth status` still says logged in. The organization a login \
                  records in .claude.json does not count: 2.1.332 verified online even when it matched.",
-                org.value,
+                organizations(org.value),
                 winner.describe()
             ),
             "Let claude reach api.anthropic.com (ccauth doctor --online tells whether it can), and sign in with \

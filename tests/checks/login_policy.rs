@@ -213,3 +213,21 @@ fn unreadable_managed_settings_are_named_and_judged_as_no_policy() {
     assert!(f.cause.contains("managed-settings.json"), "{}", f.cause);
     assert!(!f.cause.contains("00-dir.json"), "{}", f.cause);
 }
+
+/// `forceLoginOrgUUID` may be a list (the client reads a string or an
+/// array): the finding names each organization.
+#[test]
+fn a_list_of_organizations_is_named_as_one_of_them() {
+    let w = managed(
+        World::new().with_env("CLAUDE_CODE_OAUTH_TOKEN", OAUTH_TOKEN),
+        "managed-settings.json",
+        r#"{"forceLoginOrgUUID": ["aaaaaaaa-0000-0000-0000-000000000000", "bbbbbbbb-0000-0000-0000-000000000000"]}"#,
+    );
+    let f = w.check(ID);
+    assert!(
+        f.cause
+            .contains("one of the organizations aaaaaaaa-0000-0000-0000-000000000000, bbbbbbbb-"),
+        "{}",
+        f.cause
+    );
+}
