@@ -70,7 +70,10 @@ const SLOTS: &[(Root, &str)] = &[
     (Root::Sysroot, "etc/passwd"),
     (Root::Sysroot, "etc/hosts"),
     (Root::Sysroot, "etc/claude-code/managed-settings.json"),
-    (Root::Sysroot, "etc/claude-code/managed-settings.d/50-policy.json"),
+    (
+        Root::Sysroot,
+        "etc/claude-code/managed-settings.d/50-policy.json",
+    ),
     (Root::Sysroot, "usr/local/bin/init-firewall.sh"),
 ];
 

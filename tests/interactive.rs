@@ -586,6 +586,14 @@ const CASES: &[Case] = &[
         "api-key-approval",
         None,
     ),
+    // The prompt, with "Not logged in · run /login" although
+    // DISABLE_LOGIN_COMMAND removes /login (login-policy warns).
+    case(
+        "DISABLE_LOGIN_COMMAND=1, nothing, trusted",
+        || trusted(base().with_env("DISABLE_LOGIN_COMMAND", "1")),
+        "prompt",
+        None,
+    ),
     // The prompt: a login is not refused under forceLoginMethod alone.
     as_root(
         "managed forceLoginMethod console, oauth token, trusted",
