@@ -8,6 +8,7 @@
 //! and evidence.
 
 pub(crate) mod aliases;
+mod anthropic_profile;
 mod api_key_approval;
 mod api_key_helper;
 mod bind_dir;
@@ -97,6 +98,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &credential_conflict::CredentialConflict,
     &api_key_approval::ApiKeyApproval,
     &credentials_file::CredentialsFile,
+    &anthropic_profile::AnthropicProfile,
     &api_key_helper::ApiKeyHelper,
     &gateway::Gateway,
     &token_accepted::TokenAccepted,

@@ -403,7 +403,13 @@ mod tests {
         let first = &log["runs"][0]["results"][0];
         assert_eq!(first["ruleId"], "from-a-newer-ccauth");
         assert!(first.get("ruleIndex").is_none());
-        assert_eq!(log["runs"][0]["results"][1]["ruleIndex"], 8);
+        let second = &log["runs"][0]["results"][1];
+        let rule = &log["runs"][0]["tool"]["driver"]["rules"]
+            [second["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(
+            rule["id"], second["ruleId"],
+            "the index points at its own rule"
+        );
     }
 
     #[test]

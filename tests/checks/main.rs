@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod anthropic_profile;
 mod api_key_approval;
 mod api_key_helper;
 mod bypass_permissions;
