@@ -43,6 +43,7 @@ mod problem;
 pub(crate) mod repair;
 mod root_user;
 mod token_accepted;
+mod unix_socket;
 mod workspace_trust;
 
 pub use aliases::resolve;
@@ -99,6 +100,7 @@ pub static CHECKS: &[&dyn Check] = &[
     &api_key_approval::ApiKeyApproval,
     &credentials_file::CredentialsFile,
     &anthropic_profile::AnthropicProfile,
+    &unix_socket::UnixSocket,
     &api_key_helper::ApiKeyHelper,
     &gateway::Gateway,
     &token_accepted::TokenAccepted,

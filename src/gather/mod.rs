@@ -119,6 +119,10 @@ pub struct Context {
     /// File descriptors named by a `*_FILE_DESCRIPTOR` variable that are open
     /// in this process (the client reads its credential from them).
     pub(crate) open_fds: Vec<u32>,
+    /// Every path an `ANTHROPIC_UNIX_SOCKET` (process or settings env) names,
+    /// with what stands there (`None`: nothing), for the client's socket
+    /// transport; not under the sysroot, like the descriptors.
+    pub(crate) unix_sockets: Vec<(PathBuf, Option<fsread::FileKind>)>,
     /// Claude Code processes listening on a loopback port right now: a browser
     /// login waiting for its callback.
     pub(crate) waiting_logins: Vec<listeners::Listener>,
@@ -262,6 +266,7 @@ pub fn gather(input: GatherInput) -> Context {
         installs: install::find_claude(&env, &cwd),
         os: OsInfo::detect(),
         open_fds: open_descriptors(&env, &settings),
+        unix_sockets: unix_sockets(&env, &settings, &cwd),
         waiting_logins: listeners::waiting_logins(&sysroot),
         settings,
         paths,
@@ -357,6 +362,32 @@ fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
     fds.sort_unstable();
     fds.dedup();
     fds
+}
+
+/// The variable that sends the client's requests through a local socket.
+pub(crate) const UNIX_SOCKET_VAR: &str = "ANTHROPIC_UNIX_SOCKET";
+
+/// What stands at each path `ANTHROPIC_UNIX_SOCKET` names, relative ones
+/// taken from the working directory. Only `stat`: nothing is connected to.
+fn unix_sockets(
+    env: &Env,
+    settings: &[SettingsLayer],
+    cwd: &Path,
+) -> Vec<(PathBuf, Option<fsread::FileKind>)> {
+    let envs =
+        std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
+    let mut paths: Vec<PathBuf> = envs
+        .filter_map(|e| e.non_empty(UNIX_SOCKET_VAR))
+        .map(|value| cwd.join(value))
+        .collect();
+    paths.dedup();
+    paths
+        .into_iter()
+        .map(|path| {
+            let kind = fsread::file_meta(&path).map(|m| m.kind);
+            (path, kind)
+        })
+        .collect()
 }
 
 fn state_meta(paths: &ClaudePaths, legacy_in_use: bool) -> StateMeta {

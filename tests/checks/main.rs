@@ -36,6 +36,7 @@ mod onboarding_flag;
 mod root_user;
 #[cfg(feature = "online")]
 mod token_accepted;
+mod unix_socket;
 mod workspace_trust;
 
 use ccauth::checks::Finding;
