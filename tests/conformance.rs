@@ -496,6 +496,7 @@ fn status_agrees_with_claude_auth_status() {
             .env_clear()
             .envs(w.env_pairs())
             .env("PATH", "/usr/bin:/bin")
+            .env("TMPDIR", w.tmpdir())
             .current_dir(w.workspace());
         let (theirs, their_text) = parse(theirs_cmd.stdin(Stdio::null()).output().unwrap());
         assert!(
@@ -574,6 +575,7 @@ fn callback_reaches_the_real_clients_waiting_login() {
         .env_clear()
         .envs(w.env_pairs())
         .env("PATH", "/usr/bin:/bin")
+        .env("TMPDIR", w.tmpdir())
         .env("BROWSER", &browser)
         .current_dir(w.workspace())
         .stdin(Stdio::piped())

@@ -708,8 +708,7 @@ fn observe(tmux: &Tmux, session: &str, world: &World, claude: &Path) -> Seen {
 /// the world's, so nothing of it outlives the world.
 fn start(tmux: &Tmux, session: &str, world: &World, claude: &Path) {
     let workspace = world.workspace().display().to_string();
-    let tmp = world.home().with_file_name("tmp");
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = world.tmpdir();
     let tmpdir = format!("TMPDIR={}", tmp.display());
     let mut args: Vec<String> = [
         "new-session",

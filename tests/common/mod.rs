@@ -69,6 +69,15 @@ impl World {
         self.dir.path().join("sysroot")
     }
 
+    /// A temp dir of the world's own, for the real client's `TMPDIR`: it
+    /// writes `claude-<uid>/…` and `cc-socks/` there, which would otherwise
+    /// outlive the test in `/tmp`.
+    pub fn tmpdir(&self) -> PathBuf {
+        let tmp = self.dir.path().join("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        tmp
+    }
+
     /// Sets an environment variable of the world.
     pub fn with_env(mut self, name: &str, value: &str) -> Self {
         self.env.retain(|(k, _)| k != name);
