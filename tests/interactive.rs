@@ -558,6 +558,14 @@ const CASES: &[Case] = &[
         "organization",
         None,
     ),
+    // "Quick safety check" first (after ~20 s), then, once trusted,
+    // "Unable to verify organization": the pin comes after the trust dialog.
+    as_root(
+        "managed forceLoginOrgUUID, oauth token, untrusted",
+        || managed(onboarded(oauth()), json!({"forceLoginOrgUUID": ORG})),
+        "folder-trust",
+        None,
+    ),
     // "This machine's managed settings require a first-party login": an
     // approved key is refused, with no dialog before.
     as_root(
@@ -766,12 +774,14 @@ fn start(tmux: &Tmux, session: &str, world: &World, claude: &Path) {
 }
 
 /// Runs `$3…` with `$1` as `/etc/claude-code`, changing nothing outside the
-/// mount namespace: the real `/etc` is bound at `$2/real`, a folder of
-/// links to its entries plus `claude-code` is bound over `/etc`.
+/// mount namespace: the real `/etc` is bound at `$2/real`, a new folder of
+/// links to its entries plus `claude-code` (one per run: a world is run
+/// again after a fix) is bound over `/etc`.
 const WITH_MANAGED_SETTINGS: &str = r#"set -e
-policy=$1 real=$2/real shown=$2/shown
+policy=$1 real=$2/real
+mkdir -p "$real"
+shown=$(mktemp -d "$2/shown.XXXXXX")
 shift 2
-mkdir -p "$real" "$shown"
 mount --bind /etc "$real"
 for entry in "$real"/* "$real"/.[!.]*; do
   if [ -e "$entry" ] || [ -L "$entry" ]; then ln -s "$entry" "$shown/"; fi

@@ -267,6 +267,9 @@ fn managed_world(var: &str, value: &str, managed: &str) -> World {
     w
 }
 
+/// 2.1.332 in tmux with the pin, an OAuth token and an untrusted folder
+/// (2026-12-02): "Quick safety check" after 20 s; after Yes, "Unable to
+/// verify organization for the current authentication token." and exit 1.
 #[test]
 fn a_managed_organization_pin_is_a_gate_of_both_modes() {
     let w = managed_world(
@@ -278,7 +281,7 @@ fn a_managed_organization_pin_is_a_gate_of_both_modes() {
     assert_eq!(gate_ids(&report, "print"), ["organization", "prompt"]);
     assert_eq!(
         gate_ids(&report, "interactive"),
-        ["organization", "folder-trust", "prompt"]
+        ["folder-trust", "organization", "prompt"]
     );
     let title = report["gates"]["print"][0]["title"].as_str().unwrap();
     assert!(title.contains("Unable to verify organization"), "{title}");

@@ -115,8 +115,10 @@ impl GateId {
 /// The gates of one mode, in the order 2.1.332 was seen to meet them in
 /// tmux (tests/interactive.rs): the startup refusals, the wizard's network
 /// check (it comes before the wizard's first screen and exits offline),
-/// the wizard, the trust dialog, the API-key approval, then the bypass-mode
-/// dialog or the auto-mode offer. Interactive claude meets no login gate:
+/// the wizard, the trust dialog, the API-key approval, the managed sign-in
+/// policy (after the trust dialog for every credential: an OAuth token's
+/// "Unable to verify organization" came once the folder was trusted), then
+/// the bypass-mode dialog or the auto-mode offer. Interactive claude meets no login gate:
 /// without a credential its prompt says "Not logged in · run /login" (the
 /// wizard's login step is part of the wizard).
 fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
@@ -128,6 +130,7 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     // The policy refuses a key, a gateway token or a helper once it is in
     // use: interactive claude asks to approve a key first (2.1.332), so a
     // key waiting for its answer counts as in use, and is refused after it.
+    // An OAuth credential's organization is verified at the same point.
     let refused = resolution
         .winner
         .clone()
@@ -138,22 +141,16 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
                 .into_iter()
                 .find(|c| c.kind == SourceKind::ApiKey)
         });
-    let pin = organization(ctx, refused.as_ref());
-    let (pin_before_trust, pin_after_approval) = if refused.is_some() {
-        (None, pin)
-    } else {
-        (pin, None)
-    };
+    let policy = organization(ctx, refused.as_ref());
     [
         root_refusal(ctx),
         nesting(ctx),
         (wizard && oauth_path(&resolution)).then(network_check),
         wizard.then(|| first_run(ctx)),
         print_login.then(|| login(mode)),
-        pin_before_trust,
         interactive.then(|| folder_trust(ctx)).flatten(),
         approval,
-        pin_after_approval,
+        policy,
         interactive.then(|| bypass(ctx)).flatten(),
         Some(prompt(mode, &resolution)),
     ]
