@@ -2,7 +2,7 @@
 //! do with `ANTHROPIC_PROFILE` (offline, throwaway homes, 2026-12-02): no
 //! change offline, the notices of its bundle where profile sign-in is on.
 
-use crate::common::{API_KEY, OAUTH_TOKEN, World, login_json, now_ms};
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use ccauth::checks::Status;
 
 const ID: &str = "anthropic-profile";
@@ -39,15 +39,7 @@ fn an_invalid_name_warns_in_the_clients_words_whatever_the_credential() {
 #[test]
 fn a_valid_name_warns_only_beside_a_claude_account_sign_in() {
     let login = World::new().with_env("ANTHROPIC_PROFILE", "work");
-    login.home_file(
-        ".claude/.credentials.json",
-        &login_json(
-            OAUTH_TOKEN,
-            "PLANTED-refresh",
-            now_ms() + 3_600_000,
-            &["user:inference"],
-        ),
-    );
+    crate::with_login(&login, &crate::fresh_login());
     let f = login.check(ID);
     assert_eq!(f.status, Status::Warn, "{}", f.cause);
     assert_eq!(

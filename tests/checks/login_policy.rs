@@ -2,7 +2,7 @@
 //! what 2.1.332 was seen to do (offline, throwaway homes, `/etc/claude-code`
 //! bind-mounted in a private mount namespace, 2026-12-02).
 
-use crate::common::{API_KEY, OAUTH_TOKEN, World, login_json, now_ms};
+use crate::common::{API_KEY, OAUTH_TOKEN, World};
 use ccauth::checks::Status;
 
 const ID: &str = "login-policy";
@@ -113,15 +113,7 @@ fn a_login_method_refuses_a_key_and_lets_a_token_or_a_cloud_provider_through() {
 #[test]
 fn a_login_under_the_pin_warns_that_it_is_verified_online() {
     let w = managed(World::new(), "managed-settings.json", PIN);
-    w.home_file(
-        ".claude/.credentials.json",
-        &login_json(
-            OAUTH_TOKEN,
-            "PLANTED-refresh",
-            now_ms() + 3_600_000,
-            &["user:inference"],
-        ),
-    );
+    crate::with_login(&w, &crate::fresh_login());
     let f = w.check(ID);
     assert_eq!(f.status, Status::Warn, "{}", f.cause);
     assert!(
