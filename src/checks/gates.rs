@@ -126,7 +126,8 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
     let interactive = mode == Mode::Interactive;
     let wizard = interactive && wizard(ctx);
     let print_login = !interactive && !resolution.logged_in;
-    let approval = interactive.then(|| api_key(ctx)).flatten();
+    let unanswered = interactive.then(|| unanswered_key(ctx)).flatten();
+    let approval = unanswered.as_ref().map(|_| api_key_approval(ctx));
     // The policy refuses a key, a gateway token or a helper once it is in
     // use: interactive claude asks to approve a key first (2.1.332), so a
     // key waiting for its answer counts as in use, and is refused after it.
@@ -135,12 +136,7 @@ fn gates(ctx: &Context, mode: Mode) -> Vec<Gate> {
         .winner
         .clone()
         .filter(|w| login_policy::refused(w.kind))
-        .or_else(|| {
-            approval.as_ref()?;
-            auth::present(ctx)
-                .into_iter()
-                .find(|c| c.kind == SourceKind::ApiKey)
-        });
+        .or(unanswered);
     let policy = organization(ctx, refused.as_ref());
     [
         root_refusal(ctx),
@@ -236,22 +232,27 @@ fn network_check() -> Gate {
     )
 }
 
-fn api_key(ctx: &Context) -> Option<Gate> {
-    let present = auth::present(ctx);
-    let key = present.iter().find(|c| c.kind == SourceKind::ApiKey)?;
-    let value = key.value.as_ref()?;
-    (auth::approval(ctx, value) == Approval::Unanswered).then(|| {
-        gate(
-            GateId::ApiKeyApproval,
-            "\"Detected a custom API key in your environment\", default \"No (recommended)\"".to_string(),
-            format!(
-                "answer Yes, or approve its last 20 characters in customApiKeyResponses.approved of {} \
-                 (ccauth doctor --fix=api-key-approval)",
-                config_name(ctx)
-            ),
-            Some("api-key-approval"),
-        )
-    })
+/// `ANTHROPIC_API_KEY` when interactive claude will ask to approve it.
+fn unanswered_key(ctx: &Context) -> Option<Credential> {
+    let key = auth::present(ctx)
+        .into_iter()
+        .find(|c| c.kind == SourceKind::ApiKey)?;
+    let answer = auth::approval(ctx, key.value.as_ref()?);
+    (answer == Approval::Unanswered).then_some(key)
+}
+
+fn api_key_approval(ctx: &Context) -> Gate {
+    gate(
+        GateId::ApiKeyApproval,
+        "\"Detected a custom API key in your environment\", default \"No (recommended)\""
+            .to_string(),
+        format!(
+            "answer Yes, or approve its last 20 characters in customApiKeyResponses.approved of {} \
+             (ccauth doctor --fix=api-key-approval)",
+            config_name(ctx)
+        ),
+        Some("api-key-approval"),
+    )
 }
 
 fn login(mode: Mode) -> Gate {
