@@ -311,12 +311,12 @@ fn load_settings_layers(
 }
 
 /// The managed settings file of Linux and WSL.
-pub(crate) const MANAGED_SETTINGS: &str = "/etc/claude-code/managed-settings.json";
+const MANAGED_SETTINGS: &str = "/etc/claude-code/managed-settings.json";
 
 /// Its drop-in folder: each `*.json` (not hidden) is merged over the file,
 /// in name order, a later one winning (2.1.332: a drop-in's
 /// `forceLoginOrgUUID` beat the file's, seen in `claude -p`).
-pub(crate) const MANAGED_DROP_INS: &str = "/etc/claude-code/managed-settings.d";
+const MANAGED_DROP_INS: &str = "/etc/claude-code/managed-settings.d";
 
 /// The most drop-ins read; a policy folder holds a handful.
 const MANAGED_DROP_INS_LIMIT: usize = 256;
@@ -351,9 +351,7 @@ fn read_mounts(sysroot: &Path) -> Result<MountTable, String> {
 /// (which of those carry a credential is `crate::auth`'s to say). Only their
 /// existence is checked: reading would consume a pipe.
 fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
-    let envs =
-        std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
-    let mut fds: Vec<u32> = envs
+    let mut fds: Vec<u32> = every_env(env, settings)
         .flat_map(|e| e.iter())
         .filter(|(name, _)| name.ends_with("_FILE_DESCRIPTOR"))
         .filter_map(|(_, value)| value.trim().parse::<u32>().ok())
@@ -362,6 +360,12 @@ fn open_descriptors(env: &Env, settings: &[SettingsLayer]) -> Vec<u32> {
     fds.sort_unstable();
     fds.dedup();
     fds
+}
+
+/// The process environment and every settings `env` block: where a
+/// variable the client reads may be set, before deciding which one wins.
+fn every_env<'a>(env: &'a Env, settings: &'a [SettingsLayer]) -> impl Iterator<Item = &'a Env> {
+    std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)))
 }
 
 /// The variable that sends the client's requests through a local socket.
@@ -374,9 +378,7 @@ fn unix_sockets(
     settings: &[SettingsLayer],
     cwd: &Path,
 ) -> Vec<(PathBuf, Option<fsread::FileKind>)> {
-    let envs =
-        std::iter::once(env).chain(settings.iter().filter_map(|l| l.file.ok().map(|s| &s.env)));
-    let mut paths: Vec<PathBuf> = envs
+    let mut paths: Vec<PathBuf> = every_env(env, settings)
         .filter_map(|e| e.non_empty(UNIX_SOCKET_VAR))
         .map(|value| cwd.join(value))
         .collect();
