@@ -32,13 +32,11 @@ impl Check for AnthropicProfile {
     }
 
     fn run(&self, ctx: &Context) -> Finding {
-        let Some(name) = auth::effective_var(ctx, VAR)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-        else {
-            return Finding::skip(format!("{VAR} is not set."));
-        };
-        let Some(origin) = auth::effective_origin(ctx, VAR) else {
+        let name = auth::effective_var(ctx, VAR).map(|v| v.trim().to_string());
+        let (Some(name), Some(origin)) = (
+            name.filter(|v| !v.is_empty()),
+            auth::effective_origin(ctx, VAR),
+        ) else {
             return Finding::skip(format!("{VAR} is not set."));
         };
         let at = places::of_origin(ctx, &origin, VAR);

@@ -99,8 +99,8 @@ impl<'a> Policy<'a> {
 
     /// The policy in words, the pin first: the client names the pin when both are set.
     pub(crate) fn describe(&self) -> Option<String> {
-        match (self.org, self.method) {
-            (Some(org), _) => Some(format!("{} (forceLoginOrgUUID)", organizations(org.value))),
+        match (self.pinned(), self.method) {
+            (Some(org), _) => Some(format!("{org} (forceLoginOrgUUID)")),
             (None, Some(method)) => Some(format!("a {} sign-in (forceLoginMethod)", method.value)),
             (None, None) => None,
         }
